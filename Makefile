@@ -1,0 +1,34 @@
+# Two commands for a newcomer: `make run` and `make test`. Both set themselves up.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# For now the main job renders four seconds of every bundled scene to out/<scene>/.
+run: $(STAMP)
+	@for scene in scenes/*.yaml; do \
+	  id=$$(basename $$scene .yaml); \
+	  $(BIN)/installation render $$scene --seconds 4 --out out/$$id || exit $$?; \
+	done
+	@echo "frames are in $(CURDIR)/out/<scene>/frame_*.png"
+
+test: $(STAMP)
+	$(BIN)/ruff check installation tests
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check installation tests
+	$(BIN)/ruff format --check installation tests
+
+clean:
+	rm -rf $(VENV) out

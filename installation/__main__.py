@@ -1,0 +1,3 @@
+from installation.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""``installation bench``: frame-time figures of the renderer for each scene and size."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from installation.scene.loader import load_scene
+from installation.visuals.compositor import Compositor
+
+__all__ = ["bench_frames", "format_table", "percentile"]
+
+WARMUP = 5  # sprite caches and noise fields are built in the first frames
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def bench_frames(
+    path: Path, size: tuple[int, int], frames: int, fps: float = 30.0
+) -> dict[str, Any]:
+    """Time ``frames`` consecutive frames of a scene (renderer only, no display, no sound)."""
+    scene = load_scene(path)
+    compositor = Compositor(scene, size)
+    for i in range(WARMUP):
+        compositor.render(i / fps)
+    times = []
+    for i in range(frames):
+        t0 = time.perf_counter()
+        compositor.render(i / fps)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return {
+        "scene": scene.id,
+        "size": f"{size[0]}x{size[1]}",
+        "frames": frames,
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "p99_ms": round(percentile(times, 99), 2),
+    }
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    head = f"{'scene':<22} {'size':>10} {'frames':>6} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['scene']:<22} {r['size']:>10} {r['frames']:>6} {r['median_ms']:>10.2f} "
+            f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,198 @@
+"""The ``installation`` command: validate, render, list, bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+# Before pygame or pyo are imported anywhere: no banner, no GUI toolkit, no window needed.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("PYO_GUI_WX", "0")
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+MAX_SIDE = 8192
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX]\s*(\d{1,5})\s*", text)
+    if not match:
+        raise UsageError(f"size must be WIDTHxHEIGHT, like 1280x720, not '{text}'")
+    w, h = int(match.group(1)), int(match.group(2))
+    if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
+        raise UsageError(f"size {w}x{h} is out of range: each side between 16 and {MAX_SIDE}")
+    return w, h
+
+
+def _headless() -> None:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from installation.paths import expand
+    from installation.scene.errors import SceneError
+    from installation.scene.loader import load_scene
+
+    files = expand(args.paths)
+    if not files:
+        raise UsageError("no scene files found in " + ", ".join(args.paths))
+    bad = 0
+    for path in files:
+        try:
+            load_scene(path)
+        except SceneError as err:
+            bad += 1
+            for problem in err.problems:
+                print(problem, file=sys.stdout)
+        else:
+            if not args.quiet:
+                print(f"{path}: ok", file=sys.stderr)
+    return EXIT_USAGE if bad else EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    _headless()
+    from tqdm import tqdm
+
+    from installation.paths import resolve_scene
+    from installation.render.frames import render_frames
+    from installation.scene.loader import load_scene
+
+    size = parse_size(args.size)
+    if not 1 <= args.fps <= 240:
+        raise UsageError(f"--fps must be between 1 and 240, not {args.fps:g}")
+    if args.start < 0:
+        raise UsageError(f"--start must not be negative, not {args.start:g}")
+    count = args.frames if args.frames is not None else round(args.seconds * args.fps)
+    if count <= 0:
+        raise UsageError("the render must have at least one frame (--frames or --seconds > 0)")
+    scene = load_scene(resolve_scene(args.scene))
+    out = Path(args.out)
+    _check_writable(out)
+    with tqdm(total=count, unit="frame", disable=args.quiet, desc=scene.id) as bar:
+        render_frames(
+            scene, out, size=size, fps=args.fps, start=args.start, count=count, progress=bar.update
+        )
+    if not args.quiet:
+        print(f"wrote {count} frames of '{scene.id}' to {out}/", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check_writable(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        raise UsageError(f"cannot write to {out}: permission denied")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from installation.paths import bundled_scenes
+    from installation.scene.palettes import PALETTES
+    from installation.sound.models import VOICES
+    from installation.visuals.layer import LAYERS
+    from installation.visuals.post.base import POST
+
+    def section(title: str, rows: list[tuple[str, str]]) -> None:
+        print(f"{title}:")
+        for name, text in rows:
+            print(f"  {name:<18} {text}")
+        if not rows:
+            print("  (none)")
+        print()
+
+    section("layers", [(n, c.summary()) for n, c in LAYERS])
+    section("post effects", [(n, c.summary()) for n, c in POST])
+    section("voices", [(n, c.summary()) for n, c in VOICES])
+    section("palettes", [(n, ", ".join(p)) for n, p in PALETTES.items()])
+    section("scenes", [(p.stem, str(p)) for p in bundled_scenes()])
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    _headless()
+    from installation.bench import bench_frames, format_table
+    from installation.paths import bundled_scenes, resolve_scene
+
+    paths = [resolve_scene(s) for s in args.scenes] or bundled_scenes()
+    sizes = [parse_size(s) for s in (args.size or ["1280x720", "1920x1080"])]
+    if args.frames < 1:
+        raise UsageError("--frames must be at least 1")
+    rows = []
+    for path in paths:
+        for size in sizes:
+            rows.append(bench_frames(path, size, args.frames))
+            if not args.json:
+                print(
+                    f"  {rows[-1]['scene']} {rows[-1]['size']}: {rows[-1]['median_ms']} ms",
+                    file=sys.stderr,
+                )
+    print(json.dumps(rows, indent=2) if args.json else format_table(rows))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="installation", description="Generative audio-visual scenes, written as YAML."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check scene files and report every mistake")
+    p.add_argument("paths", nargs="+", help="scene files or folders of them")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("render", help="render a scene headless to PNG frames")
+    p.add_argument("scene", help="a scene file, or the id of a bundled scene")
+    length = p.add_mutually_exclusive_group(required=True)
+    length.add_argument("--frames", type=int, help="number of frames")
+    length.add_argument("--seconds", type=float, help="length in seconds")
+    p.add_argument("--fps", type=float, default=30.0, help="frames per second (30)")
+    p.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT (1280x720)")
+    p.add_argument("--start", type=float, default=0.0, help="scene time of the first frame, s")
+    p.add_argument("--out", required=True, help="folder for frame_00000.png ...")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_render)
+
+    p = sub.add_parser("list", help="layers, post effects, voices, palettes and bundled scenes")
+    p.set_defaults(run=cmd_list)
+
+    p = sub.add_parser("bench", help="frame-time figures of the renderer per scene")
+    p.add_argument("scenes", nargs="*", help="scenes (default: every bundled scene)")
+    p.add_argument("--size", action="append", help="WIDTHxHEIGHT; repeat for several")
+    p.add_argument("--frames", type=int, default=120, help="frames timed per scene and size")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from installation.scene.errors import SceneError
+
+    try:
+        return args.run(args)
+    except UsageError as err:
+        print(f"installation {args.command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except SceneError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as err:
+        print(f"installation {args.command}: {err}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -1,0 +1,34 @@
+"""Where bundled things live, and finding scene files from command-line arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENES = ROOT / "scenes"
+
+__all__ = ["ROOT", "SCENES", "bundled_scenes", "expand", "resolve_scene"]
+
+
+def bundled_scenes() -> list[Path]:
+    return sorted(p for p in SCENES.glob("*.yaml") if not p.name.startswith("show"))
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files as given; folders become the YAML files inside them (recursively), sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+        else:
+            out.append(path)
+    return out
+
+
+def resolve_scene(name: str) -> Path:
+    """A path, or the id of a bundled scene (``dusk`` → ``scenes/dusk.yaml``)."""
+    path = Path(name)
+    if path.exists() or path.suffix in (".yaml", ".yml"):
+        return path
+    return SCENES / f"{name}.yaml"

@@ -1,0 +1,61 @@
+"""Registries: a layer, post effect or voice is one module that registers itself by name.
+
+The validator, ``installation list``, the docs and the JSON Schema all read the registries, so
+adding a module is the only edit a new kind needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+__all__ = ["Registry", "import_submodules"]
+
+
+class Registry(Generic[T]):
+    """Name → class, filled by a decorator at import time."""
+
+    def __init__(self, kind: str, package: str):
+        self.kind = kind
+        self._package = package
+        self._items: dict[str, type[T]] = {}
+        self._loaded = False
+
+    def register(self, name: str) -> Callable[[type[T]], type[T]]:
+        def decorate(cls: type[T]) -> type[T]:
+            if name in self._items and self._items[name] is not cls:
+                raise ValueError(f"{self.kind} '{name}' registered twice")
+            cls.name = name  # type: ignore[attr-defined]
+            self._items[name] = cls
+            return cls
+
+        return decorate
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            import_submodules(self._package)
+
+    def get(self, name: str) -> type[T] | None:
+        self._load()
+        return self._items.get(name)
+
+    def names(self) -> list[str]:
+        self._load()
+        return sorted(self._items)
+
+    def __iter__(self) -> Iterator[tuple[str, type[T]]]:
+        self._load()
+        return iter(sorted(self._items.items()))
+
+
+def import_submodules(package: str) -> None:
+    """Import every module of a package so their ``register`` decorators run."""
+    pkg = importlib.import_module(package)
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{package}.{info.name}")

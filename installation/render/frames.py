@@ -1,0 +1,73 @@
+"""Headless rendering of a scene to numbered PNG frames, identical run to run."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pygame
+from PIL import Image
+
+from installation.scene.models import Scene
+from installation.visuals.compositor import Compositor
+
+__all__ = ["frame_times", "render_frames", "save_png"]
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def frame_times(start: float, count: int, fps: float) -> Iterator[float]:
+    """Times of frames: ``start + i / fps``, computed from the index so nothing drifts."""
+    for i in range(count):
+        yield start + i / fps
+
+
+def save_png(surface_bytes: bytes, size: tuple[int, int], path: Path) -> None:
+    """Write a PNG atomically (temp file, then rename). Pillow's zlib releases the GIL."""
+    image = Image.frombytes("RGB", size, surface_bytes)
+    fd, tmp = tempfile.mkstemp(prefix=".frame-", suffix=".png", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            image.save(handle, format="PNG", compress_level=1)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; frames are for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_frames(
+    scene: Scene,
+    out: Path,
+    *,
+    size: tuple[int, int],
+    fps: float,
+    start: float,
+    count: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Render ``count`` frames to ``out/frame_00000.png`` ...; returns the written paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    compositor = Compositor(scene, size)
+    written: list[Path] = []
+    pending: list[Future] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for i, t in enumerate(frame_times(start, count, fps)):
+            surface = compositor.render(t)
+            data = pygame.image.tobytes(surface, "RGB")
+            path = out / f"frame_{i:05d}.png"
+            pending.append(pool.submit(save_png, data, size, path))
+            written.append(path)
+            while len(pending) > 4:  # bounded queue: memory stays flat on long renders
+                pending.pop(0).result()
+                if progress:
+                    progress(1)
+        for job in pending:
+            job.result()
+            if progress:
+                progress(1)
+    return written

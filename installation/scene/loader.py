@@ -1,0 +1,269 @@
+"""Load a scene file: YAML with positions → typed models → a :class:`Scene`, or every mistake.
+
+Each section is checked on its own so that one run reports all mistakes of a file.
+"""
+
+from __future__ import annotations
+
+import operator
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import BaseModel
+
+from installation.clock import Change, Clock, Cue, Track
+from installation.scene.errors import Problem, SceneError, did_you_mean
+from installation.scene.models import Entry, Scene, SceneHeader, TimelineEvent
+from installation.scene.palettes import PALETTES, parse_colour
+from installation.scene.params import numeric_paths
+from installation.scene.validate import validate_model
+from installation.scene.values import _show, parse_value, stable_seed
+from installation.scene.yamlpos import Document, Path, read_yaml
+from installation.sound.models import VOICES, SoundParams
+from installation.visuals.layer import LAYERS
+from installation.visuals.post.base import POST
+
+__all__ = ["load_scene", "parse_scene"]
+
+
+def load_scene(path: str | FsPath) -> Scene:
+    """Read and validate a scene file; raise :class:`SceneError` listing every problem."""
+    name = str(path)
+    try:
+        source = FsPath(path).read_bytes()
+    except OSError as err:
+        raise SceneError([Problem(name, 1, 1, f"cannot read the file: {err.strerror}")]) from None
+    return parse_scene(source, name)
+
+
+def parse_scene(source: bytes | str, path: str = "<scene>") -> Scene:
+    doc = read_yaml(source, path)
+    if not isinstance(doc.data, dict):
+        message = f"a scene is a mapping of keys (scene:, visuals:, ...), not {_show(doc.data)}"
+        raise SceneError([doc.problem((), message)])
+    problems: list[Problem] = []
+    header, found = validate_model(SceneHeader, doc.data, doc, ())
+    problems += found
+    if header is not None:
+        problems += _check_id(header, doc)
+    data = doc.data
+    layers = _entries(doc, data.get("visuals"), "visuals", problems)
+    post = _post(doc, data.get("post"), problems)
+    sound, voices = _sound(doc, data.get("sound"), problems)
+    palette = _palette(doc, data.get("palette", "her"), problems)
+    owners = {e.address: e for e in (*layers, *post, *voices)}
+    failed = _failed_addresses(data, owners)
+    if sound is not None:
+        owners["sound.master"] = Entry("master", "sound.master", sound.master)
+    seed = header.seed if header else 0
+    cues = _timeline(doc, data.get("timeline"), owners, failed, seed, problems)
+    if problems:
+        raise SceneError(problems)
+    assert header is not None
+    clock = Clock(header.tempo, header.beats_per_bar, tuple(cues))
+    return Scene(
+        path,
+        header.scene,
+        header.title,
+        header.duration,
+        header.seed,
+        palette,
+        clock,
+        layers,
+        post,
+        sound,
+        voices,
+    )
+
+
+def _check_id(header: SceneHeader, doc: Document) -> list[Problem]:
+    stem = FsPath(doc.path).stem
+    if doc.path.endswith((".yaml", ".yml")) and header.scene != stem:
+        return [
+            doc.problem(("scene",), f"scene id '{header.scene}' must equal the file name '{stem}'")
+        ]
+    return []
+
+
+def _palette(doc: Document, raw: Any, problems: list[Problem]) -> tuple:
+    if isinstance(raw, str):
+        if raw not in PALETTES:
+            problems.append(
+                doc.problem(("palette",), f"unknown palette '{raw}'{did_you_mean(raw, PALETTES)}")
+            )
+            return ()
+        return tuple(parse_colour(c) for c in PALETTES[raw].values())
+    if isinstance(raw, list):
+        try:
+            return tuple(parse_colour(c) for c in raw)
+        except ValueError:
+            return ()  # already reported by the header model
+    return ()
+
+
+def _entries(doc: Document, raw: Any, section: str, problems: list[Problem]) -> list[Entry]:
+    """Layers (``visuals:``) or voices (``sound.voices``): a list of ``{kind: name, ...}``."""
+    key, registry, loc = (
+        ("layer", LAYERS, ("visuals",))
+        if section == "visuals"
+        else ("voice", VOICES, ("sound", "voices"))
+    )
+    if not isinstance(raw, list):
+        return []  # missing is fine; a wrong type was reported by the section's model
+    entries: list[Entry] = []
+    taken: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        where: Path = (*loc, i)
+        if not isinstance(item, dict) or key not in item:
+            problems.append(
+                doc.problem(where, f"each entry needs '{key}: name', got {_show(item)}")
+            )
+            continue
+        name = item[key]
+        cls = registry.get(name) if isinstance(name, str) else None
+        if cls is None:
+            hint = did_you_mean(name, registry.names())
+            problems.append(doc.problem((*where, key), f"unknown {key} {_show(name)}{hint}"))
+            continue
+        body = {k: v for k, v in item.items() if k != key}
+        params, found = validate_model(cls.Params, body, doc, where, f"{key} '{name}'")
+        problems += found
+        if params is None:
+            continue
+        address = params.id or name
+        if params.id is None and address in taken:
+            taken[address] += 1
+            address = f"{name}-{taken[name]}"
+        elif address in taken:
+            problems.append(doc.problem((*where, "id"), f"the id '{address}' is used twice"))
+        taken.setdefault(address, 1)
+        entries.append(Entry(name, address, params))
+    return entries
+
+
+def _post(doc: Document, raw: Any, problems: list[Problem]) -> list[Entry]:
+    if not isinstance(raw, dict):
+        return []
+    entries = []
+    for name, body in raw.items():
+        where: Path = ("post", name)
+        cls = POST.get(name)
+        if cls is None:
+            hint = did_you_mean(name, POST.names())
+            problems.append(doc.problem(where, f"unknown post effect '{name}'{hint}", key=True))
+            continue
+        if not isinstance(body, dict) and cls.shorthand:
+            body = {cls.shorthand: body}
+        params, found = validate_model(cls.Params, body, doc, where, f"post '{name}'")
+        problems += found
+        if params is not None:
+            entries.append(Entry(name, f"post.{name}", params))
+    entries.sort(key=lambda e: POST.get(e.kind).order)
+    return entries
+
+
+def _sound(
+    doc: Document, raw: Any, problems: list[Problem]
+) -> tuple[SoundParams | None, list[Entry]]:
+    if raw is None:
+        return None, []
+    sound, found = validate_model(SoundParams, raw, doc, ("sound",), "sound")
+    problems += found
+    voices = _entries(doc, raw.get("voices") if isinstance(raw, dict) else None, "voices", problems)
+    for voice in voices:
+        voice.address = f"sound.{voice.address}"
+    return sound, voices
+
+
+def _failed_addresses(data: dict, owners: dict[str, Entry]) -> set[str]:
+    """Addresses written in the file whose entry did not validate (already reported)."""
+    written: set[str] = set()
+    for key, kind, prefix in (("visuals", "layer", ""),):
+        for item in data.get(key) or [] if isinstance(data.get(key), list) else []:
+            if isinstance(item, dict):
+                written.add(prefix + str(item.get("id") or item.get(kind)))
+    sound = data.get("sound")
+    if isinstance(sound, dict) and isinstance(sound.get("voices"), list):
+        for item in sound["voices"]:
+            if isinstance(item, dict):
+                written.add("sound." + str(item.get("id") or item.get("voice")))
+        written.add("sound.master")
+    if isinstance(data.get("post"), dict):
+        written |= {f"post.{name}" for name in data["post"]}
+    return written - set(owners)
+
+
+def _timeline(
+    doc: Document,
+    raw: Any,
+    owners: dict[str, Entry],
+    failed: set[str],
+    seed: int,
+    problems: list[Problem],
+) -> list[Cue]:
+    """Validate events, attach each ``set`` to its parameter's track, and return the cues."""
+    changes: dict[tuple[str, str], list[Change]] = {}
+    cues: list[Cue] = []
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        event, found = validate_model(TimelineEvent, item, doc, ("timeline", i), "timeline")
+        problems += found
+        if event is None:
+            continue
+        if event.set is None and event.cue is None:
+            problems.append(doc.problem(("timeline", i), "a timeline event needs 'set' or 'cue'"))
+        if event.cue:
+            cues.append(Cue(event.at, event.cue))
+        for target, value in (event.set or {}).items():
+            where: Path = ("timeline", i, "set", target)
+            if any(target.startswith(f"{address}.") for address in failed):
+                continue  # its layer, effect or voice is broken and was reported
+            resolved = _resolve(target, owners)
+            if isinstance(resolved, str):
+                problems.append(doc.problem(where, resolved, key=True))
+                continue
+            owner, param, bounds = resolved
+            try:
+                parsed = parse_value(value, (bounds.lo, bounds.hi))
+                issue = parsed.bounds_problem(bounds.lo, bounds.hi)
+                if issue:
+                    raise ValueError(issue)
+            except ValueError as err:
+                problems.append(doc.problem(where, f"'{target}' {err}"))
+                continue
+            changes.setdefault((owner.address, param), []).append(
+                Change(event.at, event.ramp, parsed)
+            )
+    for owner in owners.values():
+        _attach_tracks(owner, changes, seed)
+    cues.sort(key=operator.attrgetter("at"))
+    return cues
+
+
+def _resolve(target: str, owners: dict[str, Entry]) -> tuple[Entry, str, Any] | str:
+    """``'bokeh.count'`` → (owner, 'count', bounds), or a message saying what is wrong."""
+    candidates = []
+    for address, owner in owners.items():
+        for param, bounds in numeric_paths(owner.params).items():
+            full = f"{address}.{param}"
+            candidates.append(full)
+            if full == target:
+                return owner, param, bounds
+    return f"unknown parameter '{target}'{did_you_mean(target, candidates)} (only numeric parameters change over time)"
+
+
+def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], seed: int) -> None:
+    for param in numeric_paths(owner.params):
+        base = _get(owner.params, param).bind(stable_seed(seed, owner.address, param))
+        found = sorted(changes.get((owner.address, param), []), key=operator.attrgetter("at"))
+        bound = tuple(
+            Change(c.at, c.ramp, c.value.bind(stable_seed(seed, owner.address, param, c.at)))
+            for c in found
+        )
+        owner.tracks[param] = Track(base, bound)
+
+
+def _get(params: BaseModel, dotted: str) -> Any:
+    value: Any = params
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value

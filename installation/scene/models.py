@@ -1,0 +1,67 @@
+"""The scene model: what a validated scene file is, and the header's own fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from installation.clock import Clock, Track
+from installation.scene.palettes import Colour
+from installation.scene.params import ColourField, Params
+
+__all__ = ["Entry", "Scene", "SceneHeader"]
+
+KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MAX_DURATION = 7 * 24 * 3600.0
+
+
+class SceneHeader(Params):
+    """Top-level keys. Sections are checked by their own models; here they are only shapes."""
+
+    scene: str = Field(pattern=KEBAB, description="id, kebab-case, equal to the file's stem")
+    title: str = Field("", description="a human title")
+    duration: float | None = Field(
+        None, gt=0, le=MAX_DURATION, description="seconds; leave out for an endless scene"
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="every random choice derives from it")
+    palette: str | list[ColourField] = Field("her", description="a named palette or colours")
+    tempo: float = Field(66.0, ge=20, le=240, description="beats per minute, for light and sound")
+    beats_per_bar: int = Field(4, ge=1, le=16, description="beats in a bar")
+    visuals: list[Any] = Field(default_factory=list, description="layers, painted bottom to top")
+    post: dict[str, Any] = Field(default_factory=dict, description="post effects")
+    sound: dict[str, Any] | None = Field(None, description="key, mode, voices, master")
+    timeline: list[Any] = Field(default_factory=list, description="changes and cues over time")
+
+
+class TimelineEvent(Params):
+    at: float = Field(ge=0, le=MAX_DURATION, description="seconds from the scene's start")
+    ramp: float = Field(0.0, ge=0, le=3600, description="seconds to glide to the new values")
+    set: dict[str, Any] | None = Field(None, description="parameter address: new value")
+    cue: str | None = Field(None, pattern=KEBAB, description="an event layers and voices answer")
+
+
+@dataclass
+class Entry:
+    """A layer, post effect or voice of a scene: its registry name, address and parameters."""
+
+    kind: str  # registry name, e.g. 'bokeh'
+    address: str  # what the timeline calls it, e.g. 'bokeh', 'bokeh-2', 'post.bloom'
+    params: BaseModel
+    tracks: dict[str, Track] = field(default_factory=dict)
+
+
+@dataclass
+class Scene:
+    path: str
+    id: str
+    title: str
+    duration: float | None
+    seed: int
+    palette: tuple[Colour, ...]
+    clock: Clock
+    layers: list[Entry]
+    post: list[Entry]
+    sound: Any | None  # SoundParams with its voice entries; None for a silent scene
+    voices: list[Entry] = field(default_factory=list)

@@ -1,0 +1,97 @@
+"""The base of every parameter model (layers, post effects, voices) and shared field types."""
+
+from __future__ import annotations
+
+import functools
+import typing
+from types import SimpleNamespace
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+
+from installation.scene.palettes import COLOURS, Colour, parse_colour
+from installation.scene.values import Bounds, Moment, Value
+
+__all__ = ["ColourField", "Pair", "Params", "bounds_of", "evaluate", "numeric_paths"]
+
+
+class Params(BaseModel):
+    """Strict: no unknown keys, no strings where numbers belong, no NaN, defaults validated."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, allow_inf_nan=False, validate_default=True, frozen=True
+    )
+
+
+# YAML has lists, not tuples; strict models would refuse a list for a tuple field.
+Pair = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+def _colour(raw: Any) -> Colour:
+    if isinstance(raw, tuple) and len(raw) == 3:
+        return raw
+    return parse_colour(raw)
+
+
+ColourField = Annotated[
+    tuple[int, int, int],
+    PlainValidator(_colour),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+                {"enum": sorted(COLOURS)},
+            ],
+            "description": "'#rrggbb' or a palette colour name",
+        }
+    ),
+]
+
+
+@functools.cache
+def bounds_of(model: type[BaseModel]) -> dict[str, Bounds]:
+    """The ``Bounds`` of each modulatable field of a model class."""
+    out = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, Bounds):
+                out[name] = meta
+    return out
+
+
+def numeric_paths(params: BaseModel, prefix: str = "") -> dict[str, Bounds]:
+    """Dotted paths of every modulatable field, nested models included (``sun.height``)."""
+    out: dict[str, Bounds] = {}
+    for name, bound in bounds_of(type(params)).items():
+        out[prefix + name] = bound
+    for name in type(params).model_fields:
+        child = getattr(params, name)
+        if isinstance(child, BaseModel):
+            out.update(numeric_paths(child, f"{prefix}{name}."))
+    return out
+
+
+Tracks = typing.Mapping[str, Any]
+
+
+def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> SimpleNamespace:
+    """The model with every ``Value`` replaced by its clamped number at moment ``m``.
+
+    ``tracks`` maps dotted paths to timeline tracks that override the written value.
+    """
+    out = SimpleNamespace()
+    bounds = bounds_of(type(params))
+    for name in type(params).model_fields:
+        raw = getattr(params, name)
+        path = prefix + name
+        if isinstance(raw, Value):
+            track = tracks.get(path)
+            x = track.at(m) if track is not None else raw.at(m)
+            b = bounds.get(name)
+            if b is not None:
+                x = b.lo if not x >= b.lo else b.hi if x > b.hi else x  # NaN falls to lo
+            raw = x
+        elif isinstance(raw, BaseModel):
+            raw = evaluate(raw, m, tracks, path + ".")
+        setattr(out, name, raw)
+    return out

@@ -1,0 +1,1 @@
+"""One module per voice; each registers itself with ``VOICES``."""

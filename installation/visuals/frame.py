@@ -1,0 +1,26 @@
+"""What a layer sees when it paints one frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from installation.clock import Clock
+from installation.scene.palettes import Colour
+from installation.scene.values import Moment
+
+__all__ = ["Frame"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    moment: Moment
+    size: tuple[int, int]
+    clock: Clock
+    palette: tuple[Colour, ...]
+
+    @property
+    def t(self) -> float:
+        return self.moment.t
+
+    def since_cue(self, name: str) -> float:
+        return self.clock.since_cue(name, self.moment.t)

@@ -1,0 +1,1 @@
+"""One module per layer; each registers itself with ``LAYERS``."""

@@ -1,0 +1,168 @@
+"""bokeh: out-of-focus city lights, pre-rendered discs blended as light."""
+
+from __future__ import annotations
+
+import functools
+import math
+from types import SimpleNamespace
+from typing import Literal
+
+import numpy as np
+import pygame
+from pydantic import Field, field_validator
+
+from installation.scene.params import ColourField, Pair, Params
+from installation.scene.values import Num
+from installation.visuals.blend import blend
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.raster import new_surface, planes_to_surface
+
+MAX_LIGHTS = 1000
+LEVELS = 24  # brightness steps per sprite; fine enough that twinkle looks continuous
+REFERENCE_HEIGHT = 1080  # sizes are written in pixels of a 1080-line frame
+
+
+class FollowSpec(Params):
+    """Brightness breathes with a voice of the sound."""
+
+    voice: str = Field("master", description="a voice of the scene's sound, or 'master'")
+    band: Literal["rms", "low", "mid", "high"] = "rms"
+    amount: Num(0, 4) = Field(0.4, description="how much the level brightens the lights")
+
+
+class BokehParams(LayerParams):
+    blend: Literal["add", "screen"] = Field("add", description="lights only add light")
+    count: Num(0, MAX_LIGHTS) = Field(90, description="number of lights")
+    size: Pair = Field(
+        [10.0, 48.0], description="smallest and largest disc diameter, in pixels at 1080 lines"
+    )
+    brightness: Num(0, 2) = Field(0.7, description="overall brightness")
+    drift: Num(-400, 400) = Field(4.0, description="sideways drift of the nearest lights, px/s")
+    rise: Num(-200, 200) = Field(0.0, description="upward drift, px/s")
+    twinkle: Num(0, 1) = Field(0.3, description="how much each light shimmers")
+    area: Pair = Field(
+        [0.3, 1.0], description="top and bottom of the band the lights sit in, 0 top 1 bottom"
+    )
+    colours: list[ColourField] | None = Field(
+        None, description="colours to draw from; default: the warm lights of the palette"
+    )
+    hexagon: float = Field(0.25, ge=0, le=1, description="0 round discs, 1 six-bladed aperture")
+    rim: float = Field(0.15, ge=0, le=1, description="brightness of the disc's rim")
+    follow: FollowSpec | None = Field(None, description="audio-reactive brightness")
+
+    @field_validator("size", "area")
+    @classmethod
+    def _ordered(cls, pair: list[float], info):
+        lo, hi = pair
+        limit = (1.0, 400.0) if info.field_name == "size" else (0.0, 1.0)
+        if not (limit[0] <= lo <= hi <= limit[1]):
+            raise ValueError(
+                f"must be [low, high] with {limit[0]:g} <= low <= high <= {limit[1]:g}"
+            )
+        return pair
+
+
+_WARM_LIGHTS = ("amber", "mustard", "peach", "coral", "cream", "salmon")
+
+
+@LAYERS.register("bokeh")
+class Bokeh(Layer):
+    """Out-of-focus city lights: soft discs with bright rims that drift, twinkle and breathe."""
+
+    Params = BokehParams
+
+    def setup(self, **scene: object) -> None:
+        from installation.scene.palettes import parse_colour
+
+        p = self.params
+        colours = p.colours or [parse_colour(name) for name in _WARM_LIGHTS]
+        rng = self.rng("lights")
+        n = MAX_LIGHTS
+        self.colours = [tuple(c) for c in colours]
+        self.depth = rng.random(n) ** 1.5  # 0 far/small .. 1 near/large
+        self.x0 = rng.random(n)
+        self.y0 = p.area[0] + (p.area[1] - p.area[0]) * rng.random(n) ** 0.8
+        self.colour_index = rng.integers(0, len(self.colours), n)
+        self.gain = 0.55 + 0.45 * rng.random(n)
+        self.freq = 0.05 + 0.25 * rng.random(n)
+        self.phase = rng.random(n) * math.tau
+        scale = self.size[1] / REFERENCE_HEIGHT
+        lo, hi = p.size[0] * scale, p.size[1] * scale
+        self.sizes = _size_buckets(lo, hi)
+        diameters = lo + (hi - lo) * self.depth
+        self.bucket = np.searchsorted(self.sizes, diameters).clip(0, len(self.sizes) - 1)
+        self.bob = (2.0 + 6.0 * rng.random(n)) * scale
+
+    def paint(self, canvas: pygame.Surface, frame: Frame) -> None:
+        v = self.values(frame)
+        if v.blend == "add":
+            self._lights(canvas, frame, v)
+            return
+        layer = new_surface(self.size)
+        self._lights(layer, frame, v)
+        blend(canvas, layer, v.blend, 1.0)
+
+    def _lights(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        count = v.count
+        n = min(math.ceil(count), MAX_LIGHTS)
+        if n == 0:
+            return
+        w, h = self.size
+        t = frame.t
+        sl = slice(0, n)
+        depth = self.depth[sl]
+        margin = float(self.sizes[-1])
+        span = w + 2 * margin
+        x = (self.x0[sl] * span + v.drift * (0.25 + 0.75 * depth) * t) % span - margin
+        y = (self.y0[sl] * h - v.rise * (0.25 + 0.75 * depth) * t) % (h + 2 * margin) - margin
+        y = y + self.bob[sl] * np.sin(self.freq[sl] * 0.5 * t + self.phase[sl])
+        shimmer = 1.0 - v.twinkle * 0.5 * (
+            1.0 + np.sin(math.tau * self.freq[sl] * t + self.phase[sl])
+        )
+        level = v.brightness * v.opacity * self.gain[sl] * shimmer * (1.0 - 0.35 * depth)
+        if v.follow is not None:
+            feature = frame.moment.feature(v.follow.voice, v.follow.band)
+            level = level * (1.0 + v.follow.amount * feature)
+        if count < n:
+            level[-1] *= count - (n - 1)  # the newest light fades in with fractional counts
+        steps = np.clip(np.rint(level * LEVELS), 0, 2 * LEVELS).astype(int)
+        p = self.params
+        blits = []
+        for i in np.nonzero(steps)[0]:
+            bucket = int(self.bucket[i])
+            sprite = _sprite(
+                float(self.sizes[bucket]),
+                self.colours[self.colour_index[i]],
+                int(steps[i]),
+                p.hexagon,
+                p.rim,
+            )
+            r = sprite.get_width() / 2
+            blits.append((sprite, (int(x[i] - r), int(y[i] - r))))
+        target.fblits(blits, pygame.BLEND_RGB_ADD)
+
+
+def _size_buckets(lo: float, hi: float) -> np.ndarray:
+    count = max(1, min(14, round(math.log(max(hi, 1) / max(lo, 1), 1.18)) + 1))
+    return np.geomspace(max(lo, 1.0), max(hi, 1.0), count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sprite(
+    diameter: float, colour: tuple[int, int, int], step: int, hexagon: float, rim: float
+) -> pygame.Surface:
+    """A disc of light: soft body, brighter rim, a hint of aperture blades; black outside."""
+    size = max(3, math.ceil(diameter) + 2)
+    c = (np.arange(size, dtype=np.float32) - (size - 1) / 2) / (diameter / 2)
+    xx, yy = np.meshgrid(c, c)
+    round_d = np.sqrt(xx * xx + yy * yy)
+    angles = (0.0, math.pi / 3, 2 * math.pi / 3)
+    hex_d = np.max([np.abs(xx * math.cos(a) + yy * math.sin(a)) for a in angles], axis=0) / 0.93
+    d = round_d + (hex_d - round_d) * hexagon
+    soft = max(3.0 / diameter, 0.14)  # edge width: a few pixels, wider on tiny discs
+    body = np.clip((1.0 - d) / soft, 0.0, 1.0)
+    body = body * body * (3 - 2 * body)
+    profile = body * (0.78 + 0.12 * d * d) + rim * np.exp(-(((d - 0.88) / 0.1) ** 2)) * body
+    intensity = profile * (step / LEVELS)
+    return planes_to_surface(np.stack([intensity * ch for ch in colour]))

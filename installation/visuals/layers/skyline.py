@@ -1,0 +1,228 @@
+"""skyline: depth planes of high-rise silhouettes with lit windows and parallax drift."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import pygame
+from pydantic import Field
+
+from installation.scene.palettes import parse_colour
+from installation.scene.params import ColourField
+from installation.scene.values import Num, _hash01
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.raster import new_surface
+
+KEY = (255, 0, 255)  # transparent colour of the strips; no tower is ever this magenta
+REFERENCE_HEIGHT = 1080
+
+
+class SkylineParams(LayerParams):
+    planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
+    depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
+    height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
+    drift: Num(-400, 400) = Field(6.0, description="parallax drift of the nearest plane, px/s")
+    windows: float = Field(0.35, ge=0, le=1, description="fraction of windows that are lit")
+    twinkle: Num(0, 4) = Field(0.5, description="windows switching on and off, per minute each")
+    colour: ColourField = Field("#3A2026", description="silhouette colour of the nearest plane")
+    haze: ColourField = Field("peach", description="colour the far planes fade toward")
+    lights: list[ColourField] | None = Field(None, description="window colours")
+    walkway: bool = Field(False, description="a raised walkway across the nearest plane")
+
+
+@dataclass
+class _Plane:
+    strip: pygame.Surface
+    top: int  # first row of the strip that holds any tower
+    parallax: float
+    toggles: np.ndarray  # (n, 4): x, y, w, h of windows that switch on and off
+    toggle_sprites: list[pygame.Surface]
+
+
+@LAYERS.register("skyline")
+class Skyline(Layer):
+    """Layered towers of a hazy city: far planes fade into the sky, windows glow and switch."""
+
+    Params = SkylineParams
+
+    def setup(self, **scene: object) -> None:
+        p = self.params
+        w, h = self.size
+        self.unit = h / REFERENCE_HEIGHT
+        self.strip_width = max(2 * w, 1024)
+        lights = p.lights or [parse_colour(c) for c in ("amber", "mustard", "cream", "peach")]
+        self.planes = [self._bake(k, p, lights) for k in range(p.planes)]
+
+    def _bake(self, k: int, p: SkylineParams, lights: list) -> _Plane:
+        _w, h = self.size
+        count = p.planes
+        nearness = (k + 1) / count  # 1 for the nearest plane
+        fade = min(0.9, p.depth * 1.25 * (1.0 - nearness) ** 0.8)
+        rng = self.rng("plane", k)
+        strip = new_surface((self.strip_width, h))
+        strip.fill(KEY)
+        body = _mix(p.colour, p.haze, fade)
+        # far planes are the tall towers of the centre; near planes lower blocks seen from above
+        tallest = p.height * (1.3 - 0.65 * nearness)
+        windows = []
+        x = -rng.uniform(0, 60) * self.unit
+        while x < self.strip_width:
+            tw = rng.uniform(40, 120) * self.unit * (0.6 + 0.6 * nearness)
+            th = h * tallest * rng.uniform(0.35, 1.0) ** 1.3
+            gap = rng.uniform(-0.25, 1.4 - nearness) * tw  # far planes are sparser
+            windows.append(_tower(strip, rng, x, tw, th, h, body, self.strip_width, self.unit))
+            x += tw + gap
+        if p.walkway and k == count - 1:
+            _walkway(strip, rng, h, body, self.strip_width, self.unit, lights)
+        _haze_base(strip, p.haze, fade, p.depth, h)
+        toggles = self._windows(strip, rng, windows, lights, fade, p.windows, p.haze)
+        strip.set_colorkey(KEY, pygame.RLEACCEL)
+        top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
+        sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
+        return _Plane(strip, top, 0.15 + 0.85 * nearness**1.5, toggles, sprites)
+
+    def _windows(self, strip, rng, windows, lights, fade, lit_share, haze) -> np.ndarray:
+        toggles = []
+        for tower in windows:
+            # some towers are dark, some busy; lit floors come in runs, not as salt and pepper
+            share = min(1.0, lit_share * rng.uniform(0.0, 2.0))
+            floors: dict[int, bool] = {}
+            for rect in tower:
+                if rect[1] not in floors:
+                    floors[rect[1]] = rng.random() < 0.35 + 0.65 * share
+                roll = rng.random()
+                if roll < 0.03:
+                    toggles.append(rect)  # drawn per frame, on or off
+                elif floors[rect[1]] and roll < share:
+                    colour = lights[int(rng.integers(0, len(lights)))]
+                    strip.fill(_mix(colour, haze, fade * 0.8), rect)
+        return np.array(toggles, dtype=np.int32).reshape(-1, 4)
+
+    def paint(self, canvas: pygame.Surface, frame: Frame) -> None:
+        v = self.values(frame)
+        w, h = self.size
+        sw = self.strip_width
+        for k, plane in enumerate(self.planes):
+            offset = math.floor(v.drift * plane.parallax * frame.t) % sw
+            band = h - plane.top
+            first = min(w, sw - offset)
+            canvas.blit(plane.strip, (0, plane.top), pygame.Rect(offset, plane.top, first, band))
+            if first < w:
+                canvas.blit(
+                    plane.strip, (first, plane.top), pygame.Rect(0, plane.top, w - first, band)
+                )
+            self._toggles(canvas, plane, k, offset, frame.t, v)
+
+    def _toggles(self, canvas, plane: _Plane, k: int, offset: int, t: float, v: SimpleNamespace):
+        if not len(plane.toggles) or v.twinkle <= 0:
+            return
+        rate = v.twinkle / 60.0
+        w, sw = self.size[0], self.strip_width
+        blits = []
+        for i, (x, y, _, _) in enumerate(plane.toggles):
+            sx = (x - offset) % sw
+            if sx >= w:
+                continue
+            phase = _hash01(self.seed + k, i)
+            epoch = math.floor(t * rate + phase)
+            if _hash01(self.seed + 7 * k + 1, i * 7919 + epoch) < self.params.windows:
+                blits.append((plane.toggle_sprites[i], (sx, y)))
+        canvas.fblits(blits)
+
+
+def _mix(a, b, u: float) -> tuple[int, int, int]:
+    return tuple(round(a[c] + (b[c] - a[c]) * u) for c in range(3))
+
+
+def _tower(strip, rng, x, tw, th, h, colour, sw, unit) -> list[tuple[int, int, int, int]]:
+    """Draw one tower (wrapping at the strip's end) and return its window rectangles."""
+    kind = rng.choice(
+        ["block", "stepped", "spire", "rounded", "slant", "pearl"],
+        p=[0.34, 0.2, 0.16, 0.12, 0.12, 0.06],
+    )
+    top = h - th
+    shapes: list[tuple[str, tuple]] = [("rect", (x, top, tw, th + 1))]
+    if kind == "stepped":
+        shapes.append(("rect", (x + tw * 0.15, top - th * 0.08, tw * 0.7, th * 0.08 + 1)))
+        shapes.append(("rect", (x + tw * 0.3, top - th * 0.14, tw * 0.4, th * 0.06 + 1)))
+    elif kind == "spire":
+        shapes.append(("poly", ((x, top), (x + tw / 2, top - th * 0.18), (x + tw, top))))
+        shapes.append(("rect", (x + tw / 2 - unit, top - th * 0.26, max(1, 2 * unit), th * 0.1)))
+    elif kind == "rounded":
+        shapes.append(("ellipse", (x, top - tw * 0.35, tw, tw * 0.7)))
+    elif kind == "slant":
+        shapes.append(("poly", ((x, top), (x, top - th * 0.12), (x + tw, top))))
+    elif kind == "pearl":  # a tower of spheres on a shaft: our nod to the Pudong skyline
+        shaft = max(2, tw * 0.18)
+        shapes = [("rect", (x + tw / 2 - shaft / 2, top - th * 0.2, shaft, th * 1.2))]
+        for fy, fr in ((0.55, 0.42), (0.05, 0.26)):
+            r = tw * fr
+            shapes.append(("ellipse", (x + tw / 2 - r, top + th * fy - r, 2 * r, 2 * r)))
+    for shift in (0, -sw):
+        for kind_, geom in shapes:
+            if kind_ == "rect":
+                gx, gy, gw, gh = geom
+                pygame.draw.rect(
+                    strip, colour, pygame.Rect(round(gx + shift), round(gy), round(gw), round(gh))
+                )
+            elif kind_ == "ellipse":
+                gx, gy, gw, gh = geom
+                pygame.draw.ellipse(
+                    strip, colour, pygame.Rect(round(gx + shift), round(gy), round(gw), round(gh))
+                )
+            else:
+                pygame.draw.polygon(strip, colour, [(px + shift, py) for px, py in geom])
+    if kind == "pearl":
+        return []
+    return _window_grid(rng, x, top, tw, th, h, sw, unit)
+
+
+def _window_grid(rng, x, top, tw, th, h, sw, unit) -> list[tuple[int, int, int, int]]:
+    ww = max(1, round(rng.uniform(2, 4) * unit))
+    wh = max(1, round(rng.uniform(2, 5) * unit))
+    gap_x = ww + max(1, round(rng.uniform(2, 5) * unit))
+    gap_y = wh + max(1, round(rng.uniform(3, 6) * unit))
+    out = []
+    margin = max(2, round(5 * unit))
+    for yy in range(round(top + margin), h - margin, gap_y):
+        for xx in range(round(x + margin), round(x + tw - margin - ww), gap_x):
+            out.append((xx % sw, yy, ww, wh))
+    return out
+
+
+def _walkway(strip, rng, h, colour, sw, unit, lights) -> None:
+    y = round(h * rng.uniform(0.78, 0.86))
+    thick = max(2, round(10 * unit))
+    strip.fill(colour, pygame.Rect(0, y, sw, thick))
+    for px in range(0, sw, max(8, round(140 * unit))):
+        strip.fill(colour, pygame.Rect(px, y, max(2, round(8 * unit)), h - y))
+    lamp = lights[0]
+    for px in range(round(20 * unit), sw, max(4, round(36 * unit))):
+        strip.fill(
+            lamp, pygame.Rect(px, y + thick // 3, max(1, round(3 * unit)), max(1, round(2 * unit)))
+        )
+
+
+def _haze_base(strip, haze, fade, depth, h) -> None:
+    """Fog gathers low: blend the lower part of each plane toward the haze colour."""
+    pixels = pygame.surfarray.pixels3d(strip)
+    key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
+    rows = np.linspace(0.0, 1.0, h, dtype=np.float32) ** 2
+    amount = np.clip(fade * 0.4 + depth * 0.35 * rows * (1 - fade), 0.0, 0.95)[None, :, None]
+    target = np.array(haze, dtype=np.float32)[None, None, :]
+    mixed = pixels.astype(np.float32) * (1 - amount) + target * amount
+    mixed = np.rint(mixed).astype(np.uint8)
+    mixed[key] = KEY
+    pixels[...] = mixed
+    del pixels
+
+
+def _window_sprite(rect, lights, fade, haze, i) -> pygame.Surface:
+    _, _, w, h = (int(n) for n in rect)
+    sprite = new_surface((w, h))
+    sprite.fill(_mix(lights[i % len(lights)], haze, fade * 0.8))
+    return sprite

@@ -1,0 +1,57 @@
+"""grain: fine film grain that changes 24 times a second (and hides any banding left)."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pygame
+from pydantic import Field
+
+from installation.scene.params import Params
+from installation.scene.values import Num, _hash01
+from installation.visuals.frame import Frame
+from installation.visuals.post.base import POST, PostEffect
+from installation.visuals.raster import planes_to_surface
+
+PAD = 256  # the noise field is larger than the frame; each grain frame picks an offset in it
+
+
+class GrainParams(Params):
+    amount: Num(0, 0.3) = Field(0.035, description="strength, as a fraction of full scale")
+    rate: float = Field(24.0, gt=0, le=120, description="new grain patterns per second")
+
+
+@POST.register("grain")
+class Grain(PostEffect):
+    """Monochrome film grain: signed noise added and subtracted, never a grey veil."""
+
+    Params = GrainParams
+    shorthand = "amount"
+    order = 90  # last, after every effect that could smooth it away
+
+    def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
+        v = self.values(frame)
+        level = round(v.amount * 255 * 4) / 4  # quantised so modulation reuses fields
+        if level <= 0:
+            return
+        up, down = _noise_fields(self.size, level)
+        epoch = math.floor(frame.t * v.rate)
+        ox = int(_hash01(self.seed, 2 * epoch) * PAD)
+        oy = int(_hash01(self.seed, 2 * epoch + 1) * PAD)
+        area = pygame.Rect(ox, oy, *self.size)
+        canvas.blit(up, (0, 0), area, special_flags=pygame.BLEND_RGB_ADD)
+        canvas.blit(down, (0, 0), area, special_flags=pygame.BLEND_RGB_SUB)
+
+
+@functools.lru_cache(maxsize=2)
+def _noise_fields(size: tuple[int, int], level: float) -> tuple[pygame.Surface, pygame.Surface]:
+    w, h = size[0] + PAD, size[1] + PAD
+    rng = np.random.default_rng(0x6A1)
+    noise = rng.standard_normal((h, w), dtype=np.float32) * level
+    up = np.clip(noise, 0, 255)
+    down = np.clip(-noise, 0, 255)
+    return planes_to_surface(np.stack([up, up, up])), planes_to_surface(
+        np.stack([down, down, down])
+    )

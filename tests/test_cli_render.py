@@ -1,0 +1,127 @@
+"""The command line: render, list, bench; bad arguments exit 2 with one clear line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from installation.cli import main
+from installation.paths import bundled_scenes
+from installation.scene.loader import load_scene
+
+
+def test_render_writes_numbered_pngs_identical_run_to_run(tmp_path):
+    args = ["render", "magic-hour", "--frames", "3", "--size", "160x90", "--start", "21", "-q"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == ["frame_00000.png", "frame_00001.png", "frame_00002.png"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    image = Image.open(tmp_path / "a" / names[0])
+    assert image.size == (160, 90) and image.mode == "RGB"
+
+
+def test_render_seconds_and_fps(tmp_path):
+    assert (
+        main(
+            [
+                "render",
+                "night-skyline",
+                "--seconds",
+                "0.5",
+                "--fps",
+                "8",
+                "--size",
+                "64x36",
+                "--out",
+                str(tmp_path),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    assert len(list(tmp_path.glob("frame_*.png"))) == 4
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--frames", "2", "--size", "big"], "size must be WIDTHxHEIGHT"),
+        (["--frames", "2", "--size", "99999x2"], "out of range"),
+        (["--frames", "0"], "at least one frame"),
+        (["--seconds", "-1"], "at least one frame"),
+        (["--frames", "1", "--start", "-3"], "--start must not be negative"),
+        (["--frames", "1", "--fps", "0"], "--fps must be between"),
+    ],
+)
+def test_render_bad_arguments(tmp_path, capsys, extra, message):
+    assert main(["render", "magic-hour", *extra, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()  # nothing left behind
+
+
+def test_render_into_a_file_path_is_refused(tmp_path, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert main(["render", "magic-hour", "--frames", "1", "--out", str(target)]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_render_broken_scene_reports_position(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scene: bad\nvisuals:\n  - layer: bokhe\n")
+    assert main(["render", str(bad), "--frames", "1", "--out", str(tmp_path / "o")]) == 2
+    assert f"{bad}:3:12: unknown layer 'bokhe'" in capsys.readouterr().err
+
+
+def test_list_names_everything(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for word in ("sky", "bokeh", "skyline", "grain", "vignette", "her", "magic-hour"):
+        assert word in out
+
+
+def test_bench_json_keys(capsys):
+    assert main(["bench", "magic-hour", "--size", "160x90", "--frames", "3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0].keys() >= {"scene", "size", "frames", "median_ms", "p95_ms", "p99_ms"}
+    assert rows[0]["scene"] == "magic-hour" and rows[0]["frames"] == 3
+    assert rows[0]["median_ms"] <= rows[0]["p95_ms"] <= rows[0]["p99_ms"]
+
+
+def test_there_are_bundled_scenes():
+    assert len(bundled_scenes()) >= 2
+
+
+@pytest.mark.parametrize("path", bundled_scenes(), ids=lambda p: p.stem)
+def test_bundled_scene_validates_and_renders_warm(path, tmp_path):
+    scene = load_scene(path)
+    assert scene.id == path.stem
+    assert (
+        main(
+            [
+                "render",
+                str(path),
+                "--frames",
+                "2",
+                "--start",
+                "30",
+                "--size",
+                "320x180",
+                "--out",
+                str(tmp_path),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    image = np.asarray(Image.open(tmp_path / "frame_00001.png"), dtype=np.float32)
+    assert image[:, :, 0].mean() > image[:, :, 2].mean()  # warm
+    assert image.std() > 10  # not flat
+    assert image.min(axis=2).min() < 60  # has darks
+    assert (image.min(axis=2) >= 250).mean() < 0.01  # not blown out to white
