@@ -9,6 +9,7 @@ from typing import Any
 
 from installation.scene.loader import load_scene
 from installation.visuals.compositor import Compositor
+from installation.visuals.quality import QualityGovernor
 
 __all__ = ["bench_frames", "format_table", "percentile"]
 
@@ -23,19 +24,31 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def bench_frames(
-    path: Path, size: tuple[int, int], frames: int, fps: float = 30.0
+    path: Path,
+    size: tuple[int, int],
+    frames: int,
+    fps: float = 30.0,
+    budget_ms: float | None = None,
 ) -> dict[str, Any]:
-    """Time ``frames`` consecutive frames of a scene (renderer only, no display, no sound)."""
+    """Time ``frames`` consecutive frames of a scene (renderer only, no display, no sound).
+
+    With ``budget_ms`` the player's adaptive-quality governor runs too: it first gets as many
+    frames again to settle, then the same figures are taken.
+    """
     scene = load_scene(path)
     compositor = Compositor(scene, size)
-    for i in range(WARMUP):
-        compositor.render(i / fps)
+    governor = QualityGovernor(compositor.layers, budget_ms) if budget_ms else None
+    warmup = WARMUP + (frames if governor else 0)
     times = []
-    for i in range(frames):
+    for i in range(warmup + frames):
         t0 = time.perf_counter()
         compositor.render(i / fps)
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return {
+        elapsed = (time.perf_counter() - t0) * 1000.0
+        if governor:
+            governor.observe(elapsed, compositor.layer_ms)
+        if i >= warmup:
+            times.append(elapsed)
+    row: dict[str, Any] = {
         "scene": scene.id,
         "size": f"{size[0]}x{size[1]}",
         "frames": frames,
@@ -43,14 +56,22 @@ def bench_frames(
         "p95_ms": round(percentile(times, 95), 2),
         "p99_ms": round(percentile(times, 99), 2),
     }
+    if governor:
+        row["budget_ms"] = budget_ms
+        row["quality"] = {k: v for k, v in governor.levels().items() if v < 1.0}
+    return row
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     head = f"{'scene':<22} {'size':>10} {'frames':>6} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}"
     lines = [head, "-" * len(head)]
     for r in rows:
-        lines.append(
+        line = (
             f"{r['scene']:<22} {r['size']:>10} {r['frames']:>6} {r['median_ms']:>10.2f} "
             f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f}"
         )
+        if "quality" in r:
+            lowered = ", ".join(f"{k.split(':')[1]} {v:g}" for k, v in r["quality"].items())
+            line += f"   adaptive {r['budget_ms']:g} ms: {lowered or 'full quality'}"
+        lines.append(line)
     return "\n".join(lines)

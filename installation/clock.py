@@ -34,10 +34,11 @@ class Track:
 
     def at(self, m: Moment) -> float:
         x = self.base.at(m)
+        tl = m.tl
         for change in self.changes:
-            if m.t < change.at:
+            if tl < change.at:
                 break
-            u = 1.0 if change.ramp <= 0 else (m.t - change.at) / change.ramp
+            u = 1.0 if change.ramp <= 0 else (tl - change.at) / change.ramp
             target = change.value.at(m)
             x = target if u >= 1 else x + (target - x) * ease("in-out", u)
         return x
@@ -51,15 +52,17 @@ class Cue:
 
 @dataclass(frozen=True)
 class Clock:
-    """Tempo, metre and the scene's cues."""
+    """Tempo, metre, the scene's cues and, for looping timelines, the loop's length."""
 
     tempo: float = 66.0
     beats_per_bar: int = 4
     cues: Sequence[Cue] = field(default_factory=tuple)
+    loop: float | None = None
 
     def moment(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Moment:
         beat = t * self.tempo / 60.0
-        return Moment(t, beat, beat / self.beats_per_bar, features or {})
+        timeline = t % self.loop if self.loop else None
+        return Moment(t, beat, beat / self.beats_per_bar, features or {}, timeline)
 
     def seconds_per_beat(self) -> float:
         return 60.0 / self.tempo
@@ -67,9 +70,23 @@ class Clock:
     def since_cue(self, name: str, t: float) -> float:
         """Seconds since the latest cue called ``name`` at or before ``t``; inf if none yet."""
         times = [c.at for c in self.cues if c.name == name]
+        if not times:
+            return math.inf
+        if self.loop:
+            cycle, tl = divmod(t, self.loop)
+            i = bisect.bisect_right(times, tl)
+            if i:
+                return tl - times[i - 1]
+            return tl + self.loop - times[-1] if cycle >= 1 else math.inf
         i = bisect.bisect_right(times, t)
         return t - times[i - 1] if i else math.inf
 
     def cues_between(self, t0: float, t1: float) -> list[Cue]:
-        """Cues with ``t0 <= at < t1``: what a frame or an audio block must answer."""
-        return [c for c in self.cues if t0 <= c.at < t1]
+        """Cues at times in [t0, t1), repeated every ``loop`` seconds when the timeline loops."""
+        if not self.loop:
+            return [c for c in self.cues if t0 <= c.at < t1]
+        found = []
+        first = math.floor(t0 / self.loop)
+        for cycle in range(first, math.floor(t1 / self.loop) + 1):
+            found += [c for c in self.cues if t0 <= cycle * self.loop + c.at < t1]
+        return found

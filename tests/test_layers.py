@@ -12,10 +12,19 @@ from installation.scene.loader import parse_scene
 from installation.visuals.compositor import Compositor
 from installation.visuals.layer import LAYERS
 
+SKY = "  - layer: sky\n"
 SOLO = {
-    "sky": "  - layer: sky\n",
-    "skyline": "  - layer: sky\n  - layer: skyline\n",
+    "sky": SKY,
+    "skyline": SKY + "  - layer: skyline\n",
     "bokeh": "  - layer: bokeh\n    count: 200\n    area: [0, 1]\n",
+    "haze": SKY + "  - layer: haze\n    rays: 0.5\n",
+    "particles": "  - layer: particles\n    kind: dust\n    count: 800\n",
+    "sea": SKY + "  - layer: sea\n",
+    "forest-mist": SKY + "  - layer: forest-mist\n",
+    "os-logo": "  - layer: os-logo\n",
+    "waveform": "  - layer: waveform\n    idle: 0.05\n",
+    "screen-glow": "  - layer: screen-glow\n",
+    "train-window": SKY + "  - layer: train-window\n",
 }
 
 
@@ -98,3 +107,61 @@ def test_post_effects_change_the_frame():
     assert abs(grain.mean() - plain.mean()) < 2  # no veil
     bloom = render_yaml(base + "post: {bloom: {threshold: 0.5, strength: 1}}\n")
     assert bloom.mean() > plain.mean()
+
+
+@pytest.mark.parametrize("kind", ["dust", "snow", "rain"])
+def test_particle_kinds_render_and_move(kind):
+    text = f"scene: x\nvisuals:\n  - layer: particles\n    kind: {kind}\n    count: 500\n"
+    a, b = render_yaml(text, 2.0), render_yaml(text, 2.5)
+    assert a.mean() > 0.5 and not np.array_equal(a, b)
+
+
+def test_train_window_answers_its_cue():
+    base = "scene: x\nvisuals:\n  - layer: sky\n  - layer: train-window\n    pylons: 0\n"
+    cued = base + "timeline:\n  - at: 10\n    cue: train-pass\n"
+    before, during = render_yaml(cued, 9.0), render_yaml(cued, 11.0)
+    quiet = render_yaml(base, 11.0)
+    assert np.abs(during - quiet).mean() > 2  # the passing train shows
+    assert np.abs(before - render_yaml(base, 9.0)).mean() < 0.5  # nothing before the cue
+
+
+def test_waveform_follows_the_sound():
+    text = (
+        "scene: x\nvisuals:\n  - layer: waveform\n    voice: hum\n    idle: 0\n    amplitude: 0.3\n"
+    )
+    scene = parse_scene(text, "<t>")
+    compositor = Compositor(scene, (320, 180))
+    silent = pixels(compositor.render(3.0)).copy()
+    loud = pixels(
+        compositor.render(3.0, {"hum": {"rms": 0.8, "low": 0.5, "mid": 0.5, "high": 0.2}})
+    )
+    rows_lit = lambda img: (img.max(axis=2).max(axis=1) > 60).sum()  # noqa: E731
+    assert rows_lit(loud) > rows_lit(silent) + 5  # a louder voice swings the line wider
+
+
+def test_layer_blur_softens():
+    sharp = render_yaml("scene: x\nvisuals:\n  - layer: sky\n  - layer: skyline\n")
+    soft = render_yaml("scene: x\nvisuals:\n  - layer: sky\n  - layer: skyline\n    blur: 12\n")
+    edges = lambda img: np.abs(np.diff(img, axis=1)).mean()  # noqa: E731
+    assert edges(soft) < edges(sharp) * 0.8
+
+
+@pytest.mark.parametrize(
+    "post",
+    ["grade: {warmth: 0.8, lift: 0.1}", "light-leak: 0.8", "chromatic-aberration: 4", "bloom: 1"],
+)
+def test_each_post_effect_changes_the_frame_and_stays_warm(post):
+    base = "scene: x\nvisuals:\n  - layer: sky\n  - layer: skyline\n"
+    plain, graded = render_yaml(base), render_yaml(base + f"post: {{{post}}}\n")
+    assert np.abs(graded - plain).mean() > 0.5
+    assert graded[:, :, 0].mean() > graded[:, :, 2].mean()
+
+
+def test_grade_lifts_blacks_toward_a_warm_dark_and_pulls_blue():
+    dark = "scene: x\nvisuals:\n  - layer: sky\n    top: '#000000'\n    bottom: '#000000'\n    sun: null\n"
+    lifted = render_yaml(dark + "post: {grade: {lift: 0.2, shadows: maroon, warmth: 0}}\n")
+    r, g, b = (lifted[:, :, c].mean() for c in range(3))
+    assert r > g and r > b and r > 10  # a warm dark: red leads
+    blue = "scene: x\nvisuals:\n  - layer: sky\n    top: '#3060F0'\n    bottom: '#3060F0'\n    sun: null\n"
+    pulled = render_yaml(blue + "post: {grade: {blue: 1, warmth: 0.5}}\n")
+    assert pulled[:, :, 2].mean() < render_yaml(blue)[:, :, 2].mean() - 20

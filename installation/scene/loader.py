@@ -56,11 +56,12 @@ def parse_scene(source: bytes | str, path: str = "<scene>") -> Scene:
     if sound is not None:
         owners["sound.master"] = Entry("master", "sound.master", sound.master)
     seed = header.seed if header else 0
-    cues = _timeline(doc, data.get("timeline"), owners, failed, seed, problems)
+    loop = header.loop if header else None
+    cues = _timeline(doc, data.get("timeline"), owners, failed, seed, problems, loop)
     if problems:
         raise SceneError(problems)
     assert header is not None
-    clock = Clock(header.tempo, header.beats_per_bar, tuple(cues))
+    clock = Clock(header.tempo, header.beats_per_bar, tuple(cues), header.loop)
     return Scene(
         path,
         header.scene,
@@ -200,6 +201,7 @@ def _timeline(
     failed: set[str],
     seed: int,
     problems: list[Problem],
+    header_loop: float | None = None,
 ) -> list[Cue]:
     """Validate events, attach each ``set`` to its parameter's track, and return the cues."""
     changes: dict[tuple[str, str], list[Change]] = {}
@@ -211,6 +213,13 @@ def _timeline(
             continue
         if event.set is None and event.cue is None:
             problems.append(doc.problem(("timeline", i), "a timeline event needs 'set' or 'cue'"))
+        if header_loop and event.at >= header_loop:
+            problems.append(
+                doc.problem(
+                    ("timeline", i, "at"),
+                    f"'at' {event.at:g} is past the loop's end ({header_loop:g} s)",
+                )
+            )
         if event.cue:
             cues.append(Cue(event.at, event.cue))
         for target, value in (event.set or {}).items():

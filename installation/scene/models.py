@@ -25,6 +25,9 @@ class SceneHeader(Params):
     duration: float | None = Field(
         None, gt=0, le=MAX_DURATION, description="seconds; leave out for an endless scene"
     )
+    loop: float | None = Field(
+        None, gt=0, le=MAX_DURATION, description="the timeline starts again every this many seconds"
+    )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="every random choice derives from it")
     palette: str | list[ColourField] = Field("her", description="a named palette or colours")
     tempo: float = Field(66.0, ge=20, le=240, description="beats per minute, for light and sound")

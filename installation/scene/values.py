@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import PlainValidator, WithJsonSchema
 
 from installation.scene.errors import did_you_mean
@@ -35,6 +36,7 @@ __all__ = [
     "Num",
     "Value",
     "ease",
+    "hash01_array",
     "parse_value",
     "stable_seed",
 ]
@@ -52,6 +54,12 @@ class Moment:
     beat: float = 0.0
     bar: float = 0.0
     features: Mapping[str, Mapping[str, float]] = field(default_factory=dict, compare=False)
+    #: time on the timeline: ``t`` itself, or ``t`` modulo the scene's ``loop``
+    timeline: float | None = None
+
+    @property
+    def tl(self) -> float:
+        return self.t if self.timeline is None else self.timeline
 
     @property
     def env(self) -> dict[str, float]:
@@ -73,6 +81,18 @@ def _hash01(seed: int, i: int) -> float:
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & (2**64 - 1)
     z ^= z >> 31
     return (z >> 11) / float(1 << 53)
+
+
+def hash01_array(seed: int, i: np.ndarray) -> np.ndarray:
+    """:func:`_hash01` for an array of integers at once (same splitmix64 steps, uint64 wrap)."""
+    m = np.uint64
+    with np.errstate(over="ignore"):
+        z = m(seed) * m(0x9E3779B97F4A7C15) + i.astype(np.uint64) * m(0xBF58476D1CE4E5B9)
+        z = z + m(0x94D049BB133111EB)
+        z = (z ^ (z >> m(30))) * m(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> m(27))) * m(0x94D049BB133111EB)
+        z = z ^ (z >> m(31))
+    return (z >> m(11)).astype(np.float64) / float(1 << 53)
 
 
 def smooth_noise(seed: int, x: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import pygame
@@ -10,12 +11,13 @@ from installation.scene.models import Scene
 from installation.scene.palettes import parse_colour
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer
-from installation.visuals.post.base import POST, PostEffect
+from installation.visuals.post.base import POST, PostChain, PostEffect
 from installation.visuals.raster import new_surface
 
 __all__ = ["Compositor"]
 
 BACKGROUND = parse_colour("plum-night")  # under every layer: a warm dark, never black
+FLOOR = (16, 10, 13)  # the lowest any channel may go: a very dark plum
 
 
 class Compositor:
@@ -35,6 +37,9 @@ class Compositor:
             effect = POST.get(entry.kind)(entry.params, size, scene.seed)
             effect.tracks = entry.tracks
             self.effects.append(effect)
+        self.post = PostChain(self.effects, size)
+        #: milliseconds each layer took in the last frame, for the quality governor
+        self.layer_ms = [0.0] * len(self.layers)
 
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
         return Frame(
@@ -48,8 +53,12 @@ class Compositor:
         frame = self.frame(t, features)
         canvas = self.canvas
         canvas.fill(BACKGROUND)
-        for layer in self.layers:
+        timings = self.layer_ms
+        for i, layer in enumerate(self.layers):
+            start = time.perf_counter()  # measured for adaptive quality; never drawn from
             layer.paint(canvas, frame)
-        for effect in self.effects:
-            effect.apply(canvas, frame)
+            timings[i] = (time.perf_counter() - start) * 1000.0
+        self.post.apply(canvas, frame)
+        # the darkest value of a frame is a warm dark, never #000, whatever grain subtracted
+        canvas.fill(FLOOR, special_flags=pygame.BLEND_RGB_MAX)
         return canvas

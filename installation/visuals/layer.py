@@ -7,58 +7,81 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pygame
+from pydantic import Field
 
 from installation.registry import Registry
 from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
 from installation.visuals.frame import Frame
-from installation.visuals.raster import new_surface, upscale_dithered
+from installation.visuals.raster import planes_to_surface, scratch, soften, upscale_dithered
 
-__all__ = ["LAYERS", "Layer", "LayerParams"]
+REFERENCE_HEIGHT = 1080
+
+__all__ = ["LAYERS", "Layer", "LayerParams", "soft_upscale"]
 
 
 class LayerParams(Params):
     """Keys every layer takes."""
 
-    id: str | None = None
-    blend: Literal["normal", "add", "screen", "multiply"] = "normal"
-    opacity: Num(0, 1) = 1.0
+    id: str | None = Field(None, description="name for the timeline when a layer kind repeats")
+    blend: Literal["normal", "add", "screen", "multiply"] = Field(
+        "normal", description="how the layer meets what is below it"
+    )
+    opacity: Num(0, 1) = Field(1.0, description="0 invisible to 1 fully there")
+    blur: float = Field(0.0, ge=0, le=64, description="depth-of-field softening, px at 1080 lines")
 
 
 class Layer:
-    """A visual layer. Subclasses set ``Params`` and implement ``draw``.
+    """A visual layer. Subclasses set ``Params`` and implement one of two methods.
 
-    ``draw`` returns either a surface of ``internal_size`` (sharp layers, pygame primitives)
-    or a float array (3, h, w) of 0..255 values (soft layers, numpy), which the base class
-    scales up to the output with dithering so gradients do not band. Layers that blit sprites
-    straight onto the canvas override ``paint`` instead.
+    * ``draw(frame, v)`` returns the layer's own image: a float array (3, h, w) of 0..255
+      (soft layers, numpy, drawn at ``internal_size`` and scaled up with dithering so
+      gradients do not band; (4, h, w) adds an alpha plane) or a surface (sharp layers).
+    * ``draw_onto(target, frame, v)`` paints straight onto the canvas (sprites, strips); set
+      ``direct = True``. It is given a scratch surface instead when the layer must be blurred or
+      blended in a mode other than its ``native`` one.
+
+    ``cache_key(v)``, when it returns a value, lets the base class reuse the last image while the
+    key is unchanged. Same key, same image: frames stay a pure function of time.
     """
 
     name: ClassVar[str]
     Params: ClassVar[type[LayerParams]] = LayerParams
     #: fraction of the output size the layer draws at; soft layers draw small
     scale: ClassVar[float] = 1.0
-    #: smallest internal scale adaptive quality may lower it to
-    min_scale: ClassVar[float] = 1.0
+    #: smallest fraction of ``scale`` adaptive quality may lower it to
+    min_quality: ClassVar[float] = 1.0
+    #: paints onto the canvas itself (``draw_onto``) rather than returning an image
+    direct: ClassVar[bool] = False
+    #: the blend mode ``draw_onto`` already does by itself (no scratch surface needed)
+    native: ClassVar[str] = "normal"
+    #: dither soft images as they are scaled up (smooth gradients); textured ones can skip it
+    dither: ClassVar[bool] = True
 
-    def __init__(
-        self, params: LayerParams, size: tuple[int, int], seed: int, index: int, **scene: Any
-    ):
+    def __init__(self, params: LayerParams, size: tuple[int, int], seed: int, index: int):
         self.params = params
         self.size = size
         self.seed = stable_seed(seed, index, self.name)
         self.index = index
+        self.unit = size[1] / REFERENCE_HEIGHT  # pixels are written for a 1080-line frame
         self.tracks: dict[str, Any] = {}
         self.quality = 1.0  # multiplier on ``scale``, lowered by adaptive quality
-        self.setup(**scene)
+        self._cached: tuple[Any, pygame.Surface] | None = None
+        self.setup()
 
     # -- for subclasses -------------------------------------------------------------------
-    def setup(self, **scene: Any) -> None:
+    def setup(self) -> None:
         """Build what does not change from frame to frame (sprites, layouts)."""
 
     def draw(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface | np.ndarray:
         raise NotImplementedError
+
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        raise NotImplementedError
+
+    def cache_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+        return None
 
     # -- used by the compositor -------------------------------------------------------------
     def rng(self, *salt: object) -> np.random.Generator:
@@ -67,7 +90,7 @@ class Layer:
 
     @property
     def internal_size(self) -> tuple[int, int]:
-        s = max(self.scale * self.quality, self.min_scale * self.scale, 1 / 16)
+        s = self.scale * max(self.quality, self.min_quality)
         return max(1, round(self.size[0] * s)), max(1, round(self.size[1] * s))
 
     def values(self, frame: Frame) -> SimpleNamespace:
@@ -75,21 +98,47 @@ class Layer:
 
     def paint(self, canvas: pygame.Surface, frame: Frame) -> None:
         v = self.values(frame)
+        blur = v.blur * self.unit
+        if self.direct:
+            if blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
+                self.draw_onto(canvas, frame, v)
+                return
+            alpha = self.native == "normal"
+            layer = scratch(self.size, "direct", alpha)
+            layer.fill((0, 0, 0, 0))
+            self.draw_onto(layer, frame, v)
+        else:
+            layer = self._image(frame, v)
+        blend(canvas, soften(layer, blur), v.blend, v.opacity)
+
+    def _image(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface:
+        key = self.cache_key(frame, v)
+        if key is not None and self._cached is not None and self._cached[0] == key:
+            return self._cached[1]
         image = self.draw(frame, v)
         if isinstance(image, np.ndarray):
-            image = upscale_dithered(image, self.size)
+            # below full quality the dither pass is the first thing to go (about 1.3 ms at 1080p)
+            image = soft_upscale(image, self.size, self.dither and self.quality >= 1.0)
         elif image.get_size() != self.size:
             image = pygame.transform.smoothscale(image, self.size)
-        blend(canvas, image, v.blend, v.opacity)
+        self._cached = (key, image) if key is not None else None
+        return image
 
     @classmethod
     def summary(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
 
+def soft_upscale(planes: np.ndarray, size: tuple[int, int], dither: bool = True) -> pygame.Surface:
+    """Scale a small float image (3 or 4 planes of 0..255) up to ``size``."""
+    if planes.shape[0] == 3:
+        if dither:
+            return upscale_dithered(planes, size)
+        return pygame.transform.smoothscale(planes_to_surface(planes), size)
+    rgba = np.clip(planes, 0, 255).astype(np.uint8).transpose(1, 2, 0)
+    h, w = rgba.shape[:2]
+    small = pygame.image.frombuffer(np.ascontiguousarray(rgba).tobytes(), (w, h), "RGBA")
+    return pygame.transform.smoothscale(small, size)
+
+
 LAYERS: Registry[Layer] = Registry("layer", "installation.visuals.layers")
-
-
-def layer_canvas(size: tuple[int, int], alpha: bool = False) -> pygame.Surface:
-    """A blank surface for a layer to draw on (transparent when ``alpha``)."""
-    return new_surface(size, alpha)

@@ -13,14 +13,12 @@ from pydantic import Field, field_validator
 
 from installation.scene.params import ColourField, Pair, Params
 from installation.scene.values import Num
-from installation.visuals.blend import blend
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
-from installation.visuals.raster import new_surface, planes_to_surface
+from installation.visuals.raster import planes_to_surface
 
 MAX_LIGHTS = 1000
 LEVELS = 24  # brightness steps per sprite; fine enough that twinkle looks continuous
-REFERENCE_HEIGHT = 1080  # sizes are written in pixels of a 1080-line frame
 
 
 class FollowSpec(Params):
@@ -71,8 +69,10 @@ class Bokeh(Layer):
     """Out-of-focus city lights: soft discs with bright rims that drift, twinkle and breathe."""
 
     Params = BokehParams
+    direct = True
+    native = "add"
 
-    def setup(self, **scene: object) -> None:
+    def setup(self) -> None:
         from installation.scene.palettes import parse_colour
 
         p = self.params
@@ -87,23 +87,14 @@ class Bokeh(Layer):
         self.gain = 0.55 + 0.45 * rng.random(n)
         self.freq = 0.05 + 0.25 * rng.random(n)
         self.phase = rng.random(n) * math.tau
-        scale = self.size[1] / REFERENCE_HEIGHT
+        scale = self.unit
         lo, hi = p.size[0] * scale, p.size[1] * scale
         self.sizes = _size_buckets(lo, hi)
         diameters = lo + (hi - lo) * self.depth
         self.bucket = np.searchsorted(self.sizes, diameters).clip(0, len(self.sizes) - 1)
         self.bob = (2.0 + 6.0 * rng.random(n)) * scale
 
-    def paint(self, canvas: pygame.Surface, frame: Frame) -> None:
-        v = self.values(frame)
-        if v.blend == "add":
-            self._lights(canvas, frame, v)
-            return
-        layer = new_surface(self.size)
-        self._lights(layer, frame, v)
-        blend(canvas, layer, v.blend, 1.0)
-
-    def _lights(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         count = v.count
         n = min(math.ceil(count), MAX_LIGHTS)
         if n == 0:
@@ -120,7 +111,7 @@ class Bokeh(Layer):
         shimmer = 1.0 - v.twinkle * 0.5 * (
             1.0 + np.sin(math.tau * self.freq[sl] * t + self.phase[sl])
         )
-        level = v.brightness * v.opacity * self.gain[sl] * shimmer * (1.0 - 0.35 * depth)
+        level = v.brightness * self.gain[sl] * shimmer * (1.0 - 0.35 * depth)
         if v.follow is not None:
             feature = frame.moment.feature(v.follow.voice, v.follow.band)
             level = level * (1.0 + v.follow.amount * feature)

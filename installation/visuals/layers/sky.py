@@ -43,9 +43,9 @@ class Sky(Layer):
 
     Params = SkyParams
     scale = 0.25  # no fine detail: drawn small, scaled up with dithering
-    min_scale = 0.5
+    min_quality = 0.5
 
-    def setup(self, **scene: object) -> None:
+    def setup(self) -> None:
         self._grid: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None
 
     def _coords(self) -> tuple[np.ndarray, np.ndarray]:
@@ -57,9 +57,25 @@ class Sky(Layer):
             self._grid = (size, xs, ys)
         return self._grid[1], self._grid[2]
 
+    def _breathe(self, t: float, drift: float) -> float:
+        # quantised to 1/4096 of the frame height: invisible steps, and a sky to reuse between
+        return round((smooth_noise(self.seed, t / 60.0) - 0.5) * 0.25 * drift * 4096) / 4096
+
+    def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+        """The sky changes slowly: redraw only when what it shows has moved."""
+        sun = v.sun and tuple(round(x * 4096) for x in (v.sun.height, v.sun.x, v.sun.size))
+        glow = v.sun and (
+            round(v.sun.glow * 512),
+            round(v.sun.flare * 512),
+            v.sun.colour,
+            v.sun.halo,
+        )
+        shape = tuple(round(x * 4096) for x in (v.horizon, v.curve))
+        return (self._breathe(frame.t, v.drift), shape, v.top, v.middle, v.bottom, sun, glow)
+
     def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
         xs, ys = self._coords()
-        breathe = (smooth_noise(self.seed, frame.t / 60.0) - 0.5) * 0.25 * v.drift
+        breathe = self._breathe(frame.t, v.drift)
         u = np.clip(ys / max(v.horizon + breathe, 1e-3), 0.0, 1.0) ** v.curve
         sky = np.broadcast_to(_gradient(u, v.top, v.middle, v.bottom), (3, *self._shape()))
         if v.sun is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -12,13 +11,11 @@ from pydantic import Field
 
 from installation.scene.palettes import parse_colour
 from installation.scene.params import ColourField
-from installation.scene.values import Num, _hash01
+from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface
-
-KEY = (255, 0, 255)  # transparent colour of the strips; no tower is ever this magenta
-REFERENCE_HEIGHT = 1080
+from installation.visuals.strips import Strip, fog_low, mix, new_strip
 
 
 class SkylineParams(LayerParams):
@@ -36,11 +33,10 @@ class SkylineParams(LayerParams):
 
 @dataclass
 class _Plane:
-    strip: pygame.Surface
-    top: int  # first row of the strip that holds any tower
-    parallax: float
+    strip: Strip
     toggles: np.ndarray  # (n, 4): x, y, w, h of windows that switch on and off
     toggle_sprites: list[pygame.Surface]
+    phases: np.ndarray  # when each switching window changes state
 
 
 @LAYERS.register("skyline")
@@ -48,12 +44,11 @@ class Skyline(Layer):
     """Layered towers of a hazy city: far planes fade into the sky, windows glow and switch."""
 
     Params = SkylineParams
+    direct = True
 
-    def setup(self, **scene: object) -> None:
+    def setup(self) -> None:
         p = self.params
-        w, h = self.size
-        self.unit = h / REFERENCE_HEIGHT
-        self.strip_width = max(2 * w, 1024)
+        self.strip_width = max(2 * self.size[0], 1024)
         lights = p.lights or [parse_colour(c) for c in ("amber", "mustard", "cream", "peach")]
         self.planes = [self._bake(k, p, lights) for k in range(p.planes)]
 
@@ -63,9 +58,8 @@ class Skyline(Layer):
         nearness = (k + 1) / count  # 1 for the nearest plane
         fade = min(0.9, p.depth * 1.25 * (1.0 - nearness) ** 0.8)
         rng = self.rng("plane", k)
-        strip = new_surface((self.strip_width, h))
-        strip.fill(KEY)
-        body = _mix(p.colour, p.haze, fade)
+        strip = new_strip(self.strip_width, h)
+        body = mix(p.colour, p.haze, fade)
         # far planes are the tall towers of the centre; near planes lower blocks seen from above
         tallest = p.height * (1.3 - 0.65 * nearness)
         windows = []
@@ -78,12 +72,13 @@ class Skyline(Layer):
             x += tw + gap
         if p.walkway and k == count - 1:
             _walkway(strip, rng, h, body, self.strip_width, self.unit, lights)
-        _haze_base(strip, p.haze, fade, p.depth, h)
+        fog_low(strip, p.haze, fade * 0.4, p.depth * 0.35)
         toggles = self._windows(strip, rng, windows, lights, fade, p.windows, p.haze)
-        strip.set_colorkey(KEY, pygame.RLEACCEL)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
+        baked = Strip(strip, top, 0.15 + 0.85 * nearness**1.5)
+        baked.seal()
         sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
-        return _Plane(strip, top, 0.15 + 0.85 * nearness**1.5, toggles, sprites)
+        return _Plane(baked, toggles, sprites, rng.random(len(toggles)))
 
     def _windows(self, strip, rng, windows, lights, fade, lit_share, haze) -> np.ndarray:
         toggles = []
@@ -99,39 +94,28 @@ class Skyline(Layer):
                     toggles.append(rect)  # drawn per frame, on or off
                 elif floors[rect[1]] and roll < share:
                     colour = lights[int(rng.integers(0, len(lights)))]
-                    strip.fill(_mix(colour, haze, fade * 0.8), rect)
+                    strip.fill(mix(colour, haze, fade * 0.8), rect)
         return np.array(toggles, dtype=np.int32).reshape(-1, 4)
 
-    def paint(self, canvas: pygame.Surface, frame: Frame) -> None:
-        v = self.values(frame)
-        w, h = self.size
-        sw = self.strip_width
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         for k, plane in enumerate(self.planes):
-            offset = math.floor(v.drift * plane.parallax * frame.t) % sw
-            band = h - plane.top
-            first = min(w, sw - offset)
-            canvas.blit(plane.strip, (0, plane.top), pygame.Rect(offset, plane.top, first, band))
-            if first < w:
-                canvas.blit(
-                    plane.strip, (first, plane.top), pygame.Rect(0, plane.top, w - first, band)
-                )
-            self._toggles(canvas, plane, k, offset, frame.t, v)
+            offset = plane.strip.offset(v.drift, frame.t)
+            plane.strip.blit(target, offset)
+            self._switching(target, plane, k, offset, frame.t, v.twinkle)
 
-    def _toggles(self, canvas, plane: _Plane, k: int, offset: int, t: float, v: SimpleNamespace):
-        if not len(plane.toggles) or v.twinkle <= 0:
+    def _switching(
+        self, target: pygame.Surface, plane: _Plane, k: int, offset: int, t: float, rate: float
+    ) -> None:
+        """Windows that turn on and off: each holds its state for about 60/rate seconds."""
+        if not len(plane.toggles) or rate <= 0:
             return
-        rate = v.twinkle / 60.0
-        w, sw = self.size[0], self.strip_width
-        blits = []
-        for i, (x, y, _, _) in enumerate(plane.toggles):
-            sx = (x - offset) % sw
-            if sx >= w:
-                continue
-            phase = _hash01(self.seed + k, i)
-            epoch = math.floor(t * rate + phase)
-            if _hash01(self.seed + 7 * k + 1, i * 7919 + epoch) < self.params.windows:
-                blits.append((plane.toggle_sprites[i], (sx, y)))
-        canvas.fblits(blits)
+        xs = (plane.toggles[:, 0] - offset) % self.strip_width
+        epochs = np.floor(t * rate / 60.0 + plane.phases).astype(np.int64)
+        index = np.arange(len(xs), dtype=np.int64)
+        lit = hash01_array(self.seed + 7 * k + 1, index * 7919 + epochs) < self.params.windows
+        show = np.nonzero(lit & (xs < self.size[0]))[0]
+        ys = plane.toggles[:, 1]
+        target.fblits([(plane.toggle_sprites[i], (int(xs[i]), int(ys[i]))) for i in show])
 
 
 def _mix(a, b, u: float) -> tuple[int, int, int]:
@@ -207,22 +191,8 @@ def _walkway(strip, rng, h, colour, sw, unit, lights) -> None:
         )
 
 
-def _haze_base(strip, haze, fade, depth, h) -> None:
-    """Fog gathers low: blend the lower part of each plane toward the haze colour."""
-    pixels = pygame.surfarray.pixels3d(strip)
-    key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
-    rows = np.linspace(0.0, 1.0, h, dtype=np.float32) ** 2
-    amount = np.clip(fade * 0.4 + depth * 0.35 * rows * (1 - fade), 0.0, 0.95)[None, :, None]
-    target = np.array(haze, dtype=np.float32)[None, None, :]
-    mixed = pixels.astype(np.float32) * (1 - amount) + target * amount
-    mixed = np.rint(mixed).astype(np.uint8)
-    mixed[key] = KEY
-    pixels[...] = mixed
-    del pixels
-
-
 def _window_sprite(rect, lights, fade, haze, i) -> pygame.Surface:
     _, _, w, h = (int(n) for n in rect)
     sprite = new_surface((w, h))
-    sprite.fill(_mix(lights[i % len(lights)], haze, fade * 0.8))
+    sprite.fill(mix(lights[i % len(lights)], haze, fade * 0.8))
     return sprite

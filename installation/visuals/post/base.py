@@ -10,19 +10,28 @@ import pygame
 from installation.registry import Registry
 from installation.scene.params import Params, evaluate
 from installation.scene.values import stable_seed
+from installation.visuals.blend import blend
 from installation.visuals.frame import Frame
+from installation.visuals.raster import scratch
 
-__all__ = ["POST", "PostEffect"]
+__all__ = ["POST", "PostChain", "PostEffect"]
 
 
 class PostEffect:
-    """One effect. ``shorthand`` names the field a bare number sets (``grain: 0.03``)."""
+    """One effect. ``shorthand`` names the field a bare number sets (``grain: 0.03``).
+
+    Effects that only add soft light (bloom, light leaks) set ``glows = True`` and implement
+    ``glow``: they draw into one small shared buffer that the chain scales up and screens onto
+    the frame once, instead of each paying for a full-size upscale and blend.
+    """
 
     name: ClassVar[str]
     Params: ClassVar[type[Params]] = Params
     shorthand: ClassVar[str | None] = None
     #: position in the chain: lower runs first
     order: ClassVar[int] = 50
+    #: adds soft light through the shared glow buffer (implements ``glow``, not ``apply``)
+    glows: ClassVar[bool] = False
 
     def __init__(self, params: Params, size: tuple[int, int], seed: int):
         self.params = params
@@ -36,9 +45,44 @@ class PostEffect:
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         raise NotImplementedError
 
+    def glow(self, buffer: pygame.Surface, canvas: pygame.Surface, frame: Frame) -> None:
+        """Add this effect's light to ``buffer`` (1/16 of the frame, black when first used)."""
+        raise NotImplementedError
+
     @classmethod
     def summary(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
 
 POST: Registry[PostEffect] = Registry("post effect", "installation.visuals.post")
+
+GLOW_DIVISOR = 16
+
+
+class PostChain:
+    """Runs effects in order; consecutive glow effects share one buffer and one upscale."""
+
+    def __init__(self, effects: list[PostEffect], size: tuple[int, int]):
+        self.effects = sorted(effects, key=lambda e: e.order)
+        self.size = size
+        self.buffer_size = (max(1, size[0] // GLOW_DIVISOR), max(1, size[1] // GLOW_DIVISOR))
+
+    def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
+        buffer = None
+        for effect in self.effects:
+            if effect.glows:
+                if buffer is None:
+                    buffer = scratch(self.buffer_size, "glow")
+                    buffer.fill((0, 0, 0))
+                effect.glow(buffer, canvas, frame)
+                continue
+            if buffer is not None:
+                self._flush(canvas, buffer)
+                buffer = None
+            effect.apply(canvas, frame)
+        if buffer is not None:
+            self._flush(canvas, buffer)
+
+    def _flush(self, canvas: pygame.Surface, buffer: pygame.Surface) -> None:
+        # screen, not add: highlights roll off toward white, never clip
+        blend(canvas, pygame.transform.smoothscale(buffer, self.size), "screen", 1.0)

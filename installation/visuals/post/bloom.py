@@ -7,7 +7,6 @@ from pydantic import Field
 
 from installation.scene.params import ColourField, Params
 from installation.scene.values import Num
-from installation.visuals.blend import blend
 from installation.visuals.frame import Frame
 from installation.visuals.post.base import POST, PostEffect
 
@@ -21,13 +20,15 @@ class BloomParams(Params):
 
 @POST.register("bloom")
 class Bloom(PostEffect):
-    """Glow from a small copy of the frame: threshold, blur, warm tint, add back."""
+    """Glow from a small copy of the frame: threshold, warm tint, blur by scaling, screen back."""
 
     Params = BloomParams
     shorthand = "strength"
     order = 10
 
-    def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
+    glows = True
+
+    def glow(self, buffer: pygame.Surface, canvas: pygame.Surface, frame: Frame) -> None:
         v = self.values(frame)
         if v.strength <= 0 or v.threshold >= 1:
             return
@@ -39,9 +40,13 @@ class Bloom(PostEffect):
         while gain > 1.0:  # fills can only scale down; double by adding the copy to itself
             small.blit(small, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
             gain /= 2.0
-        tint = tuple(round(gain * c) for c in v.tint)
-        small.fill(tint, special_flags=pygame.BLEND_RGB_MULT)
-        blur = max(1, round(1 + 5 * v.radius * h / 1080))
-        small = pygame.transform.box_blur(small, blur)
-        glow = pygame.transform.smoothscale(small, (w, h))
-        blend(canvas, glow, "screen", 1.0)  # screen, not add: highlights roll off, never clip
+        small.fill(tuple(round(gain * c) for c in v.tint), special_flags=pygame.BLEND_RGB_MULT)
+        # the wider the radius, the smaller the copy goes before it comes back: a wider blur
+        bw, bh = buffer.get_size()
+        shrink = 1 + round(3 * v.radius)
+        small = pygame.transform.smoothscale(small, (max(1, bw // shrink), max(1, bh // shrink)))
+        buffer.blit(
+            pygame.transform.smoothscale(small, (bw, bh)),
+            (0, 0),
+            special_flags=pygame.BLEND_RGB_ADD,
+        )

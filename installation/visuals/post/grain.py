@@ -15,7 +15,7 @@ from installation.visuals.frame import Frame
 from installation.visuals.post.base import POST, PostEffect
 from installation.visuals.raster import planes_to_surface
 
-PAD = 256  # the noise field is larger than the frame; each grain frame picks an offset in it
+TILE = 512  # a tile of noise small enough to stay in cache, laid at a new offset each grain frame
 
 
 class GrainParams(Params):
@@ -36,20 +36,21 @@ class Grain(PostEffect):
         level = round(v.amount * 255 * 4) / 4  # quantised so modulation reuses fields
         if level <= 0:
             return
-        up, down = _noise_fields(self.size, level)
+        up, down = _noise_tiles(level)
         epoch = math.floor(frame.t * v.rate)
-        ox = int(_hash01(self.seed, 2 * epoch) * PAD)
-        oy = int(_hash01(self.seed, 2 * epoch + 1) * PAD)
-        area = pygame.Rect(ox, oy, *self.size)
-        canvas.blit(up, (0, 0), area, special_flags=pygame.BLEND_RGB_ADD)
-        canvas.blit(down, (0, 0), area, special_flags=pygame.BLEND_RGB_SUB)
+        ox = int(_hash01(self.seed, 2 * epoch) * TILE)
+        oy = int(_hash01(self.seed, 2 * epoch + 1) * TILE)
+        w, h = self.size
+        spots = [(x, y) for y in range(-oy, h, TILE) for x in range(-ox, w, TILE)]
+        canvas.fblits([(up, spot) for spot in spots], pygame.BLEND_RGB_ADD)
+        canvas.fblits([(down, spot) for spot in spots], pygame.BLEND_RGB_SUB)
 
 
 @functools.lru_cache(maxsize=2)
-def _noise_fields(size: tuple[int, int], level: float) -> tuple[pygame.Surface, pygame.Surface]:
-    w, h = size[0] + PAD, size[1] + PAD
+def _noise_tiles(level: float) -> tuple[pygame.Surface, pygame.Surface]:
+    """Signed grain as two tiles: what to add and what to subtract (blits are unsigned)."""
     rng = np.random.default_rng(0x6A1)
-    noise = rng.standard_normal((h, w), dtype=np.float32) * level
+    noise = rng.standard_normal((TILE, TILE), dtype=np.float32) * level
     up = np.clip(noise, 0, 255)
     down = np.clip(-noise, 0, 255)
     return planes_to_surface(np.stack([up, up, up])), planes_to_surface(

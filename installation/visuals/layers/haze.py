@@ -1,0 +1,79 @@
+"""haze: atmospheric fog banks that drift, with light shafts from the sun."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from installation.scene.params import ColourField, Pair
+from installation.scene.values import Num
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.noise import ValueNoise2D
+
+
+class HazeParams(LayerParams):
+    blend: Literal["normal", "add", "screen", "multiply"] = Field(
+        "screen", description="fog lightens"
+    )
+    colour: ColourField = Field("peach", description="colour of the fog and its light")
+    density: Num(0, 1) = Field(0.35, description="how thick the fog is")
+    height: Num(-0.2, 1.2) = Field(0.72, description="where the fog is thickest, 0 top 1 bottom")
+    spread: Num(0.02, 1) = Field(0.28, description="vertical thickness of the fog band")
+    banks: Num(0, 1) = Field(0.6, description="0 an even veil, 1 distinct drifting banks")
+    drift: Num(-400, 400) = Field(8.0, description="sideways drift, px/s at 1080 lines")
+    rays: Num(0, 1) = Field(0.0, description="strength of light shafts from the source")
+    source: Pair = Field([0.62, 0.6], description="where the shafts come from, x and y, 0..1")
+
+
+@LAYERS.register("haze")
+class Haze(Layer):
+    """Fog banks between depth planes and light shafts through them (soft, drawn at 1/8 size)."""
+
+    Params = HazeParams
+    scale = 0.125
+    min_quality = 0.5
+    dither = False  # the fog is textured; grain covers the rest
+
+    def setup(self) -> None:
+        self.noise = ValueNoise2D(self.seed, cells=(12, 6), octaves=2)
+        self.ray_noise = self.rng("rays").random(64).astype(np.float32)
+        self._grid = None
+
+    def _coords(self) -> tuple[np.ndarray, np.ndarray]:
+        w, h = self.internal_size
+        if self._grid is None or self._grid[0] != (w, h):
+            xs = ((np.arange(w, dtype=np.float32) + 0.5) / w)[None, :]
+            ys = ((np.arange(h, dtype=np.float32) + 0.5) / h)[:, None]
+            self._grid = ((w, h), xs, ys)
+        return self._grid[1], self._grid[2]
+
+    def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+        xs, ys = self._coords()
+        aspect = self.size[0] / self.size[1]
+        shift = v.drift * self.unit * frame.t / self.size[0]  # in frame widths
+        band = np.exp(-(((ys - v.height) / v.spread) ** 2))
+        texture = self.noise.grid(
+            (xs[0] + shift) * 12 / aspect * 1.5, ys[:, 0] * 6 + 0.3 * math.sin(frame.t / 40)
+        )
+        fog = v.density * band * (1.0 - v.banks + v.banks * 1.6 * texture)
+        if v.rays > 0:
+            fog = fog + v.rays * self._shafts(xs * aspect, ys, v.source, frame.t, aspect) * (
+                0.4 + band
+            )
+        fog = np.clip(fog, 0.0, 1.0)
+        return np.stack([fog * c for c in v.colour])
+
+    def _shafts(self, xs, ys, source, t: float, aspect: float) -> np.ndarray:
+        sx, sy = source[0] * aspect, source[1]
+        angle = np.arctan2(ys - sy, xs - sx)  # radians, shafts fan out from the source
+        k = (angle / math.tau * 64 + t * 0.05) % 64
+        i = np.floor(k).astype(np.int64)
+        f = k - i
+        rays = self.ray_noise[i % 64] * (1 - f) + self.ray_noise[(i + 1) % 64] * f
+        dist = np.sqrt((xs - sx) ** 2 + (ys - sy) ** 2)
+        return (rays**3) * np.exp(-dist * 1.6) * 0.9

@@ -1,0 +1,127 @@
+"""particles: dust motes in sunlight, slowly falling snow, rain streaks on glass."""
+
+from __future__ import annotations
+
+import functools
+import math
+from types import SimpleNamespace
+from typing import Literal
+
+import numpy as np
+import pygame
+from pydantic import Field
+
+from installation.scene.params import ColourField, Pair
+from installation.scene.values import Num
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.raster import planes_to_surface
+
+MAX_PARTICLES = 3000
+LEVELS = 16
+
+# kind: (fall speed px/s, wander px, default size, default colour)
+KINDS = {
+    "dust": (-3.0, 14.0, [1.5, 4.0], "amber"),
+    "snow": (38.0, 18.0, [2.0, 7.0], "cream"),
+    "rain": (900.0, 0.0, [1.0, 2.0], "warm-grey"),
+}
+
+
+class ParticlesParams(LayerParams):
+    blend: Literal["add", "screen"] = Field("add", description="particles catch the light")
+    kind: Literal["dust", "snow", "rain"] = Field("dust", description="what is in the air")
+    count: Num(0, MAX_PARTICLES) = Field(200, description="number of particles")
+    size: Pair | None = Field(None, description="smallest and largest size, px at 1080 lines")
+    speed: Num(0, 4) = Field(1.0, description="multiplier on the kind's natural fall speed")
+    wind: Num(-600, 600) = Field(0.0, description="sideways push, px/s")
+    brightness: Num(0, 2) = Field(0.6, description="overall brightness")
+    colour: ColourField | None = Field(None, description="colour; default depends on the kind")
+    area: Pair = Field([0.0, 1.0], description="top and bottom of the band they live in")
+    length: float = Field(60.0, ge=4, le=400, description="rain streak length, px at 1080 lines")
+
+
+@LAYERS.register("particles")
+class Particles(Layer):
+    """Dust glinting in low sun, snow drifting down, or rain streaking across glass."""
+
+    Params = ParticlesParams
+    direct = True
+    native = "add"
+
+    def setup(self) -> None:
+        from installation.scene.palettes import parse_colour
+
+        p = self.params
+        fall, wander, size, colour = KINDS[p.kind]
+        self.fall, self.wander = fall, wander
+        lo, hi = (p.size or size)[0] * self.unit, (p.size or size)[1] * self.unit
+        self.colour = tuple(p.colour or parse_colour(colour))
+        rng = self.rng("particles")
+        n = MAX_PARTICLES
+        self.depth = rng.random(n)  # 0 far .. 1 near: near ones are larger, faster, brighter
+        self.x0 = rng.random(n)
+        self.y0 = rng.random(n)
+        self.phase = rng.random(n) * math.tau
+        self.freq = 0.05 + 0.2 * rng.random(n)
+        self.sizes = np.geomspace(max(lo, 0.6), max(hi, 0.6), 6)
+        self.bucket = np.minimum((self.depth * 6).astype(int), 5)
+
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        n = min(math.ceil(v.count), MAX_PARTICLES)
+        if n == 0 or v.brightness <= 0:
+            return
+        p = self.params
+        w, h = self.size
+        t = frame.t
+        sl = slice(0, n)
+        depth = self.depth[sl]
+        pace = 0.35 + 0.65 * depth
+        top, bottom = p.area[0] * h, p.area[1] * h
+        span_y = max(bottom - top, 1.0) + 80 * self.unit
+        span_x = w + 80 * self.unit
+        fall = self.fall * v.speed * self.unit * pace
+        sway = self.wander * self.unit * np.sin(self.freq[sl] * t + self.phase[sl])
+        x = (self.x0[sl] * span_x + v.wind * self.unit * pace * t + sway) % span_x - 40 * self.unit
+        y = (self.y0[sl] * span_y + fall * t) % span_y + top - 40 * self.unit
+        level = v.brightness * (0.35 + 0.65 * depth)
+        if p.kind == "dust":  # motes glint as they turn in the light
+            glint = np.sin(self.freq[sl] * 3.0 * t + self.phase[sl] * 2)
+            level = level * (0.25 + 0.75 * np.clip(glint, 0, 1) ** 3)
+        steps = np.clip(np.rint(level * LEVELS), 0, 2 * LEVELS).astype(int)
+        angle = (
+            math.atan2(v.wind * 0.6, max(abs(self.fall * v.speed), 1.0))
+            if p.kind == "rain"
+            else 0.0
+        )
+        length = round(p.length * self.unit)
+        blits = []
+        for i in np.nonzero(steps)[0]:
+            size = float(self.sizes[self.bucket[i]])
+            sprite = _sprite(
+                p.kind, round(size * 4) / 4, self.colour, int(steps[i]), length, round(angle, 2)
+            )
+            blits.append((sprite, (int(x[i]), int(y[i]))))
+        target.fblits(blits, pygame.BLEND_RGB_ADD)
+
+
+@functools.lru_cache(maxsize=2048)
+def _sprite(
+    kind: str, size: float, colour: tuple, step: int, length: int, angle: float
+) -> pygame.Surface:
+    """A soft dot (dust, snow) or a thin streak that fades toward its tail (rain)."""
+    gain = step / LEVELS
+    if kind == "rain":
+        w = max(3, math.ceil(size * 2 + abs(math.sin(angle)) * length))
+        h = max(3, length)
+        ys = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+        xs = np.arange(w, dtype=np.float32)[None, :]
+        centre = (w - 1) / 2 + (ys - 0.5) * math.tan(angle) * length
+        across = np.exp(-(((xs - centre) / max(size * 0.6, 0.5)) ** 2))
+        profile = across * ys**1.5 * 0.8  # brightest at the head
+    else:
+        d = max(3, math.ceil(size * 2.5))
+        c = (np.arange(d, dtype=np.float32) - (d - 1) / 2) / max(size / 2, 0.5)
+        xx, yy = np.meshgrid(c, c)
+        profile = np.exp(-(xx * xx + yy * yy) * (1.2 if kind == "snow" else 1.8))
+    return planes_to_surface(np.stack([profile * gain * ch for ch in colour]))

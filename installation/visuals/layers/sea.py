@@ -1,0 +1,107 @@
+"""sea: the beach at dawn, a calm sea under the horizon with soft swells and glints."""
+
+from __future__ import annotations
+
+import functools
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pygame
+from pydantic import Field
+
+from installation.scene.params import ColourField
+from installation.scene.values import Num, hash01_array
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.raster import planes_to_surface
+
+GLINTS = 260
+
+
+class SeaParams(LayerParams):
+    horizon: Num(0.2, 0.95) = Field(0.6, description="height of the horizon, 0 top 1 bottom")
+    far: ColourField = Field("warm-grey", description="the sea near the horizon")
+    near: ColourField = Field("teal-grey", description="the sea at the bottom of the frame")
+    light: ColourField = Field("peach", description="colour of the sun's reflection")
+    sun_x: Num(0, 1) = Field(0.6, description="where the sun's path of light lies, 0..1")
+    path: Num(0, 1) = Field(0.55, description="brightness of the sun's path on the water")
+    waves: Num(0, 1) = Field(0.5, description="strength of the swells")
+    speed: Num(0, 4) = Field(1.0, description="pace of the swells")
+    glints: Num(0, 1) = Field(0.5, description="sparkles on the path of light")
+    shore: Num(0, 1) = Field(0.4, description="foam of the last wave at the bottom")
+
+
+@LAYERS.register("sea")
+class Sea(Layer):
+    """A calm dawn sea: colour deepening toward the viewer, swells, a path of light, glints."""
+
+    Params = SeaParams
+    scale = 0.25
+    direct = True  # a soft body of water plus sharp glints drawn over it
+    native = "normal"
+
+    def setup(self) -> None:
+        rng = self.rng("glints")
+        self.gx = rng.normal(0.0, 1.0, GLINTS).astype(np.float32)
+        self.gy = rng.random(GLINTS).astype(np.float32) ** 1.6
+        self.gsize = rng.integers(0, 3, GLINTS)
+
+    def _water(self, frame: Frame, v: SimpleNamespace, rows: int) -> np.ndarray:
+        """The water below the horizon only, at quarter size: (3, rows, w)."""
+        w = self.internal_size[0]
+        below = ((np.arange(rows, dtype=np.float32) + 0.5) / rows)[:, None]  # 0 horizon .. 1 bottom
+        xs = ((np.arange(w, dtype=np.float32) + 0.5) / w)[None, :]
+        depth = below**0.7
+        t = frame.t * v.speed
+        # swells: bands whose spacing grows toward the viewer (perspective), gently warped
+        phase = 2.2 / (below + 0.04) - t * 0.35 + 0.15 * np.sin(xs * 9.0 + t * 0.2)
+        swell = 0.5 + 0.5 * np.sin(phase * math.tau)
+        shade = 1.0 - v.waves * 0.16 * swell * (0.3 + depth)
+        width = 0.03 + 0.2 * below
+        path = v.path * np.exp(-(((xs - v.sun_x) / width) ** 2)) * (1.0 - 0.6 * below)
+        light = path * (0.55 + 0.45 * swell)
+        if v.shore > 0:
+            foam = np.clip((below - 0.9) * 10, 0, 1) * (0.5 + 0.5 * np.sin(xs * 23 + t * 0.5)) ** 4
+            light = light + v.shore * foam
+        light = np.clip(light, 0, 1)
+        planes = []
+        for c in range(3):
+            base = (v.far[c] + (v.near[c] - v.far[c]) * depth) * shade
+            planes.append(base + (v.light[c] - base) * light)
+        return np.stack(planes)
+
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        w, h = self.size
+        top = round(v.horizon * h)
+        rows = max(1, round((h - top) * self.scale * max(self.quality, self.min_quality)))
+        water = soft_upscale(self._water(frame, v, rows), (w, h - top))
+        target.blit(water, (0, top))
+        if v.glints > 0:
+            self._glints(target, frame, v)
+
+    def _glints(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        w, h = self.size
+        horizon = v.horizon * h
+        ys = horizon + 2 + self.gy * (h - horizon) * 0.8
+        below = (ys - horizon) / max(h - horizon, 1)
+        xs = v.sun_x * w + self.gx * (0.02 + 0.18 * below) * w * 0.6
+        epoch = np.floor(frame.t * 6.0 + self.gy * 97).astype(np.int64)
+        on = hash01_array(self.seed, np.arange(GLINTS) * 131 + epoch) < v.glints * 0.5
+        blits = [
+            (_glint(int(self.gsize[i]) + 1, v.light), (int(xs[i]), int(ys[i])))
+            for i in np.nonzero(on)[0]
+        ]
+        target.fblits(blits, pygame.BLEND_RGB_ADD)
+
+
+@functools.lru_cache(maxsize=16)
+def _glint(radius: int, colour: tuple) -> pygame.Surface:
+    size = radius * 4 + 1
+    c = np.arange(size, dtype=np.float32) - size // 2
+    xx, yy = np.meshgrid(c, c)
+    star = np.exp(-(xx * xx) / 0.8 - (yy * yy) / (radius * 1.5)) + np.exp(
+        -(yy * yy) / 0.8 - (xx * xx) / (radius * 3)
+    )
+    star = np.clip(star, 0, 1) * 0.9
+    return planes_to_surface(np.stack([star * ch for ch in colour]))

@@ -1,0 +1,161 @@
+"""train-window: the view from an elevated train: a blond-wood window frame, passing pylons."""
+
+from __future__ import annotations
+
+import functools
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pygame
+from pydantic import Field
+
+from installation.scene.params import ColourField
+from installation.scene.values import Num
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.raster import new_surface, planes_to_surface
+from installation.visuals.strips import KEY, mix
+
+
+class TrainWindowParams(LayerParams):
+    wood: ColourField = Field("#C9A27A", description="the blond wood of the carriage")
+    speed: Num(0, 3000) = Field(900.0, description="how fast pylons pass, px/s at 1080 lines")
+    pylons: float = Field(0.5, ge=0, le=1, description="how often pylons pass")
+    pylon_colour: ColourField = Field("#3A2428", description="colour of the passing pylons")
+    reflection: Num(0, 1) = Field(0.25, description="the lit interior mirrored on the glass")
+    sway: Num(0, 1) = Field(0.4, description="the carriage's gentle rocking")
+    windows: int = Field(2, ge=1, le=4, description="panes side by side")
+
+
+@LAYERS.register("train-window")
+class TrainWindow(Layer):
+    """A carriage window in warm wood; pylons and a passing train flick by; the interior glows."""
+
+    Params = TrainWindowParams
+    direct = True
+
+    def setup(self) -> None:
+        p = self.params
+        w, h = self.size
+        self.frame_surface, self.panes = _carriage(p, w, h, self.unit)
+        rng = self.rng("pylons")
+        spacing = (600 + 2400 * (1 - p.pylons)) * self.unit
+        self.pylon_spacing = spacing
+        self.pylon_jitter = rng.random(64) * spacing * 0.5
+        self.lamps = [
+            (rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.45), rng.uniform(0.08, 0.16))
+            for _ in range(4)
+        ]
+
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        rock = round(
+            v.sway * 3 * self.unit * math.sin(frame.t * 1.7)
+            + v.sway * 1.5 * self.unit * math.sin(frame.t * 4.3)
+        )
+        glass = self.panes.move(0, rock)
+        target.set_clip(glass)
+        self._pylons(target, frame, v, glass)
+        self._passing_train(target, frame, v, glass)
+        target.set_clip(None)
+        if v.reflection > 0:
+            self._reflection(target, v, glass)
+        target.blit(self.frame_surface, (0, rock - round(8 * self.unit)))
+
+    def _pylons(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
+        travelled = v.speed * self.unit * frame.t
+        first = math.floor(travelled / self.pylon_spacing)
+        sprite = _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
+        for k in range(first, first + 2 + math.ceil(self.size[0] / self.pylon_spacing)):
+            x = k * self.pylon_spacing + self.pylon_jitter[k % 64] - travelled
+            x = self.size[0] - x  # they come from the right
+            target.blit(sprite, (round(x), 0))
+
+    def _passing_train(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
+        """On the cue ``train-pass``, another train rushes by for a few seconds."""
+        age = frame.since_cue("train-pass")
+        if not 0 <= age < 4.0:
+            return
+        fade = min(1.0, age * 3) * min(1.0, (4.0 - age) * 2)
+        band = pygame.Rect(
+            glass.left, glass.top + glass.height // 5, glass.width, glass.height * 3 // 5
+        )
+        body = mix(self.params.pylon_colour, (90, 60, 60), 0.3)
+        target.fill(mix(target.get_at(band.center)[:3], body, fade), band)
+        pitch = round(160 * self.unit)
+        lit = mix(body, (255, 205, 140), fade * 0.8)
+        shift = round(age * 2400 * self.unit) % pitch
+        for x in range(band.left - shift, band.right, pitch):
+            target.fill(
+                lit, pygame.Rect(x, band.top + band.height // 4, pitch * 2 // 3, band.height // 3)
+            )
+
+    def _reflection(self, target, v: SimpleNamespace, glass: pygame.Rect) -> None:
+        for x, y, r in self.lamps:
+            sprite = _lamp(round(r * self.size[1]), round(v.reflection * 40) / 40)
+            cx = glass.left + x * glass.width
+            cy = glass.top + y * glass.height
+            target.blit(
+                sprite,
+                (round(cx - sprite.get_width() / 2), round(cy - sprite.get_height() / 2)),
+                special_flags=pygame.BLEND_RGB_ADD,
+            )
+
+
+def _carriage(
+    p: TrainWindowParams, w: int, h: int, unit: float
+) -> tuple[pygame.Surface, pygame.Rect]:
+    """The wooden wall around the glass, with a soft shading, keyed where the glass is."""
+    surface = new_surface((w, h + round(16 * unit)))
+    wood = np.array(p.wood, dtype=np.float32)
+    ys = np.linspace(0, 1, surface.get_height(), dtype=np.float32)[:, None]
+    xs = np.linspace(0, 1, w, dtype=np.float32)[None, :]
+    grain = 0.93 + 0.07 * np.sin(ys * 900 + np.sin(xs * 13) * 4) ** 2
+    shade = (0.72 + 0.28 * np.clip(np.sin(ys * math.pi), 0, 1) ** 0.6) * grain
+    surface.blit(planes_to_surface(np.stack([shade * wood[c] for c in range(3)])), (0, 0))
+    margin_x, top, bottom = round(0.07 * w), round(0.12 * h), round(0.74 * h)
+    gap = round(0.035 * w)
+    n = p.windows
+    pane_w = (w - 2 * margin_x - (n - 1) * gap) // n
+    radius = round(36 * unit)
+    for i in range(n):
+        rect = pygame.Rect(margin_x + i * (pane_w + gap), top, pane_w, bottom - top)
+        pygame.draw.rect(
+            surface,
+            mix(p.wood, (60, 35, 30), 0.45),
+            rect.inflate(round(14 * unit), round(14 * unit)),
+            border_radius=radius + 6,
+        )
+        pygame.draw.rect(surface, KEY, rect, border_radius=radius)
+    sill = pygame.Rect(0, bottom + round(30 * unit), w, round(22 * unit))
+    surface.fill(mix(p.wood, (255, 235, 210), 0.25), sill)
+    surface.set_colorkey(KEY, pygame.RLEACCEL)
+    glass = pygame.Rect(margin_x, top, w - 2 * margin_x, bottom - top)
+    return surface, glass
+
+
+@functools.lru_cache(maxsize=4)
+def _pylon(height: int, width: int, colour: tuple) -> pygame.Surface:
+    """A pylon seen at speed: a soft-edged vertical bar with a crossbar, motion-blurred sideways."""
+    w = width * 3
+    xs = np.linspace(-1.5, 1.5, w, dtype=np.float32)[None, :]
+    ys = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    alpha = np.clip(1.3 - np.abs(xs) * 1.1, 0, 1) ** 1.5 * np.ones_like(ys)
+    arm = (np.abs(ys - 0.22) < 0.02) * np.clip(1.0 - np.abs(xs) / 1.5, 0, 1)
+    alpha = np.clip(alpha + arm, 0, 1) * 235
+    surface = pygame.Surface((w, height), pygame.SRCALPHA, 32)
+    rgba = np.stack([np.full_like(alpha, c) for c in colour] + [alpha], axis=-1).astype(np.uint8)
+    surface.blit(
+        pygame.image.frombuffer(np.ascontiguousarray(rgba).tobytes(), (w, height), "RGBA"), (0, 0)
+    )
+    return surface
+
+
+@functools.lru_cache(maxsize=64)
+def _lamp(radius: int, strength: float) -> pygame.Surface:
+    size = max(3, radius * 2)
+    c = np.linspace(-1, 1, size, dtype=np.float32)
+    xx, yy = np.meshgrid(c, c)
+    glow = np.exp(-(xx * xx + yy * yy) * 3.0) * strength * 0.6
+    warm = (255, 200, 140)
+    return planes_to_surface(np.stack([glow * ch for ch in warm]))

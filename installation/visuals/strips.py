@@ -1,0 +1,67 @@
+"""Silhouette strips: wide, seamless, colour-keyed bands scrolled with parallax.
+
+Skylines and treelines are baked once into strips twice the frame's width that wrap at their
+ends; a frame is then one or two RLE-accelerated blits per plane, not thousands of shapes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+from installation.visuals.raster import new_surface
+
+__all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip"]
+
+KEY = (255, 0, 255)  # transparent colour of strips; nothing we draw is ever this magenta
+
+
+def mix(a: tuple, b: tuple, u: float) -> tuple[int, int, int]:
+    """Linear mix of two RGB colours, ``u`` = 0 gives ``a``."""
+    return tuple(round(a[c] + (b[c] - a[c]) * u) for c in range(3))
+
+
+def new_strip(width: int, height: int) -> pygame.Surface:
+    strip = new_surface((width, height))
+    strip.fill(KEY)
+    return strip
+
+
+@dataclass
+class Strip:
+    surface: pygame.Surface  # colour-keyed once baked
+    top: int  # first row that holds anything
+    parallax: float  # share of the layer's drift this plane moves at
+
+    def offset(self, drift: float, t: float) -> int:
+        return math.floor(drift * self.parallax * t) % self.surface.get_width()
+
+    def blit(self, target: pygame.Surface, offset: int) -> None:
+        """Blit the visible window of the strip, wrapping around its end."""
+        w = target.get_width()
+        sw, h = self.surface.get_size()
+        band = h - self.top
+        first = min(w, sw - offset)
+        target.blit(self.surface, (0, self.top), pygame.Rect(offset, self.top, first, band))
+        if first < w:
+            target.blit(self.surface, (first, self.top), pygame.Rect(0, self.top, w - first, band))
+
+    def seal(self) -> None:
+        """Finish baking: make the key colour transparent, with run-length acceleration."""
+        self.surface.set_colorkey(KEY, pygame.RLEACCEL)
+
+
+def fog_low(strip: pygame.Surface, colour: tuple, near: float, low: float) -> None:
+    """Blend a strip toward ``colour``: ``near`` everywhere, plus up to ``low`` at the bottom."""
+    pixels = pygame.surfarray.pixels3d(strip)
+    key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
+    rows = np.linspace(0.0, 1.0, strip.get_height(), dtype=np.float32) ** 2
+    amount = np.clip(near + low * rows * (1 - near), 0.0, 0.95)[None, :, None]
+    target = np.array(colour, dtype=np.float32)[None, None, :]
+    mixed = np.rint(pixels.astype(np.float32) * (1 - amount) + target * amount).astype(np.uint8)
+    mixed[key] = KEY
+    pixels[...] = mixed
+    del pixels

@@ -1,0 +1,99 @@
+"""Every bundled scene: validates, is warm, not flat, not blown out, moves without flicker,
+is deterministic, and when its timeline loops, loops without a jump."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from conftest import pixels
+
+from installation.paths import bundled_scenes
+from installation.scene.loader import load_scene
+from installation.visuals.compositor import Compositor
+from installation.visuals.quality import QualityGovernor
+
+SIZE = (320, 180)
+SCENES = bundled_scenes()
+
+
+def test_at_least_eight_scenes():
+    assert len(SCENES) >= 8
+
+
+@pytest.fixture(scope="module", params=SCENES, ids=lambda p: p.stem)
+def compositor(request):
+    return Compositor(load_scene(request.param), SIZE)
+
+
+def test_warm_not_flat_not_blown_out_at_several_moments(compositor):
+    span = compositor.scene.clock.loop or 120
+    for t in (1.0, span * 0.37, span * 0.81):
+        image = pixels(compositor.render(t))
+        r, b = image[:, :, 0].mean(), image[:, :, 2].mean()
+        assert r > b, f"t={t:.0f}: not warm"
+        assert image.std() > 6, f"t={t:.0f}: flat"
+        assert (image.min(axis=2) >= 250).mean() < 0.02, f"t={t:.0f}: blown out"
+        assert image.min(axis=2).min() < 140, f"t={t:.0f}: no darks at all"
+        # the darkest values are warm darks, never pure black
+        assert image.reshape(-1, 3).sum(axis=1).min() > 0
+
+
+def blocks(image: np.ndarray, n: int = 8) -> np.ndarray:
+    """8x8 block means: film grain (which renews 24 times a second, on purpose) averages out."""
+    h, w = image.shape[0] // n * n, image.shape[1] // n * n
+    return image[:h, :w].reshape(h // n, n, w // n, n, 3).mean(axis=(1, 3))
+
+
+def test_moves_smoothly(compositor):
+    frames = [blocks(pixels(compositor.render(30 + i / 30))) for i in range(3)]
+    steps = [np.abs(a - b).mean() for a, b in itertools.pairwise(frames)]
+    assert max(steps) < 5, steps  # no flicker (fast pylons in the train scene move ~3.5)
+    later = blocks(pixels(compositor.render(45)))
+    assert np.abs(later - frames[0]).mean() > 0.3  # but it is alive
+
+
+def test_deterministic(compositor):
+    again = Compositor(compositor.scene, SIZE)
+    assert np.array_equal(pixels(compositor.render(17.3)), pixels(again.render(17.3)))
+
+
+def test_loop_has_no_jump(compositor):
+    """Across the seam of a looping timeline, the change is like any other frame's."""
+    loop = compositor.scene.clock.loop
+    if not loop:
+        pytest.skip("endless scene without a timeline loop")
+    fps = 30
+    across = np.abs(
+        pixels(compositor.render(loop - 1 / fps)) - pixels(compositor.render(loop))
+    ).mean()
+    within = np.abs(
+        pixels(compositor.render(loop / 2 - 1 / fps)) - pixels(compositor.render(loop / 2))
+    ).mean()
+    assert across < within + 2.0, (across, within)
+
+
+def test_timeline_tracks_return_to_their_start_when_looping(compositor):
+    clock = compositor.scene.clock
+    if not clock.loop:
+        pytest.skip("no loop")
+    for layer in compositor.layers:
+        for name, track in layer.tracks.items():
+            start = track.at(clock.moment(0.0))
+            end = track.at(clock.moment(clock.loop - 1e-3))
+            if track.changes and track.base.constant:
+                assert end == pytest.approx(start, abs=0.02), f"{layer.name}.{name}"
+
+
+def test_quality_governor_lowers_and_raises():
+    scene = load_scene(SCENES[0])
+    compositor = Compositor(scene, SIZE)
+    governor = QualityGovernor(compositor.layers, budget_ms=1.0, settle_frames=1)
+    adjustable = [l for l in compositor.layers if l.min_quality < 1]  # noqa: E741
+    for _ in range(5):
+        governor.observe(50.0, [5.0] * len(compositor.layers))
+    assert any(l.quality < 1 for l in adjustable)  # noqa: E741
+    for _ in range(40):
+        governor.observe(0.1, [0.1] * len(compositor.layers))
+    assert all(l.quality == 1 for l in compositor.layers)  # noqa: E741
