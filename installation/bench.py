@@ -11,7 +11,7 @@ from installation.scene.loader import load_scene
 from installation.visuals.compositor import Compositor
 from installation.visuals.quality import QualityGovernor
 
-__all__ = ["bench_frames", "format_table", "percentile"]
+__all__ = ["bench_audio", "bench_frames", "format_table", "percentile"]
 
 WARMUP = 5  # sprite caches and noise fields are built in the first frames
 
@@ -62,13 +62,29 @@ def bench_frames(
     return row
 
 
+def bench_audio(path: Path, seconds: float = 30.0) -> float | None:
+    """Offline audio speed of a scene, in multiples of real time (None if it has no sound)."""
+    from installation.sound.engine import OfflineSound
+
+    scene = load_scene(path)
+    if scene.sound is None:
+        return None
+    start = time.perf_counter()
+    with OfflineSound(scene) as sound:
+        sound.render(seconds)
+    return round(seconds / (time.perf_counter() - start), 1)
+
+
 def format_table(rows: list[dict[str, Any]]) -> str:
-    head = f"{'scene':<22} {'size':>10} {'frames':>6} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}"
+    head = (
+        f"{'scene':<22} {'size':>10} {'frames':>6} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}"
+        f" {'audio x':>8}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         line = (
             f"{r['scene']:<22} {r['size']:>10} {r['frames']:>6} {r['median_ms']:>10.2f} "
-            f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+            f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r.get('audio_x_realtime') or '':>8}"
         )
         if "quality" in r:
             lowered = ", ".join(f"{k.split(':')[1]} {v:g}" for k, v in r["quality"].items())

@@ -96,6 +96,51 @@ def _check_writable(out: Path) -> None:
         raise UsageError(f"cannot write to {out}: permission denied")
 
 
+def cmd_listen(args: argparse.Namespace) -> int:
+    _headless()
+    from installation.paths import resolve_scene
+    from installation.scene.loader import load_scene
+    from installation.sound.engine import SAMPLE_RATE, OfflineSound
+    from installation.sound.loudness import calibrate, integrated_loudness, true_peak_db, write_wav
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".wav":
+        raise UsageError(f"--out must be a .wav file, not '{out.name}'")
+    if not 0 < args.seconds <= 24 * 3600:
+        raise UsageError(f"--seconds must be above 0 (and at most a day), not {args.seconds:g}")
+    scene = load_scene(resolve_scene(args.scene))
+    if scene.sound is None:
+        raise UsageError(f"scene '{scene.id}' has no sound: section")
+    _check_writable(out.parent if str(out.parent) else Path("."))
+    gain = calibrate(scene)
+    with OfflineSound(scene, gain_db=gain) as sound:
+        samples = sound.render(args.seconds)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(out, samples, SAMPLE_RATE)
+    if not args.quiet:
+        lufs = integrated_loudness(samples, SAMPLE_RATE)
+        print(
+            f"wrote {args.seconds:g} s of '{scene.id}' to {out}: {lufs:.1f} LUFS "
+            f"(target {scene.sound.master.loudness:g}), true peak {true_peak_db(samples):.1f} dBFS",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from installation.sound.engine import _default_output, list_output_devices
+
+    devices = list_output_devices()
+    if not devices:
+        print("no audio output devices: `installation play` will run with picture only")
+        return EXIT_OK
+    default = _default_output()
+    for device in devices:
+        mark = "*" if device.index == default else " "
+        print(f"{mark} {device.index:>3}  {device.name}")
+    return EXIT_OK
+
+
 def cmd_sheet(args: argparse.Namespace) -> int:
     _headless()
     from installation.paths import bundled_scenes, resolve_scene
@@ -139,7 +184,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     _headless()
-    from installation.bench import bench_frames, format_table
+    from installation.bench import bench_audio, bench_frames, format_table
     from installation.paths import bundled_scenes, resolve_scene
 
     paths = [resolve_scene(s) for s in args.scenes] or bundled_scenes()
@@ -148,16 +193,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UsageError("--frames must be at least 1")
     rows = []
     for path in paths:
+        audio = bench_audio(path) if args.audio else None
         for size in sizes:
             rows.append(bench_frames(path, size, args.frames))
             if args.adaptive is not None:
                 budget = args.adaptive if args.adaptive > 0 else (6.0 if size[1] <= 720 else 11.0)
                 rows.append(bench_frames(path, size, args.frames, budget_ms=budget))
-            if not args.json:
-                print(
-                    f"  {rows[-1]['scene']} {rows[-1]['size']}: {rows[-1]['median_ms']} ms",
-                    file=sys.stderr,
-                )
+        for row in rows:
+            if audio is not None and row["scene"] == path.stem:
+                row["audio_x_realtime"] = audio
+        if not args.json:
+            print(f"  {path.stem}: done", file=sys.stderr)
     print(json.dumps(rows, indent=2) if args.json else format_table(rows))
     return EXIT_OK
 
@@ -185,6 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_render)
 
+    p = sub.add_parser("listen", help="render a scene's sound offline to a WAV file")
+    p.add_argument("scene", help="a scene file, or the id of a bundled scene")
+    p.add_argument("--seconds", type=float, required=True, help="length in seconds")
+    p.add_argument("--out", required=True, help="a .wav file (48 kHz, 24-bit, stereo)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.set_defaults(run=cmd_listen)
+
+    p = sub.add_parser("devices", help="list audio output devices")
+    p.set_defaults(run=cmd_devices)
+
     p = sub.add_parser("sheet", help="a contact sheet: frames of scenes in a grid")
     p.add_argument("scenes", nargs="*", help="scenes (default: every bundled scene)")
     p.add_argument("--out", required=True, help="a .png or .jpg file")
@@ -209,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS",
         help="also measure with the player's adaptive quality holding MS per frame "
         "(default: 6 ms at 720p, 11 ms above)",
+    )
+    p.add_argument(
+        "--no-audio", dest="audio", action="store_false", help="skip the offline audio speed"
     )
     p.set_defaults(run=cmd_bench)
     return parser

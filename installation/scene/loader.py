@@ -53,8 +53,9 @@ def parse_scene(source: bytes | str, path: str = "<scene>") -> Scene:
     palette = _palette(doc, data.get("palette", "her"), problems)
     owners = {e.address: e for e in (*layers, *post, *voices)}
     failed = _failed_addresses(data, owners)
-    if sound is not None:
-        owners["sound.master"] = Entry("master", "sound.master", sound.master)
+    master = Entry("master", "sound.master", sound.master) if sound is not None else None
+    if master is not None:
+        owners["sound.master"] = master
     seed = header.seed if header else 0
     loop = header.loop if header else None
     cues = _timeline(doc, data.get("timeline"), owners, failed, seed, problems, loop)
@@ -74,6 +75,7 @@ def parse_scene(source: bytes | str, path: str = "<scene>") -> Scene:
         post,
         sound,
         voices,
+        master,
     )
 
 

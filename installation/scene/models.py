@@ -66,5 +66,6 @@ class Scene:
     clock: Clock
     layers: list[Entry]
     post: list[Entry]
-    sound: Any | None  # SoundParams with its voice entries; None for a silent scene
+    sound: Any | None  # SoundParams; None for a silent scene
     voices: list[Entry] = field(default_factory=list)
+    master: Entry | None = None  # the master bus's parameters and their timeline tracks

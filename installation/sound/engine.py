@@ -1,0 +1,240 @@
+"""Three ways to run a scene's sound behind one shape: offline, realtime, silent.
+
+* **offline** advances a manual pyo server by exactly the samples of each video frame
+  (``sr / fps``), so a render gets that frame's own samples and the features computed from
+  them; identical run to run for the same seed.
+* **realtime** plays on the audio device. pyo's portaudio server kills the process (SIGSEGV)
+  when booted without an output device, so the device is probed first and, if there is
+  none, the engine goes silent with one log line instead.
+* **silent** makes no sound at all; audio features stay at zero.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+os.environ.setdefault("PYO_GUI_WX", "0")  # no GUI toolkit warnings on import
+
+import numpy as np
+import pyo
+
+from installation.scene.models import Scene
+from installation.scene.values import stable_seed
+from installation.sound.graph import SoundGraph
+
+__all__ = [
+    "SAMPLE_RATE",
+    "OfflineSound",
+    "RealtimeSound",
+    "SilentSound",
+    "list_output_devices",
+    "open_sound",
+    "samples_per_frame",
+]
+
+log = logging.getLogger("installation.sound")
+
+SAMPLE_RATE = 48000
+CHANNELS = 2
+_NO_FEATURES: dict[str, dict[str, float]] = {}
+
+
+def samples_per_frame(index: int, fps: float, sr: int = SAMPLE_RATE) -> int:
+    """Samples that belong to video frame ``index``: exact over any number of frames."""
+    return round((index + 1) * sr / fps) - round(index * sr / fps)
+
+
+def _block_size(fps: float, sr: int) -> int:
+    """The largest block of at most 256 samples that divides a frame's samples evenly."""
+    spf = sr / fps
+    if spf != int(spf):
+        return 1  # odd rates (29.97): fall back to sample-exact single blocks
+    spf = int(spf)
+    return max(d for d in range(1, 257) if spf % d == 0)
+
+
+class OfflineSound:
+    """Renders a scene's sound frame by frame on a manual pyo server."""
+
+    def __init__(
+        self, scene: Scene, fps: float = 30.0, *, sr: int = SAMPLE_RATE, gain_db: float = 0.0
+    ):
+        if scene.sound is None:
+            raise ValueError(f"scene '{scene.id}' has no sound section")
+        self.fps, self.sr = fps, sr
+        self.block = _block_size(fps, sr)
+        self.server = pyo.Server(
+            sr=sr, nchnls=CHANNELS, buffersize=self.block, duplex=0, audio="manual", winhost="none"
+        )
+        self.server.setVerbosity(1)
+        self.server.boot()
+        self.server.setGlobalSeed(stable_seed(scene.seed, "sound") % 2**31 or 1)
+        self.server.start()
+        self.graph = SoundGraph(scene, sr, gain_db)
+        self.graph.out()
+        address = int(self.server.getOutputAddr(), 16)
+        self._buffer = (ctypes.c_float * (self.block * CHANNELS)).from_address(address)
+        self.samples_done = 0
+
+    @property
+    def time(self) -> float:
+        return self.samples_done / self.sr
+
+    def advance(self, count: int) -> np.ndarray:
+        """The next ``count`` samples as a (count, 2) float32 array."""
+        out = np.empty((count, CHANNELS), dtype=np.float32)
+        view = np.frombuffer(self._buffer, dtype=np.float32).reshape(self.block, CHANNELS)
+        done = 0
+        while done < count:
+            t0 = self.samples_done / self.sr
+            self.graph.tick(t0, t0 + self.block / self.sr)
+            self.server.process()
+            take = min(self.block, count - done)
+            out[done : done + take] = view[:take]
+            done += take
+            self.samples_done += self.block
+        del view
+        return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+
+    def frame(self, index: int) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
+        """The samples of video frame ``index`` (frames must be asked for in order)."""
+        samples = self.advance(samples_per_frame(index, self.fps, self.sr))
+        return samples, self.graph.features()
+
+    def frames(self, count: int) -> Iterator[tuple[np.ndarray, dict[str, dict[str, float]]]]:
+        for i in range(count):
+            yield self.frame(i)
+
+    def render(self, seconds: float) -> np.ndarray:
+        """``seconds`` of sound from the start, as one (n, 2) array."""
+        count = round(seconds * self.fps)
+        return np.concatenate([samples for samples, _ in self.frames(count)])
+
+    def close(self) -> None:
+        self._buffer = None
+        self.server.stop()
+        self.server.shutdown()
+
+    def __enter__(self) -> OfflineSound:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class OutputDevice:
+    index: int
+    name: str
+
+
+def list_output_devices() -> list[OutputDevice]:
+    """The output devices portaudio sees (safe to call with none present)."""
+    try:
+        names, indexes = pyo.pa_get_output_devices()
+    except Exception:  # portaudio missing or broken: no devices
+        return []
+    return [OutputDevice(i, n) for n, i in zip(names, indexes, strict=False)]
+
+
+def _default_output() -> int:
+    try:
+        return int(pyo.pa_get_default_output())
+    except Exception:
+        return -1
+
+
+def find_output(device: str | int | None) -> OutputDevice | None:
+    """The device to play on: by index, by (part of its) name, or the default; None if absent."""
+    devices = list_output_devices()
+    if not devices:
+        return None
+    if device is None:
+        default = _default_output()
+        return next((d for d in devices if d.index == default), None)
+    if isinstance(device, int) or str(device).isdigit():
+        return next((d for d in devices if d.index == int(device)), None)
+    return next((d for d in devices if str(device).lower() in d.name.lower()), None)
+
+
+class SilentSound:
+    """No device, or sound switched off: the picture goes on, features stay at zero."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def features(self) -> dict[str, dict[str, float]]:
+        return _NO_FEATURES
+
+    def set_volume(self, db: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class RealtimeSound:
+    """Plays a scene on an audio device; the player reads ``features()`` every frame."""
+
+    def __init__(
+        self, scene: Scene, device: OutputDevice, *, gain_db: float = 0.0, buffersize: int = 512
+    ):
+        self.sr = SAMPLE_RATE
+        self.server = pyo.Server(sr=self.sr, nchnls=CHANNELS, buffersize=buffersize, duplex=0)
+        self.server.setVerbosity(1)
+        self.server.setOutputDevice(device.index)
+        self.server.boot()
+        self.server.setGlobalSeed(stable_seed(scene.seed, "sound") % 2**31 or 1)
+        self.graph = SoundGraph(scene, self.sr, gain_db)
+        self.graph.out()
+        self._t = 0.0
+        self._block = buffersize / self.sr
+        # the score advances from the audio thread, one block at a time: sample-accurate time
+        self._pattern = pyo.Pattern(self._tick, time=self._block).play()
+        self.server.start()
+        log.info(
+            "sound: playing on '%s' at %d Hz, %d-sample buffers", device.name, self.sr, buffersize
+        )
+
+    def _tick(self) -> None:
+        t0 = self._t
+        self._t += self._block
+        self.graph.tick(t0, self._t)
+
+    def features(self) -> dict[str, dict[str, float]]:
+        return self.graph.features()
+
+    def close(self) -> None:
+        self._pattern.stop()
+        self.server.stop()
+        self.server.shutdown()
+
+
+def open_sound(
+    scene: Scene, *, enabled: bool = True, device: str | int | None = None, gain_db: float = 0.0
+) -> Any:
+    """A realtime engine when there is sound and a device; otherwise a silent one, said once."""
+    if not enabled:
+        return SilentSound("sound switched off")
+    if scene.sound is None:
+        return SilentSound("the scene has no sound")
+    found = find_output(device)
+    if found is None:
+        what = (
+            f"no audio output device matching '{device}'"
+            if device is not None
+            else "no audio output device"
+        )
+        log.warning("sound: %s; playing picture only", what)
+        return SilentSound(what)
+    return RealtimeSound(scene, found, gain_db=gain_db)
+
+
+def duration_frames(seconds: float, fps: float) -> int:
+    return max(0, math.floor(seconds * fps + 1e-9))

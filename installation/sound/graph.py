@@ -1,0 +1,104 @@
+"""A scene's sound as one pyo graph: voices → master bus → out, with feature followers.
+
+The graph does not care how time advances: the offline renderer ticks it block by block
+between ``server.process()`` calls; the realtime player ticks it from a pyo ``Pattern``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pyo
+
+from installation.scene.models import Scene
+from installation.sound.harmony import Progression
+from installation.sound.master import Master
+from installation.sound.models import VOICES
+from installation.sound.voice import Voice, VoiceContext
+
+__all__ = ["FEATURE_FLOOR_DB", "SoundGraph"]
+
+FEATURE_FLOOR_DB = -60.0  # levels map from this (0) to 0 dBFS (1)
+UPDATE_EVERY = 0.05  # seconds between parameter updates of voices and master
+
+
+class _Follow:
+    """Smoothed level and three bands of one signal, for audio-reactive layers."""
+
+    def __init__(self, signal: pyo.PyoObject):
+        mono = pyo.Mix(signal, voices=1)
+        self.meters = {
+            "rms": pyo.Follower(mono, freq=6),
+            "low": pyo.Follower(pyo.ButLP(mono, freq=250), freq=6),
+            "mid": pyo.Follower(pyo.ButBP(mono, freq=1200, q=0.8), freq=6),
+            "high": pyo.Follower(pyo.ButHP(mono, freq=4000), freq=6),
+        }
+
+    def read(self) -> dict[str, float]:
+        return {band: _level(meter.get()) for band, meter in self.meters.items()}
+
+
+def _level(amplitude: float) -> float:
+    if not amplitude > 1e-9:  # also catches NaN
+        return 0.0
+    db = 20.0 * math.log10(amplitude)
+    return min(1.0, max(0.0, (db - FEATURE_FLOOR_DB) / -FEATURE_FLOOR_DB))
+
+
+def harmony_of(scene: Scene) -> tuple[list[str], float, float]:
+    """Chords, bars per chord and wander: from the first voice that names chords, else defaults."""
+    for entry in scene.voices:
+        chords = getattr(entry.params, "chords", None)
+        if chords:
+            return list(chords), entry.params.bars_per_chord, entry.params.wander
+    return ["I", "vi", "IV", "V"], 2.0, 0.0
+
+
+class SoundGraph:
+    """Builds every voice and the master on the current pyo server."""
+
+    def __init__(self, scene: Scene, sr: int, gain_db: float = 0.0):
+        sound = scene.sound
+        self.scene = scene
+        chords, bars, wander = harmony_of(scene)
+        progression = Progression(chords, sound.key, sound.mode, scene.seed, wander)
+        self.ctx = VoiceContext(
+            sr, scene.clock, sound.key, sound.mode, progression, bars, scene.seed
+        )
+        self.voices: list[Voice] = []
+        for entry in scene.voices:
+            cls = VOICES.get(entry.kind)
+            self.voices.append(cls(entry.params, self.ctx, entry.address, entry.tracks))
+        master_tracks = scene.master.tracks if scene.master else {}
+        self.master = Master(
+            [v.output for v in self.voices],
+            sound.master,
+            master_tracks,
+            scene.clock,
+            scene.duration,
+            gain_db,
+        )
+        self.output = self.master.output
+        self.follows = {v.address.removeprefix("sound."): _Follow(v.output) for v in self.voices}
+        self.follows["master"] = _Follow(self.output)
+        self._next_update = 0.0
+
+    def tick(self, t0: float, t1: float) -> None:
+        """Advance the score over [t0, t1): parameters, cues, then the notes that fall due."""
+        if t0 >= self._next_update:
+            for voice in self.voices:
+                voice.update(t0)
+            self.master.update(t0)
+            self._next_update = t0 + UPDATE_EVERY
+        for cue in self.scene.clock.cues_between(t0, t1):
+            for voice in self.voices:
+                voice.cue(cue.name)
+        for voice in self.voices:
+            voice.events(t0, t1)
+
+    def features(self) -> dict[str, dict[str, float]]:
+        return {name: follow.read() for name, follow in self.follows.items()}
+
+    def out(self) -> Any:
+        return self.output.out()

@@ -1,0 +1,73 @@
+"""Loudness: measure (ITU-R BS.1770-4 via pyloudnorm), calibrate, write WAV files.
+
+Each scene sits at its own LUFS target because its master gain is calibrated: a stretch of the
+scene is rendered offline at unity gain, measured, and the difference to the target becomes the
+gain. The result is cached in memory by scene content, so a render or a reload pays once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import wave
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+
+from installation.scene.models import Scene
+
+__all__ = ["CALIBRATION_SECONDS", "calibrate", "integrated_loudness", "true_peak_db", "write_wav"]
+
+CALIBRATION_SECONDS = 60.0
+_CACHE: dict[str, float] = {}
+
+
+def integrated_loudness(samples: np.ndarray, sr: int) -> float:
+    """Integrated loudness in LUFS (gated), ``-inf`` for silence."""
+    meter = pyloudnorm.Meter(sr)
+    return float(meter.integrated_loudness(samples.astype(np.float64)))
+
+
+def true_peak_db(samples: np.ndarray) -> float:
+    """Peak in dBFS after 4x oversampling (an estimate of the true peak, as BS.1770 asks)."""
+    from scipy.signal import resample_poly
+
+    over = resample_poly(samples.astype(np.float64), 4, 1, axis=0)
+    peak = float(np.max(np.abs(over))) if over.size else 0.0
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
+
+
+def _key(scene: Scene) -> str:
+    text = Path(scene.path).read_bytes() if Path(scene.path).is_file() else repr(scene).encode()
+    return hashlib.sha256(text).hexdigest()
+
+
+def calibrate(scene: Scene, seconds: float = CALIBRATION_SECONDS) -> float:
+    """The master gain (dB) that brings ``scene`` to its loudness target."""
+    from installation.sound.engine import SAMPLE_RATE, OfflineSound
+
+    key = f"{_key(scene)}:{seconds}"
+    if key in _CACHE:
+        return _CACHE[key]
+    with OfflineSound(scene, gain_db=0.0) as sound:
+        samples = sound.render(seconds)
+    measured = integrated_loudness(samples, SAMPLE_RATE)
+    target = scene.sound.master.loudness
+    gain = 0.0 if not math.isfinite(measured) else max(-40.0, min(40.0, target - measured))
+    _CACHE[key] = gain
+    return gain
+
+
+def write_wav(path: Path, samples: np.ndarray, sr: int) -> None:
+    """24-bit PCM WAV, written to a temporary name and renamed (no half files)."""
+    pcm = np.clip(samples, -1.0, 1.0 - 2**-23)
+    ints = np.round(pcm * 2**23).astype("<i4")
+    data = ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()  # little-endian low three bytes
+    tmp = path.with_name(f".{path.name}.part")
+    with wave.open(str(tmp), "wb") as out:
+        out.setnchannels(samples.shape[1])
+        out.setsampwidth(3)
+        out.setframerate(sr)
+        out.writeframes(data)
+    tmp.replace(path)

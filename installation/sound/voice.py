@@ -1,0 +1,156 @@
+"""The Voice base class. One module per voice in ``installation/sound/voices/``.
+
+A voice builds its pyo objects once (``build``), and is then ticked block by block with the
+scene time: ``events(t0, t1)`` starts the notes due in [t0, t1). Every musical decision is a
+pure function of the seed and a step index (``chance``, ``pick``), so the realtime player and
+the offline renderer play the same score.
+
+pyo rule, learned the hard way: ``a + b`` keeps the result alive from ``a``, not ``a`` from the
+result. A Python wrapper used only inside an expression can be collected, and with it any
+table it holds, while its C object plays on and reads freed memory (a segfault within
+seconds). Keep every table, and every object you only use inside an expression, on ``self``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import pyo
+
+from installation.clock import Clock
+from installation.scene.params import evaluate
+from installation.scene.values import _hash01, stable_seed
+from installation.sound.harmony import Chord, Progression
+from installation.sound.models import VOICES, VoiceParams
+
+__all__ = ["VOICES", "Pool", "Voice", "VoiceContext", "db_to_amp"]
+
+
+def db_to_amp(db: float) -> float:
+    return 10.0 ** (db / 20.0)
+
+
+@dataclass
+class VoiceContext:
+    """What every voice of a scene shares: sample rate, clock, key and harmony."""
+
+    sr: int
+    clock: Clock
+    key: str
+    mode: str
+    progression: Progression
+    bars_per_chord: float
+    seed: int
+
+    def chord_index(self, t: float) -> int:
+        return math.floor(self.clock.moment(t).bar / self.bars_per_chord)
+
+    def chord_at(self, t: float) -> Chord:
+        return self.progression.chord(self.chord_index(t))
+
+    def chord_time(self, index: int) -> float:
+        """When chord ``index`` begins, in seconds."""
+        return (
+            index * self.bars_per_chord * self.clock.beats_per_bar * self.clock.seconds_per_beat()
+        )
+
+
+class Voice:
+    """A voice: ``build`` returns a mono or stereo pyo object; the base adds level and pan."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type[VoiceParams]] = VoiceParams
+
+    def __init__(
+        self, params: VoiceParams, ctx: VoiceContext, address: str, tracks: dict[str, Any]
+    ):
+        self.params = params
+        self.ctx = ctx
+        self.address = address
+        self.tracks = tracks
+        self.seed = stable_seed(ctx.seed, address)
+        v = self.values(0.0)
+        self.v = v
+        self._level = pyo.SigTo(db_to_amp(v.level), time=0.3, init=db_to_amp(v.level))
+        self._pan = pyo.SigTo(0.5 + 0.5 * v.pan, time=0.3, init=0.5 + 0.5 * v.pan)
+        self.source = self.build()
+        if len(self.source) >= 2:  # a stereo voice keeps its own image; pan does not apply
+            self.output = pyo.Mix(self.source, voices=2) * self._level
+        else:
+            self.output = pyo.Pan(self.source * self._level, outs=2, pan=self._pan)
+
+    # -- for subclasses -------------------------------------------------------------------
+    def build(self) -> pyo.PyoObject:
+        raise NotImplementedError
+
+    def events(self, t0: float, t1: float) -> None:
+        """Start whatever is due in [t0, t1). Default: nothing (drones, textures)."""
+
+    def changed(self, v: SimpleNamespace) -> None:
+        """Modulated parameters moved (called about 20 times a second)."""
+
+    def cue(self, name: str) -> None:
+        """A timeline cue fired (``train-pass`` and the like)."""
+
+    # -- helpers ----------------------------------------------------------------------------
+    def values(self, t: float) -> SimpleNamespace:
+        return evaluate(self.params, self.ctx.clock.moment(t), self.tracks)
+
+    def chance(self, step: int, salt: int = 0) -> float:
+        """A number in [0, 1) that is the same for this voice, step and salt on every run."""
+        return _hash01(self.seed + 7919 * salt, step)
+
+    def pick(self, options: list, step: int, salt: int = 0) -> Any:
+        return options[int(self.chance(step, salt) * len(options))]
+
+    def update(self, t: float) -> None:
+        v = self.values(t)
+        self.v = v
+        self._level.value = db_to_amp(v.level)
+        self._pan.value = 0.5 + 0.5 * v.pan
+        self.changed(v)
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    @staticmethod
+    def steps_between(t0: float, t1: float, step: float, offset: float = 0.0) -> range:
+        """Indices k with ``t0 <= offset + k * step < t1``."""
+        first = math.ceil((t0 - offset) / step - 1e-9)
+        last = math.ceil((t1 - offset) / step - 1e-9)
+        return range(first, last)
+
+
+class Pool:
+    """Round-robin polyphony: ``size`` copies of a note made by ``make(freq, env)``."""
+
+    def __init__(self, size: int, make, attack: float, decay: float, release: float = 1.0):
+        self.freqs = [pyo.Sig(220.0) for _ in range(size)]
+        self.envs = [
+            pyo.Adsr(
+                attack=attack,
+                decay=decay,
+                sustain=0.0,
+                release=release,
+                dur=attack + decay,
+                mul=0.0,
+            )
+            for _ in range(size)
+        ]
+        self.notes = [make(f, e) for f, e in zip(self.freqs, self.envs, strict=True)]
+        self.mix = pyo.Mix(self.notes, voices=1)
+        self.next = 0
+
+    def play(self, freq: float, velocity: float) -> None:
+        i = self.next
+        self.next = (i + 1) % len(self.freqs)
+        self.freqs[i].value = freq
+        self.envs[i].mul = velocity
+        self.envs[i].play()
+
+
+VOICES = VOICES  # re-exported: voices register on the registry defined with the models

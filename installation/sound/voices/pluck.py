@@ -1,0 +1,59 @@
+"""pluck: a ukulele-like plucked string playing a small, repeating song over the chords."""
+
+from __future__ import annotations
+
+import pyo
+from pydantic import Field
+
+from installation.scene.values import Num
+from installation.sound.harmony import midi_to_hz
+from installation.sound.models import VOICES, VoiceParams
+from installation.sound.voice import Pool, Voice
+from installation.sound.voices._common import Register
+
+
+class PluckParams(VoiceParams):
+    level: Num(-80, 0) = Field(-18.0, description="level in dB before the master")
+    density: Num(0, 1) = Field(0.55, description="chance of a note on each eighth of the song")
+    pitch_range: Register = Field([60, 79], description="lowest and highest MIDI note")
+    song: int = Field(5, ge=2, le=16, description="beats in the song's loop (odd numbers drift)")
+    repeats: int = Field(4, ge=1, le=32, description="times the song loops before it changes")
+    brightness: Num(0, 1) = Field(0.5, description="pluck brightness")
+
+
+@VOICES.register("pluck")
+class Pluck(Voice):
+    """A waveguide string excited by a short burst: arpeggios of the chord in a looping song."""
+
+    Params = PluckParams
+
+    def build(self) -> pyo.PyoObject:
+        def string(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
+            burst = pyo.Noise(mul=env)
+            return pyo.Waveguide(
+                pyo.ButLP(burst, freq=3000), freq=freq, dur=1.6, minfreq=50, mul=0.5
+            )
+
+        self.pool = Pool(4, string, attack=0.001, decay=0.012, release=0.01)
+        self.cutoff = pyo.SigTo(1500 + 4500 * self.v.brightness, time=0.5)
+        return pyo.Tone(self.pool.mix, freq=self.cutoff)
+
+    def changed(self, v) -> None:
+        self.cutoff.value = 1500 + 4500 * v.brightness
+
+    def events(self, t0: float, t1: float) -> None:
+        p = self.params
+        step = self.ctx.clock.seconds_per_beat() / 2
+        loop = 2 * p.song
+        low, high = p.pitch_range
+        for k in self.steps_between(t0, t1, step):
+            generation = k // (loop * p.repeats)
+            motif = k % loop + 1000 * generation
+            if self.chance(motif) >= self.v.density:
+                continue
+            chord = self.ctx.chord_at(k * step)
+            tones = [n for n in range(low, high + 1) if n % 12 in chord.pitch_classes]
+            if not tones:
+                continue
+            note = tones[int(self.chance(motif, 1) * len(tones))]
+            self.pool.play(midi_to_hz(note), 0.5 + 0.4 * self.chance(motif, 2))

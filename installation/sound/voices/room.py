@@ -1,0 +1,30 @@
+"""room: the air of a quiet room, barely there: what silence sounds like indoors."""
+
+from __future__ import annotations
+
+import pyo
+from pydantic import Field
+
+from installation.scene.values import Num
+from installation.sound.models import VOICES, VoiceParams
+from installation.sound.voice import Voice
+
+
+class RoomParams(VoiceParams):
+    level: Num(-80, 0) = Field(-40.0, description="level in dB before the master")
+    warmth: Num(0, 1) = Field(0.5, description="0 airy, 1 muffled")
+
+
+@VOICES.register("room")
+class Room(Voice):
+    """Low-passed pink noise with a slow, faint drift."""
+
+    Params = RoomParams
+
+    def build(self) -> pyo.PyoObject:
+        self.cutoff = pyo.SigTo(2500 - 1900 * self.v.warmth, time=2.0)
+        drift = pyo.Randi(min=0.85, max=1.0, freq=0.05)
+        return pyo.ButLP(pyo.PinkNoise(), freq=self.cutoff) * drift * 0.5
+
+    def changed(self, v) -> None:
+        self.cutoff.value = 2500 - 1900 * v.warmth
