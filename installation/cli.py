@@ -79,8 +79,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     _check_writable(out)
     with tqdm(total=count, unit="frame", disable=args.quiet, desc=scene.id) as bar:
         render_frames(
-            scene, out, size=size, fps=args.fps, start=args.start, count=count, progress=bar.update
-        )
+            scene, out, size=size, fps=args.fps, start=args.start, count=count,
+            progress=bar.update, sound=not args.no_audio,
+        )  # fmt: skip
     if not args.quiet:
         print(f"wrote {count} frames of '{scene.id}' to {out}/", file=sys.stderr)
     return EXIT_OK
@@ -227,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (30)")
     p.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT (1280x720)")
     p.add_argument("--start", type=float, default=0.0, help="scene time of the first frame, s")
-    p.add_argument("--out", required=True, help="folder for frame_00000.png ...")
+    p.add_argument("--out", required=True, help="folder for frame_00000.png ... and audio.wav")
+    p.add_argument("--no-audio", action="store_true", help="picture only: no audio.wav")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_render)
 

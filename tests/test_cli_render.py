@@ -18,10 +18,10 @@ def test_render_writes_numbered_pngs_identical_run_to_run(tmp_path):
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["frame_00000.png", "frame_00001.png", "frame_00002.png"]
+    assert names == ["audio.wav", "frame_00000.png", "frame_00001.png", "frame_00002.png"]
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    image = Image.open(tmp_path / "a" / names[0])
+    image = Image.open(tmp_path / "a" / names[1])
     assert image.size == (160, 90) and image.mode == "RGB"
 
 
@@ -125,3 +125,19 @@ def test_bundled_scene_validates_and_renders_warm(path, tmp_path):
     assert image.std() > 10  # not flat
     assert image.min(axis=2).min() < 140  # has some darker values (dawn scenes are high-key)
     assert (image.min(axis=2) >= 250).mean() < 0.01  # not blown out to white
+
+
+def test_render_writes_the_frames_sound_and_layers_hear_it(tmp_path):
+    import wave
+
+    args = ["render", "the-voice", "--frames", "45", "--size", "160x90", "--start", "20", "-q"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b"), "--no-audio"]) == 0
+    with wave.open(str(tmp_path / "a" / "audio.wav")) as w:
+        assert w.getnframes() == 45 * 1600  # exactly each frame's samples at 30 fps
+    assert not (tmp_path / "b" / "audio.wav").exists()
+    # the waveform layer follows the hum: with sound the line swings differently than in silence
+    last = "frame_00044.png"
+    with_sound = np.asarray(Image.open(tmp_path / "a" / last), dtype=np.float32)
+    silent = np.asarray(Image.open(tmp_path / "b" / last), dtype=np.float32)
+    assert np.abs(with_sound - silent).mean() > 0.2

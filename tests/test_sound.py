@@ -181,3 +181,27 @@ def test_master_fade_and_ceiling_helpers():
     assert fade_gain(100.0, 3.0, None) == 1.0
     assert fade_gain(99.0, 3.0, 100.0) < 0.5  # fading out before the end
     assert math.isclose(fade_gain(5.0, 0.0, None), 1.0)
+
+
+def test_realtime_engine_ticks_the_score_from_the_audio_thread():
+    """The live path, driven by a manual server in place of a sound card."""
+    import pyo
+
+    from installation.sound.engine import RealtimeSound
+
+    server = pyo.Server(sr=SAMPLE_RATE, nchnls=2, buffersize=480, duplex=0, audio="manual")
+    server.setVerbosity(1)
+    server.boot()
+    server.start()
+    try:
+        sound = RealtimeSound(load_scene(SOUNDING[0]), server=server)
+        for _ in range(200):  # two seconds of 480-sample buffers
+            server.process()
+        assert sound.time == pytest.approx(2.0, abs=0.02)  # one tick per buffer
+        assert sound.features()["master"]["rms"] > 0.05
+        sound.set_volume(-20)
+        assert sound.graph.master.volume_offset == -20
+        sound.close()
+    finally:
+        server.stop()
+        server.shutdown()

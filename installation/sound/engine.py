@@ -180,40 +180,60 @@ class SilentSound:
 
 
 class RealtimeSound:
-    """Plays a scene on an audio device; the player reads ``features()`` every frame."""
+    """Plays a scene live; the player reads ``features()`` every frame.
+
+    The score advances from the audio thread, one buffer at a time, through a pyo ``Pattern``:
+    the notes follow the samples, not the picture's frame rate. ``server`` may be given (a
+    manual server in tests); by default a portaudio server opens ``device``.
+    """
 
     def __init__(
-        self, scene: Scene, device: OutputDevice, *, gain_db: float = 0.0, buffersize: int = 512
+        self,
+        scene: Scene,
+        device: OutputDevice | None = None,
+        *,
+        gain_db: float = 0.0,
+        buffersize: int = 512,
+        server: pyo.Server | None = None,
     ):
         self.sr = SAMPLE_RATE
-        self.server = pyo.Server(sr=self.sr, nchnls=CHANNELS, buffersize=buffersize, duplex=0)
-        self.server.setVerbosity(1)
-        self.server.setOutputDevice(device.index)
-        self.server.boot()
-        self.server.setGlobalSeed(stable_seed(scene.seed, "sound") % 2**31 or 1)
+        self.owns_server = server is None
+        if server is None:
+            server = pyo.Server(sr=self.sr, nchnls=CHANNELS, buffersize=buffersize, duplex=0)
+            server.setVerbosity(1)
+            if device is not None:
+                server.setOutputDevice(device.index)
+            server.boot()
+        self.server = server
+        server.setGlobalSeed(stable_seed(scene.seed, "sound") % 2**31 or 1)
         self.graph = SoundGraph(scene, self.sr, gain_db)
         self.graph.out()
-        self._t = 0.0
-        self._block = buffersize / self.sr
-        # the score advances from the audio thread, one block at a time: sample-accurate time
+        self.time = 0.0
+        self._block = server.getBufferSize() / self.sr
         self._pattern = pyo.Pattern(self._tick, time=self._block).play()
-        self.server.start()
-        log.info(
-            "sound: playing on '%s' at %d Hz, %d-sample buffers", device.name, self.sr, buffersize
-        )
+        if self.owns_server:
+            server.start()
+            name = device.name if device else "the default device"
+            log.info(
+                "sound: playing on '%s' at %d Hz, %d-sample buffers", name, self.sr, buffersize
+            )
 
     def _tick(self) -> None:
-        t0 = self._t
-        self._t += self._block
-        self.graph.tick(t0, self._t)
+        t0 = self.time
+        self.time += self._block
+        self.graph.tick(t0, self.time)
 
     def features(self) -> dict[str, dict[str, float]]:
         return self.graph.features()
 
+    def set_volume(self, db: float) -> None:
+        self.graph.master.volume_offset = db
+
     def close(self) -> None:
         self._pattern.stop()
-        self.server.stop()
-        self.server.shutdown()
+        if self.owns_server:
+            self.server.stop()
+            self.server.shutdown()
 
 
 def open_sound(

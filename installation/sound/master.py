@@ -44,6 +44,7 @@ class Master:
     ):
         self.params, self.tracks, self.clock, self.duration = params, tracks, clock, duration
         self.gain_db = gain_db
+        self.volume_offset = 0.0  # the technician's +/- keys, on top of the scene's own volume
         v = self._values(0.0)
         dry = pyo.Mix(inputs, voices=2) if inputs else pyo.Sig([0.0, 0.0])
         self.send = pyo.SigTo(v.reverb, time=0.5, init=v.reverb)
@@ -76,6 +77,5 @@ class Master:
         v = self._values(t)
         self.send.value = v.reverb
         self.delay_send.value = v.delay
-        self.gain.value = _amp(self.gain_db + v.volume) * fade_gain(
-            t, self.params.fade, self.duration
-        )
+        level = self.gain_db + v.volume + self.volume_offset
+        self.gain.value = _amp(level) * fade_gain(t, self.params.fade, self.duration)
