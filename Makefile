@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run render test lint setup clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# For now the main job renders four seconds of every bundled scene to out/<scene>/.
+# The main job: play the bundled show in a window (Esc quits).
 run: $(STAMP)
+	$(BIN)/installation play
+
+# Headless: four seconds of every bundled scene, frames and sound, to out/<scene>/.
+render: $(STAMP)
 	@for scene in scenes/*.yaml; do \
 	  id=$$(basename $$scene .yaml); \
 	  $(BIN)/installation render $$scene --seconds 4 --out out/$$id || exit $$?; \

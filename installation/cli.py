@@ -38,6 +38,7 @@ def _headless() -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from installation.paths import expand
+    from installation.play.show import is_show_file, load_show
     from installation.scene.errors import SceneError
     from installation.scene.loader import load_scene
 
@@ -47,7 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for path in files:
         try:
-            load_scene(path)
+            load_show(path) if is_show_file(path) else load_scene(path)
         except SceneError as err:
             bad += 1
             for problem in err.problems:
@@ -160,6 +161,75 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_play(args: argparse.Namespace) -> int:
+    import logging
+    import time
+
+    from installation.play.monitor import default_state_dir, memory_mb, setup_logging
+    from installation.play.player import Player, PlayOptions, soak_report
+
+    state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
+    log_path = setup_logging(state_dir, args.verbose)
+    osc = None
+    if not args.no_osc:
+        host, _, port = args.osc.rpartition(":")
+        if not port.isdigit() or not host:
+            raise UsageError(f"--osc must be HOST:PORT, like 127.0.0.1:9000, not '{args.osc}'")
+        osc = (host, int(port))
+    if args.fps is not None and not 10 <= args.fps <= 240:
+        raise UsageError(f"--fps must be between 10 and 240, not {args.fps:g}")
+    soak = args.soak is not None
+    options = PlayOptions(
+        target=args.target,
+        fullscreen=True if args.fullscreen else (False if args.windowed else None),
+        monitor=args.display,
+        size=parse_size(args.size) if args.size else None,
+        fps=args.fps,
+        audio=not args.no_audio,
+        audio_device=args.audio_device,
+        state_dir=state_dir,
+        osc=osc,
+        exit_after=args.soak * 60 if soak else args.exit_after,
+        frames=args.frames,
+        speed=args.speed if args.speed else (30.0 if soak else 1.0),
+        vsync=not soak,
+    )
+    log = logging.getLogger("installation")
+    log.info("log file: %s", log_path)
+    import pygame
+
+    try:
+        player = Player(options)
+    except pygame.error as err:
+        print(
+            f"installation play: cannot open a window: {err} "
+            "(on a machine without a screen, use `installation render`)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    if not soak:
+        try:
+            return player.run()
+        except Exception:  # logged with its traceback; exit 1 so a supervisor restarts us
+            log.exception("the player stopped on an unexpected error")
+            return EXIT_FAILURE
+    # soak: the show runs with scene changes sped up and no frame pacing; memory is sampled
+    samples, started, last = [], time.monotonic(), -1e9
+    try:
+        while not player.stopping:
+            player.step()
+            now = time.monotonic()
+            if now - last >= 10.0:
+                last = now
+                samples.append(((now - started) / 60.0, memory_mb()))
+    finally:
+        player.close()
+    samples.append(((time.monotonic() - started) / 60.0, memory_mb()))
+    print(soak_report(samples))
+    print(f"frames: {player.frames}, scene changes: {player.position}, errors: {player.errors}")
+    return EXIT_OK
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from installation.paths import bundled_scenes
     from installation.scene.palettes import PALETTES
@@ -249,6 +319,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", type=int, default=4, help="frames per scene (4)")
     p.add_argument("--tile", default="384x216", help="size of each frame (384x216)")
     p.set_defaults(run=cmd_sheet)
+
+    p = sub.add_parser("play", help="play a scene or a show in a window or fullscreen")
+    p.add_argument(
+        "target", nargs="?", help="a scene or show (file or id); default: the bundled show"
+    )
+    screen = p.add_mutually_exclusive_group()
+    screen.add_argument("--fullscreen", action="store_true", help="fill the monitor")
+    screen.add_argument("--windowed", action="store_true", help="a window, whatever the show says")
+    p.add_argument("--display", type=int, help="monitor number, 0 the first")
+    p.add_argument("--size", help="render size WIDTHxHEIGHT (default 1280x720, or the show's)")
+    p.add_argument("--fps", type=float, help="target frames per second (default 60)")
+    p.add_argument("--no-audio", action="store_true", help="picture only")
+    p.add_argument("--audio-device", help="output device by index or (part of its) name")
+    p.add_argument(
+        "--osc", default="127.0.0.1:9000", help="remote control address (127.0.0.1:9000)"
+    )
+    p.add_argument("--no-osc", action="store_true", help="no remote control")
+    p.add_argument(
+        "--state-dir", help="log file and heartbeat (default ~/.local/state/installation)"
+    )
+    p.add_argument("--exit-after", type=float, help="stop after this many seconds")
+    p.add_argument("--frames", type=int, help="stop after this many frames")
+    p.add_argument(
+        "--soak", type=float, metavar="MINUTES", help="soak test: run sped up, report memory"
+    )
+    p.add_argument("--speed", type=float, help="scene changes this many times sooner (soak: 30)")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.set_defaults(run=cmd_play)
 
     p = sub.add_parser("list", help="layers, post effects, voices, palettes and bundled scenes")
     p.set_defaults(run=cmd_list)

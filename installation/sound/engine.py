@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import math
@@ -134,10 +135,28 @@ class OutputDevice:
     name: str
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence C libraries writing to fd 2 (ALSA prints dozens of lines per probe)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def list_output_devices() -> list[OutputDevice]:
     """The output devices portaudio sees (safe to call with none present)."""
     try:
-        names, indexes = pyo.pa_get_output_devices()
+        with _quiet_stderr():
+            names, indexes = pyo.pa_get_output_devices()
     except Exception:  # portaudio missing or broken: no devices
         return []
     return [OutputDevice(i, n) for n, i in zip(names, indexes, strict=False)]
@@ -145,7 +164,8 @@ def list_output_devices() -> list[OutputDevice]:
 
 def _default_output() -> int:
     try:
-        return int(pyo.pa_get_default_output())
+        with _quiet_stderr():
+            return int(pyo.pa_get_default_output())
     except Exception:
         return -1
 

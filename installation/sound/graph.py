@@ -6,6 +6,7 @@ between ``server.process()`` calls; the realtime player ticks it from a pyo ``Pa
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -18,6 +19,8 @@ from installation.sound.models import VOICES
 from installation.sound.voice import Voice, VoiceContext
 
 __all__ = ["FEATURE_FLOOR_DB", "SoundGraph"]
+
+log = logging.getLogger("installation.sound")
 
 FEATURE_FLOOR_DB = -60.0  # levels map from this (0) to 0 dBFS (1)
 UPDATE_EVERY = 0.05  # seconds between parameter updates of voices and master
@@ -83,19 +86,31 @@ class SoundGraph:
         self.follows = {v.address.removeprefix("sound."): _Follow(v.output) for v in self.voices}
         self.follows["master"] = _Follow(self.output)
         self._next_update = 0.0
+        self.failed: set[Voice] = set()
 
     def tick(self, t0: float, t1: float) -> None:
-        """Advance the score over [t0, t1): parameters, cues, then the notes that fall due."""
-        if t0 >= self._next_update:
-            for voice in self.voices:
-                voice.update(t0)
+        """Advance the score over [t0, t1): parameters, cues, then the notes that fall due.
+
+        A voice that raises is muted and left out from then on (logged once); the rest play on.
+        """
+        update = t0 >= self._next_update
+        if update:
             self.master.update(t0)
             self._next_update = t0 + UPDATE_EVERY
-        for cue in self.scene.clock.cues_between(t0, t1):
-            for voice in self.voices:
-                voice.cue(cue.name)
+        cues = self.scene.clock.cues_between(t0, t1)
         for voice in self.voices:
-            voice.events(t0, t1)
+            if voice in self.failed:
+                continue
+            try:
+                if update:
+                    voice.update(t0)
+                for cue in cues:
+                    voice.cue(cue.name)
+                voice.events(t0, t1)
+            except Exception:
+                self.failed.add(voice)
+                voice.output.mul = 0.0
+                log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
 
     def features(self) -> dict[str, dict[str, float]]:
         return {name: follow.read() for name, follow in self.follows.items()}

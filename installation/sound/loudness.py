@@ -17,7 +17,14 @@ import pyloudnorm
 
 from installation.scene.models import Scene
 
-__all__ = ["CALIBRATION_SECONDS", "calibrate", "integrated_loudness", "true_peak_db", "write_wav"]
+__all__ = [
+    "CALIBRATION_SECONDS",
+    "calibrate",
+    "integrated_loudness",
+    "scene_key",
+    "true_peak_db",
+    "write_wav",
+]
 
 CALIBRATION_SECONDS = 60.0
 _CACHE: dict[str, float] = {}
@@ -38,7 +45,8 @@ def true_peak_db(samples: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def _key(scene: Scene) -> str:
+def scene_key(scene: Scene) -> str:
+    """A hash of the scene file's bytes: the same file, the same calibration."""
     text = Path(scene.path).read_bytes() if Path(scene.path).is_file() else repr(scene).encode()
     return hashlib.sha256(text).hexdigest()
 
@@ -47,7 +55,7 @@ def calibrate(scene: Scene, seconds: float = CALIBRATION_SECONDS) -> float:
     """The master gain (dB) that brings ``scene`` to its loudness target."""
     from installation.sound.engine import SAMPLE_RATE, OfflineSound
 
-    key = f"{_key(scene)}:{seconds}"
+    key = f"{scene_key(scene)}:{seconds}"
     if key in _CACHE:
         return _CACHE[key]
     with OfflineSound(scene, gain_db=0.0) as sound:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 
@@ -16,6 +17,8 @@ from installation.visuals.raster import new_surface
 
 __all__ = ["Compositor"]
 
+log = logging.getLogger("installation.visuals")
+
 BACKGROUND = parse_colour("plum-night")  # under every layer: a warm dark, never black
 FLOOR = (16, 10, 13)  # the lowest any channel may go: a very dark plum
 
@@ -23,7 +26,11 @@ FLOOR = (16, 10, 13)  # the lowest any channel may go: a very dark plum
 class Compositor:
     """Turns (scene, t, audio features) into a frame. Same inputs, same pixels."""
 
-    def __init__(self, scene: Scene, size: tuple[int, int]):
+    def __init__(self, scene: Scene, size: tuple[int, int], *, isolate: bool = False):
+        """``isolate``: a layer or effect that raises is logged once and switched off (the
+        player uses this so one bad plugin never stops an exhibit); renders let errors out."""
+        self.isolate = isolate
+        self.failed: list[str] = []
         self.scene = scene
         self.size = size
         self.canvas = new_surface(size)
@@ -55,10 +62,27 @@ class Compositor:
         canvas.fill(BACKGROUND)
         timings = self.layer_ms
         for i, layer in enumerate(self.layers):
+            if layer.off:
+                continue
             start = time.perf_counter()  # measured for adaptive quality; never drawn from
-            layer.paint(canvas, frame)
+            try:
+                layer.paint(canvas, frame)
+            except Exception:
+                if not self.isolate:
+                    raise
+                self._switch_off(layer, f"layer '{layer.name}' (#{i + 1})")
             timings[i] = (time.perf_counter() - start) * 1000.0
-        self.post.apply(canvas, frame)
+        try:
+            self.post.apply(canvas, frame)
+        except Exception:
+            if not self.isolate:
+                raise
+            self._switch_off(self.post.failing, f"post effect '{self.post.failing.name}'")
         # the darkest value of a frame is a warm dark, never #000, whatever grain subtracted
         canvas.fill(FLOOR, special_flags=pygame.BLEND_RGB_MAX)
         return canvas
+
+    def _switch_off(self, part: Layer | PostEffect, what: str) -> None:
+        part.off = True
+        self.failed.append(what)
+        log.exception("%s failed and is switched off; the rest plays on", what)

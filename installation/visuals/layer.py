@@ -67,6 +67,7 @@ class Layer:
         self.unit = size[1] / REFERENCE_HEIGHT  # pixels are written for a 1080-line frame
         self.tracks: dict[str, Any] = {}
         self.quality = 1.0  # multiplier on ``scale``, lowered by adaptive quality
+        self.off = False  # switched off by the player after it raised
         self._cached: tuple[Any, pygame.Surface] | None = None
         self.setup()
 

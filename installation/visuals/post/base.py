@@ -38,6 +38,7 @@ class PostEffect:
         self.size = size
         self.seed = stable_seed(seed, "post", self.name)
         self.tracks: dict[str, Any] = {}
+        self.off = False  # switched off by the player after it raised
 
     def values(self, frame: Frame) -> SimpleNamespace:
         return evaluate(self.params, frame.moment, self.tracks)
@@ -70,6 +71,9 @@ class PostChain:
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         buffer = None
         for effect in self.effects:
+            if effect.off:
+                continue
+            self.failing = effect  # named in the log if it raises
             if effect.glows:
                 if buffer is None:
                     buffer = scratch(self.buffer_size, "glow")

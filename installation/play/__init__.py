@@ -1,0 +1,1 @@
+"""The real-time player: window, pacing, input, HUD, hot reload, shows, remote control."""

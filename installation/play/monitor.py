@@ -1,0 +1,76 @@
+"""What a technician reads: a rotating log file and a heartbeat that monitoring can poll."""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Heartbeat", "default_state_dir", "memory_mb", "setup_logging"]
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "installation"
+
+
+def setup_logging(state_dir: Path, verbose: bool = False) -> Path:
+    """Log to the console and to ``state_dir/installation.log`` (5 MB, 5 old files kept)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / "installation.log"
+    root = logging.getLogger("installation")
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    form = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rotating = logging.handlers.RotatingFileHandler(
+        path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+    )
+    rotating.setFormatter(form)
+    console = logging.StreamHandler()
+    console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    root.addHandler(rotating)
+    root.addHandler(console)
+    root.propagate = False
+    return path
+
+
+def memory_mb() -> float:
+    """Resident memory of this process in MB (Linux /proc; 0 elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+class Heartbeat:
+    """A small JSON file rewritten atomically every few seconds: is it alive, and how well."""
+
+    def __init__(self, path: Path, every: float = 2.0):
+        self.path = path
+        self.every = every
+        self._last = -every
+        self.started = time.monotonic()
+
+    def beat(self, status: dict[str, Any], force: bool = False) -> bool:
+        now = time.monotonic()
+        if not force and now - self._last < self.every:
+            return False
+        self._last = now
+        record = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "uptime_s": round(now - self.started, 1),
+            "pid": os.getpid(),
+            "memory_mb": round(memory_mb(), 1),
+            **status,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        os.replace(tmp, self.path)
+        return True

@@ -1,0 +1,576 @@
+"""The real-time player: a show (or one scene) in a window, for months, unattended.
+
+The loop reads like a pygame example: events → remote commands → schedule → hot reload →
+draw → flip → tick. Picture time comes from the sound's sample clock when sound plays, from
+the monotonic clock otherwise; a frame is still a function of (scene, time, seed, features).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import signal
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from installation.paths import SCENES, resolve_scene
+from installation.play.audio import AudioSlot, LiveAudio
+from installation.play.hud import Hud
+from installation.play.monitor import Heartbeat, default_state_dir, memory_mb
+from installation.play.remote import Remote
+from installation.play.show import Show, is_show_file, load_show, single_scene_show
+from installation.scene.errors import SceneError
+from installation.scene.loader import load_scene
+from installation.scene.models import Scene
+from installation.visuals.compositor import Compositor
+from installation.visuals.quality import QualityGovernor
+
+__all__ = ["DEFAULT_SHOW", "PlayOptions", "Player", "memory_mb", "soak_report"]
+
+log = logging.getLogger("installation.player")
+
+DEFAULT_SHOW = SCENES / "shows" / "default.yaml"
+RELOAD_POLL = 0.2  # seconds between looks at the files on disk: reloads show within 0.5 s
+DIM = 0.35  # brightness of the night scene while closed
+
+
+@dataclass
+class PlayOptions:
+    target: str | None = None
+    fullscreen: bool | None = None
+    monitor: int | None = None
+    size: tuple[int, int] | None = None
+    fps: float | None = None
+    audio: bool = True
+    audio_device: str | int | None = None
+    state_dir: Path = field(default_factory=default_state_dir)
+    osc: tuple[str, int] | None = ("127.0.0.1", 9000)
+    exit_after: float | None = None  # wall seconds, for automation and tests
+    frames: int | None = None  # stop after this many frames
+    speed: float = 1.0  # scene changes come this many times sooner (soak runs)
+    vsync: bool = True
+    clock: Any = None  # a function returning "now" as a datetime (tests use a fake one)
+
+
+class Slot:
+    """A scene on screen and in the speakers, with its own clock and quality governor."""
+
+    def __init__(
+        self,
+        path: Path,
+        scene: Scene,
+        size: tuple[int, int],
+        audio: LiveAudio,
+        fade: float,
+        start: float,
+        budget_ms: float,
+    ):
+        self.path = path
+        self.scene = scene
+        self.compositor = Compositor(scene, size, isolate=True)
+        self.governor = QualityGovernor(self.compositor.layers, budget_ms)
+        self.sound: AudioSlot | None = audio.add(scene, fade, start)
+        self.base = time.monotonic() - start  # picture clock when there is no sound
+        self.started = time.monotonic()
+        self.paused_at: float | None = None
+        self.signature = _signature(path)
+
+    def time(self) -> float:
+        if self.sound is not None:
+            return self.sound.now()
+        if self.paused_at is not None:
+            return self.paused_at - self.base
+        return time.monotonic() - self.base
+
+    def pause(self, paused: bool) -> None:
+        if self.sound is not None:
+            self.sound.paused = paused
+        if paused and self.paused_at is None:
+            self.paused_at = time.monotonic()
+        elif not paused and self.paused_at is not None:
+            self.base += time.monotonic() - self.paused_at
+            self.paused_at = None
+
+    def render(self) -> pygame.Surface:
+        features = self.sound.features() if self.sound is not None else None
+        return self.compositor.render(self.time(), features)
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+class Player:
+    def __init__(self, options: PlayOptions):
+        self.options = options
+        self.show, self.show_path = self._load_target(options.target)
+        display = self.show.display
+        self.fullscreen = (
+            options.fullscreen if options.fullscreen is not None else display.fullscreen
+        )
+        self.monitor = options.monitor if options.monitor is not None else display.monitor
+        self.fps = options.fps or display.fps
+        self.size = options.size or (_parse_size(display.size) if display.size else (1280, 720))
+        self.budget_ms = 1000.0 / self.fps * 0.9  # of the frame period, for all of a frame's work
+        self.now = options.clock or dt.datetime.now
+        self.screen = self._open_window()
+        self.hud = Hud()
+        device = (
+            options.audio_device if options.audio_device is not None else self.show.audio.device
+        )
+        self.audio = LiveAudio(options.audio, device, self.show.audio.volume, options.state_dir)
+        self.heartbeat = Heartbeat(options.state_dir / "heartbeat.json")
+        self.remote = self._open_remote()
+        self.position = 0
+        self.current: Slot | None = None
+        self.outgoing: Slot | None = None
+        self.fade_from = 0.0
+        self.fade_len = 0.0
+        self.paused = False
+        self.stopping: str | None = None
+        self.closed_mode: str | None = None
+        self.errors = 0
+        self.frames = 0
+        self.started = time.monotonic()
+        self._last_poll = 0.0
+        self._show_sig = _signature(self.show_path) if self.show_path else None
+        self._last_flip: float | None = None
+        self._last_pace_log = time.monotonic()
+        self._intervals: list[float] = []
+        self.pacing: dict[str, float] = {}
+        self._last_hours = 0.0
+        self._clock = pygame.time.Clock()
+        self._install_signals()
+        self._start(self.show.item(0).path, fade=min(2.0, self.show.crossfade))
+
+    # -- setup --------------------------------------------------------------------------------
+    def _load_target(self, target: str | None) -> tuple[Show, Path | None]:
+        if target is None:
+            return load_show(DEFAULT_SHOW), DEFAULT_SHOW
+        path = resolve_scene(target)
+        if not path.exists():
+            shows = SCENES / "shows" / f"{target}.yaml"
+            path = shows if shows.exists() else path
+        if is_show_file(path):
+            return load_show(path), path
+        load_scene(path)  # fail early, with positions, before any window opens
+        return single_scene_show(path), None
+
+    def _open_window(self) -> pygame.Surface:
+        pygame.display.init()
+        pygame.display.set_caption(f"installation: {self.show.id}")
+        pygame.display.set_allow_screensaver(False)
+        flags = (pygame.FULLSCREEN | pygame.SCALED) if self.fullscreen else 0
+        monitors = pygame.display.get_num_displays()
+        monitor = self.monitor if self.monitor < monitors else 0
+        if monitor != self.monitor:
+            log.warning(
+                "display: monitor %d not found (%d present); using 0", self.monitor, monitors
+            )
+        try:
+            screen = pygame.display.set_mode(
+                self.size, flags, display=monitor, vsync=int(self.options.vsync)
+            )
+        except pygame.error:  # some drivers cannot vsync: pace with the clock alone
+            screen = pygame.display.set_mode(self.size, flags, display=monitor)
+        pygame.mouse.set_visible(not self.fullscreen)
+        log.info(
+            "display: %dx%d %s on monitor %d, %g fps",
+            *self.size,
+            "fullscreen" if self.fullscreen else "window",
+            monitor,
+            self.fps,
+        )
+        return screen
+
+    def _open_remote(self) -> Remote | None:
+        if self.options.osc is None:
+            return None
+        try:
+            return Remote(*self.options.osc)
+        except OSError as err:
+            log.error(
+                "remote: cannot listen on %s:%d (%s); no remote control", *self.options.osc, err
+            )
+            return None
+
+    def _install_signals(self) -> None:
+        def stop(signum: int, _frame: object) -> None:
+            self.stopping = signal.Signals(signum).name
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, stop)
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run(self) -> int:
+        """Play until stopped; returns the exit status (0 after a clean stop)."""
+        try:
+            while not self.stopping:
+                self.step()
+            log.info("stopping (%s)", self.stopping)
+            self._fade_out(1.0)
+            return 0
+        finally:
+            self.close()
+
+    def step(self) -> None:
+        self._events()
+        self._commands()
+        self._schedule()
+        self._reload()
+        start = time.perf_counter()
+        self._draw()
+        pygame.display.flip()
+        # the governor watches all of a frame's work: rendering, blits, HUD and presenting it
+        work = (time.perf_counter() - start) * 1000.0
+        self.hud.record(work)
+        if self.current is not None:
+            self.current.governor.observe(work, self.current.compositor.layer_ms)
+        self._clock.tick(self.fps if self.options.vsync else 0)
+        self.frames += 1
+        self._pace()
+        self._housekeeping()
+
+    def _events(self) -> None:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.stopping = "window closed"
+            elif event.type == pygame.KEYDOWN:
+                self._key(event.key)
+
+    def _key(self, key: int) -> None:
+        if key in (pygame.K_ESCAPE, pygame.K_q):
+            self.stopping = "key"
+        elif key == pygame.K_f:
+            self.fullscreen = not self.fullscreen
+            pygame.display.toggle_fullscreen()
+            pygame.mouse.set_visible(not self.fullscreen)
+        elif key == pygame.K_h:
+            self.hud.visible = not self.hud.visible
+        elif key == pygame.K_SPACE:
+            self.pause(not self.paused)
+        elif key == pygame.K_n:
+            self.skip(+1)
+        elif key == pygame.K_p:
+            self.skip(-1)
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.set_volume(self.audio.volume_db + 2)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.set_volume(self.audio.volume_db - 2)
+
+    def _commands(self) -> None:
+        if self.remote is None:
+            return
+        for name, args, sender in self.remote.pending():
+            try:
+                self._command(name, args, sender)
+            except (ValueError, TypeError, IndexError) as err:
+                log.warning("remote: bad /%s %s: %s", name, args, err)
+
+    def _command(self, name: str, args: tuple, sender: tuple[str, int]) -> None:
+        log.info("remote: /%s %s", name, " ".join(map(str, args)))
+        if name == "next":
+            self.skip(+1)
+        elif name == "previous":
+            self.skip(-1)
+        elif name == "goto":
+            self.goto(str(args[0]))
+        elif name == "volume":
+            self.set_volume(float(args[0]))
+        elif name == "pause":
+            self.pause(bool(args[0]) if args else not self.paused)
+        elif name == "status":
+            import json
+
+            self.remote.reply(sender, "/status", json.dumps(self.status()))
+
+    # -- actions ------------------------------------------------------------------------------
+    def skip(self, step: int) -> None:
+        self.position += step
+        self._start(self.show.item(self.position).path, self.show.crossfade)
+
+    def goto(self, scene_id: str) -> None:
+        for i, item in enumerate(self.show.items):
+            if item.path.stem == scene_id:
+                self.position = next(
+                    k
+                    for k in range(self.position, self.position + 10 * len(self.show.items))
+                    if self.show.order_index(k) == i
+                )
+                self._start(item.path, self.show.crossfade)
+                return
+        raise ValueError(f"no scene '{scene_id}' in the show")
+
+    def pause(self, paused: bool) -> None:
+        self.paused = paused
+        for slot in (self.current, self.outgoing):
+            if slot is not None:
+                slot.pause(paused)
+        log.info("paused" if paused else "resumed")
+
+    def set_volume(self, db: float) -> None:
+        self.audio.set_volume(max(-60.0, min(12.0, db)))
+        log.info("volume %+.0f dB", self.audio.volume_db)
+
+    def _start(self, path: Path, fade: float, at: float = 0.0) -> bool:
+        """Crossfade to the scene in ``path``; a scene that cannot load is skipped (logged)."""
+        try:
+            scene = load_scene(path)
+        except SceneError as err:
+            self._problem(f"skipping {path.name}: {err.problems[0]}")
+            return False
+        fade = fade / self.options.speed
+        slot = Slot(path, scene, self.size, self.audio, fade, at, self.budget_ms)
+        if self.outgoing is not None:
+            self._retire(self.outgoing)
+        if self.current is not None:
+            if self.current.sound is not None:
+                self.current.sound.fade_to(0.0, fade)
+            self.outgoing = self.current
+        self.current = slot
+        self.fade_from, self.fade_len = time.monotonic(), fade
+        log.info("scene: %s", scene.id)
+        return True
+
+    def _retire(self, slot: Slot) -> None:
+        self.audio.remove(slot.sound)
+        if slot is self.outgoing:
+            self.outgoing = None
+
+    # -- schedule -----------------------------------------------------------------------------
+    def _schedule(self) -> None:
+        now = time.monotonic()
+        if self.outgoing is not None and now - self.fade_from >= self.fade_len:
+            self._retire(self.outgoing)
+        if now - self._last_hours >= 1.0:
+            self._last_hours = now
+            self._hours()
+        if self.closed_mode or self.paused or self.current is None:
+            return
+        item_seconds = self.show.item(self.position).seconds / self.options.speed
+        if math.isfinite(item_seconds) and now - self.current.started >= item_seconds:
+            for _ in range(len(self.show.items)):  # skip scenes that cannot load
+                self.position += 1
+                if self._start(self.show.item(self.position).path, self.show.crossfade):
+                    break
+
+    def _hours(self) -> None:
+        open_now = self.show.is_open(self.now())
+        if open_now and self.closed_mode:
+            log.info("opening hours: open")
+            self.closed_mode = None
+            self.audio.set_volume(self.show.audio.volume)
+            self._start(self.show.item(self.position).path, self.show.crossfade)
+        elif not open_now and not self.closed_mode:
+            self.closed_mode = self.show.closed
+            log.info("opening hours: closed (%s)", self.closed_mode)
+            if self.closed_mode == "dim" and self.show.night_scene is not None:
+                self.audio.set_volume(self.show.audio.volume - 12)
+                self._start(self.show.night_scene, self.show.crossfade)
+            elif self.closed_mode == "black" or self.closed_mode == "silent":
+                self.audio.fade_out(self.show.crossfade)
+
+    # -- hot reload ---------------------------------------------------------------------------
+    def _reload(self) -> None:
+        now = time.monotonic()
+        if now - self._last_poll < RELOAD_POLL:
+            return
+        self._last_poll = now
+        if self.show_path is not None and _signature(self.show_path) != self._show_sig:
+            self._reload_show()
+        slot = self.current
+        if slot is not None and _signature(slot.path) != slot.signature:
+            slot.signature = _signature(slot.path)
+            try:
+                scene = load_scene(slot.path)
+            except SceneError as err:
+                self._problem(
+                    f"{err.problems[0]} (+{len(err.problems) - 1} more)"
+                    if len(err.problems) > 1
+                    else str(err.problems[0])
+                )
+                for problem in err.problems:
+                    log.error("reload: %s", problem)
+                return
+            self.hud.message = ""
+            log.info("reload: %s", slot.path.name)
+            fresh = Slot(slot.path, scene, self.size, self.audio, 0.3, slot.time(), self.budget_ms)
+            fresh.started = slot.started  # the show's timing goes on where it was
+            if slot.sound is not None:
+                slot.sound.fade_to(0.0, 0.3)
+            if self.outgoing is not None:
+                self._retire(self.outgoing)
+            self.outgoing, self.current = slot, fresh
+            self.fade_from, self.fade_len = time.monotonic(), 0.3
+
+    def _reload_show(self) -> None:
+        self._show_sig = _signature(self.show_path)
+        try:
+            self.show = load_show(self.show_path)
+        except SceneError as err:
+            self._problem(str(err.problems[0]))
+            for problem in err.problems:
+                log.error("reload: %s", problem)
+            return
+        self.hud.message = ""
+        log.info("reload: show %s (%d scenes)", self.show.id, len(self.show.items))
+
+    def _problem(self, message: str) -> None:
+        self.errors += 1
+        self.hud.message = message
+        log.error("%s", message)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _draw(self) -> None:
+        screen = self.screen
+        if self.closed_mode == "black" or self.current is None:
+            screen.fill((0, 0, 0))
+        else:
+            if self.outgoing is not None:
+                screen.blit(self.outgoing.render(), (0, 0))
+                u = min(1.0, (time.monotonic() - self.fade_from) / max(self.fade_len, 1e-3))
+                image = self.current.render()
+                image.set_alpha(round(255 * u))
+                screen.blit(image, (0, 0))
+                image.set_alpha(None)
+            else:
+                screen.blit(self.current.render(), (0, 0))
+            if self.closed_mode == "dim":
+                level = round(255 * DIM)
+                screen.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+        self._overlay(screen)
+
+    def _overlay(self, screen: pygame.Surface) -> None:
+        slot = self.current
+        level = 0.0
+        if slot is not None and slot.sound is not None:
+            level = slot.sound.features().get("master", {}).get("rms", 0.0)
+        lines = [
+            f"{self.show.id}: {slot.scene.id if slot else '-'}  t={slot.time():.1f}s"
+            if slot
+            else self.show.id,
+            f"{self._clock.get_fps():.1f} fps   frame p95 {self._p95():.1f} ms   budget {self.budget_ms:.1f} ms",
+            f"quality: {self._quality() or 'full'}",
+            f"sound: {self.audio.reason}   volume {self.audio.volume_db:+.0f} dB",
+            f"{'closed (' + self.closed_mode + ')' if self.closed_mode else 'open'}"
+            f"{'   paused' if self.paused else ''}   errors {self.errors}",
+        ]
+        self.hud.draw(screen, lines, level, self.budget_ms)
+        if self.hud.message and not self.hud.visible and not self.fullscreen:
+            banner = self.hud.font.render(
+                self.hud.message[:120], True, (247, 235, 221), (90, 42, 39)
+            )
+            screen.blit(banner, (12, screen.get_height() - banner.get_height() - 12))
+
+    def _pace(self) -> None:
+        """Log frame pacing every 30 s: the interval between flips, which is what a viewer sees."""
+        now = time.monotonic()
+        if self._last_flip is not None:
+            self._intervals.append((now - self._last_flip) * 1000.0)
+        self._last_flip = now
+        if now - self._last_pace_log >= 30.0 and len(self._intervals) > 10:
+            self._last_pace_log = now
+            ms = sorted(self._intervals)
+            period = 1000.0 / self.fps
+            late = sum(1 for x in ms if x > 1.5 * period) / len(ms)
+            self.pacing = {
+                "fps": round(1000.0 / statistics.median(ms), 1),
+                "interval_median_ms": round(statistics.median(ms), 2),
+                "interval_p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 2),
+                "late_percent": round(100 * late, 2),
+            }
+            log.info(
+                "pacing: %.1f fps, frame interval median %.2f ms, p99 %.2f ms, %.2f %% over %.1f ms; render p95 %.2f ms; memory %.0f MB",
+                self.pacing["fps"], self.pacing["interval_median_ms"], self.pacing["interval_p99_ms"],
+                self.pacing["late_percent"], 1.5 * period, self._p95(), memory_mb(),
+            )  # fmt: skip
+            self._intervals.clear()
+
+    def _p95(self) -> float:
+        times = sorted(self.hud.frame_ms)
+        return times[int(0.95 * (len(times) - 1))] if times else 0.0
+
+    def _quality(self) -> str:
+        if self.current is None:
+            return ""
+        lowered = self.current.governor.levels()
+        return ", ".join(f"{k.split(':')[1]} {v:g}" for k, v in lowered.items() if v < 1)
+
+    # -- housekeeping -------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        slot = self.current
+        failed = slot.compositor.failed if slot else []
+        return {
+            "show": self.show.id,
+            "scene": slot.scene.id if slot else None,
+            "scene_time_s": round(slot.time(), 2) if slot else None,
+            "position": self.position,
+            "fps": round(self._clock.get_fps(), 1),
+            "frame_p95_ms": round(self._p95(), 2),
+            "quality": self._quality() or "full",
+            "sound": self.audio.reason,
+            "volume_db": self.audio.volume_db,
+            "open": self.closed_mode is None,
+            "paused": self.paused,
+            "errors": self.errors + len(failed),
+            "last_error": self.hud.message or (failed[-1] if failed else ""),
+            "frames": self.frames,
+            "pacing": self.pacing,
+        }
+
+    def _housekeeping(self) -> None:
+        self.heartbeat.beat(self.status())
+        self.audio.poll_calibrations()
+        if self.audio.retry() and self.current is not None:
+            self.current.sound = self.audio.add(self.current.scene, 2.0, self.current.time())
+        options = self.options
+        if options.frames is not None and self.frames >= options.frames:
+            self.stopping = "frame limit"
+        if options.exit_after is not None and time.monotonic() - self.started >= options.exit_after:
+            self.stopping = "time limit"
+
+    def _fade_out(self, seconds: float) -> None:
+        """Sound and picture fade out together before the window closes."""
+        self.audio.fade_out(seconds)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and self.current is not None:
+            self._draw()
+            u = max(0.0, (end - time.monotonic()) / seconds)
+            level = round(255 * u)
+            self.screen.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+            pygame.display.flip()
+            self._clock.tick(self.fps)
+
+    def close(self) -> None:
+        self.heartbeat.beat({**self.status(), "stopped": self.stopping or "error"}, force=True)
+        if self.remote is not None:
+            self.remote.close()
+        self.audio.close()
+        pygame.display.quit()
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    w, h = text.lower().split("x")
+    return int(w), int(h)
+
+
+def soak_report(samples: list[tuple[float, float]]) -> str:
+    """Memory over a soak run: (minutes, MB) pairs to a short report."""
+    after_first = [mb for minutes, mb in samples if minutes >= 1.0] or [samples[-1][1]]
+    growth = after_first[-1] - after_first[0]
+    lines = [f"{minutes:7.1f} min  {mb:8.1f} MB" for minutes, mb in samples]
+    lines.append(
+        f"memory after the first minute: {after_first[0]:.1f} MB, at the end {after_first[-1]:.1f} MB "
+        f"({growth:+.1f} MB), max {max(after_first):.1f} MB, median {statistics.median(after_first):.1f} MB"
+    )
+    return "\n".join(lines)
