@@ -11,7 +11,14 @@ from installation.scene.loader import load_scene
 from installation.visuals.compositor import Compositor
 from installation.visuals.quality import QualityGovernor
 
-__all__ = ["bench_audio", "bench_frames", "format_table", "percentile"]
+__all__ = [
+    "bench_audio",
+    "bench_frames",
+    "bench_render",
+    "format_render_table",
+    "format_table",
+    "percentile",
+]
 
 WARMUP = 5  # sprite caches and noise fields are built in the first frames
 
@@ -73,6 +80,60 @@ def bench_audio(path: Path, seconds: float = 30.0) -> float | None:
     with OfflineSound(scene) as sound:
         sound.render(seconds)
     return round(seconds / (time.perf_counter() - start), 1)
+
+
+def bench_render(
+    path: Path, size: tuple[int, int], frames: int, fps: float = 30.0, jobs: int = 1
+) -> dict[str, Any]:
+    """Render+encode with sound against encoding alone (the same frames, the same settings)."""
+    import tempfile
+
+    import pygame
+
+    from installation.render.pipeline import Job, run_render
+    from installation.render.program import FramePainter, load_program
+    from installation.render.video import VideoWriter
+
+    program = load_program(path, frames / fps)
+    painter = FramePainter(program, size)
+    pictures = [pygame.image.tobytes(painter.paint(i / fps), "RGB") for i in range(frames)]
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = VideoWriter(Path(tmp) / "encode.mp4", size, fps, "good", audio=False)
+        start = time.perf_counter()
+        for rgb in pictures:
+            writer.write(rgb, None)
+        writer.close()
+        encode_fps = frames / (time.perf_counter() - start)
+        del pictures
+        from installation.sound.loudness import calibrate
+
+        for part in program.parts:  # calibration is cached: the timed render does not pay it
+            if part.scene.sound:
+                calibrate(part.scene)
+        start = time.perf_counter()
+        run_render(Job(path, Path(tmp) / "full.mp4", size, fps, 0.0, frames, "good", jobs))
+        full_fps = frames / (time.perf_counter() - start)
+    return {
+        "scene": path.stem,
+        "size": f"{size[0]}x{size[1]}",
+        "frames": frames,
+        "jobs": jobs,
+        "encode_only_fps": round(encode_fps, 1),
+        "render_encode_fps": round(full_fps, 1),
+        "ratio": round(full_fps / encode_fps, 2),
+        "x_realtime": round(full_fps / fps, 2),
+    }
+
+
+def format_render_table(rows: list[dict[str, Any]]) -> str:
+    head = f"{'scene':<18} {'size':>10} {'jobs':>4} {'encode fps':>11} {'render+enc fps':>15} {'ratio':>6} {'x realtime':>10}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['scene']:<18} {r['size']:>10} {r['jobs']:>4} {r['encode_only_fps']:>11.1f} "
+            f"{r['render_encode_fps']:>15.1f} {r['ratio']:>6.2f} {r['x_realtime']:>10.2f}"
+        )
+    return "\n".join(lines)
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:

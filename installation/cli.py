@@ -63,39 +63,94 @@ def cmd_render(args: argparse.Namespace) -> int:
     _headless()
     from tqdm import tqdm
 
-    from installation.paths import resolve_scene
-    from installation.render.frames import render_frames
-    from installation.scene.loader import load_scene
+    from installation.render.pipeline import Job, output_kind, run_render
 
     size = parse_size(args.size)
     if not 1 <= args.fps <= 240:
         raise UsageError(f"--fps must be between 1 and 240, not {args.fps:g}")
     if args.start < 0:
         raise UsageError(f"--start must not be negative, not {args.start:g}")
+    if not 1 <= args.jobs <= 64:
+        raise UsageError(f"--jobs must be between 1 and 64, not {args.jobs}")
     count = args.frames if args.frames is not None else round(args.seconds * args.fps)
     if count <= 0:
         raise UsageError("the render must have at least one frame (--frames or --seconds > 0)")
-    scene = load_scene(resolve_scene(args.scene))
+    if count > args.fps * 24 * 3600:
+        raise UsageError("a render is at most a day long")
     out = Path(args.out)
-    _check_writable(out)
-    with tqdm(total=count, unit="frame", disable=args.quiet, desc=scene.id) as bar:
-        render_frames(
-            scene, out, size=size, fps=args.fps, start=args.start, count=count,
-            progress=bar.update, sound=not args.no_audio,
-        )  # fmt: skip
+    try:
+        kind = output_kind(out)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if kind != "folder" and size != (size[0] // 2 * 2, size[1] // 2 * 2):
+        raise UsageError(
+            f"video sizes must be even (H.264 and VP9 need it), not {size[0]}x{size[1]}"
+        )
+    source = _source(args.target)
+    _check_writable(out if kind == "folder" else out.parent, out)
+    job = Job(
+        source, out, size, args.fps, args.start, count, args.quality, args.jobs, not args.no_audio
+    )
+    with tqdm(total=count, unit="frame", disable=args.quiet, desc=source.stem) as bar:
+        try:
+            written, interrupted = run_render(job, progress=bar.update)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    if interrupted:
+        print(f"interrupted: {out} holds the first {written} frames, playable", file=sys.stderr)
+        return 130
     if not args.quiet:
-        print(f"wrote {count} frames of '{scene.id}' to {out}/", file=sys.stderr)
+        print(f"wrote {written} frames of '{source.stem}' to {out}", file=sys.stderr)
     return EXIT_OK
 
 
-def _check_writable(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} exists and is not a folder")
-    probe = out
+def _source(target: str) -> Path:
+    """A scene or show: a file, a bundled scene id, or a bundled show id; checked up front."""
+    from installation.paths import SCENES, resolve_scene
+    from installation.play.show import is_show_file, load_show
+    from installation.scene.loader import load_scene
+
+    path = resolve_scene(target)
+    if not path.exists() and (SCENES / "shows" / f"{target}.yaml").exists():
+        path = SCENES / "shows" / f"{target}.yaml"
+    load_show(path) if is_show_file(path) else load_scene(path)  # every mistake, before anything
+    return path
+
+
+def cmd_still(args: argparse.Namespace) -> int:
+    _headless()
+    import pygame
+
+    from installation.render.frames import save_png
+    from installation.render.program import FramePainter, load_program
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"--out must be a .png file, not '{out.name}'")
+    if args.at < 0:
+        raise UsageError(f"--at must not be negative, not {args.at:g}")
+    size = parse_size(args.size)
+    source = _source(args.target)
+    _check_writable(out.parent if str(out.parent) else Path("."))
+    painter = FramePainter(load_program(source, args.at + 1), size)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_png(pygame.image.tobytes(painter.paint(args.at), "RGB"), size, out)
+    print(f"wrote {out} ({source.stem} at {args.at:g} s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check_writable(folder: Path, shown: Path | None = None) -> None:
+    """Refuse early (exit 2, nothing written) when ``folder`` cannot be created or written."""
+    shown = shown or folder
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"cannot write to {shown}: {folder} is a file, not a folder")
+    probe = folder
     while not probe.exists():
         probe = probe.parent
-    if not os.access(probe, os.W_OK):
-        raise UsageError(f"cannot write to {out}: permission denied")
+    if not probe.is_dir():
+        raise UsageError(f"cannot write to {shown}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to {shown}: permission denied")
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
@@ -145,7 +200,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 def cmd_sheet(args: argparse.Namespace) -> int:
     _headless()
-    from installation.paths import bundled_scenes, resolve_scene
+    from installation.paths import bundled_scenes
+    from installation.play.show import is_show_file, load_show
     from installation.render.sheet import render_sheet
     from installation.scene.loader import load_scene
 
@@ -154,8 +210,13 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must end in .png or .jpg, not '{out.name}'")
     if not 1 <= args.columns <= 12:
         raise UsageError("--columns must be between 1 and 12")
-    paths = [resolve_scene(s) for s in args.scenes] or bundled_scenes()
-    scenes = [load_scene(p) for p in paths]
+    paths = []
+    for name in args.scenes:
+        source = _source(name)
+        paths += (
+            [item.path for item in load_show(source).items] if is_show_file(source) else [source]
+        )
+    scenes = [load_scene(p) for p in paths or bundled_scenes()]
     render_sheet(scenes, out, columns=args.columns, tile=parse_size(args.tile))
     print(f"wrote a contact sheet of {len(scenes)} scene(s) to {out}", file=sys.stderr)
     return EXIT_OK
@@ -262,6 +323,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sizes = [parse_size(s) for s in (args.size or ["1280x720", "1920x1080"])]
     if args.frames < 1:
         raise UsageError("--frames must be at least 1")
+    if args.render:
+        from installation.bench import bench_render, format_render_table
+
+        rows = []
+        for path in paths:
+            for size in sizes:
+                for jobs in (1, 2) if size[1] > 720 else (1,):
+                    rows.append(bench_render(path, size, args.frames, jobs=jobs))
+                    if not args.json:
+                        print(
+                            f"  {path.stem} {size[0]}x{size[1]} jobs {jobs}: done", file=sys.stderr
+                        )
+        print(json.dumps(rows, indent=2) if args.json else format_render_table(rows))
+        return EXIT_OK
     rows = []
     for path in paths:
         audio = bench_audio(path) if args.audio else None
@@ -290,18 +365,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.set_defaults(run=cmd_validate)
 
-    p = sub.add_parser("render", help="render a scene headless to PNG frames")
-    p.add_argument("scene", help="a scene file, or the id of a bundled scene")
+    p = sub.add_parser("render", help="render a scene or show to frames, a video or a WAV file")
+    p.add_argument("target", help="a scene or show: a file, or the id of a bundled one")
     length = p.add_mutually_exclusive_group(required=True)
     length.add_argument("--frames", type=int, help="number of frames")
     length.add_argument("--seconds", type=float, help="length in seconds")
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (30)")
     p.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT (1280x720)")
-    p.add_argument("--start", type=float, default=0.0, help="scene time of the first frame, s")
-    p.add_argument("--out", required=True, help="folder for frame_00000.png ... and audio.wav")
-    p.add_argument("--no-audio", action="store_true", help="picture only: no audio.wav")
+    p.add_argument("--start", type=float, default=0.0, help="time of the first frame, s")
+    p.add_argument(
+        "--out", required=True,
+        help="a folder (frame_00000.png ... and audio.wav), or a .mp4, .mkv, .webm or .wav file",
+    )  # fmt: skip
+    p.add_argument(
+        "--quality", choices=("draft", "good", "best"), default="good", help="encoder settings"
+    )
+    p.add_argument("--jobs", type=int, default=1, help="worker processes painting frames (1)")
+    p.add_argument("--no-audio", action="store_true", help="picture only")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_render)
+
+    p = sub.add_parser("still", help="one frame of a scene or show to a PNG (a poster)")
+    p.add_argument("target", help="a scene or show: a file, or the id of a bundled one")
+    p.add_argument("--at", type=float, default=0.0, help="time of the frame, s")
+    p.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (1920x1080)")
+    p.add_argument("--out", required=True, help="a .png file")
+    p.set_defaults(run=cmd_still)
 
     p = sub.add_parser("listen", help="render a scene's sound offline to a WAV file")
     p.add_argument("scene", help="a scene file, or the id of a bundled scene")
@@ -314,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_devices)
 
     p = sub.add_parser("sheet", help="a contact sheet: frames of scenes in a grid")
-    p.add_argument("scenes", nargs="*", help="scenes (default: every bundled scene)")
+    p.add_argument("scenes", nargs="*", help="scenes or shows (default: every bundled scene)")
     p.add_argument("--out", required=True, help="a .png or .jpg file")
     p.add_argument("--columns", type=int, default=4, help="frames per scene (4)")
     p.add_argument("--tile", default="384x216", help="size of each frame (384x216)")
@@ -369,6 +458,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-audio", dest="audio", action="store_false", help="skip the offline audio speed"
     )
+    p.add_argument(
+        "--render", action="store_true",
+        help="render+encode with sound against encoding alone (1080p also with --jobs 2)",
+    )  # fmt: skip
     p.set_defaults(run=cmd_bench)
     return parser
 

@@ -35,6 +35,10 @@ class Registry(Generic[T]):
 
         return decorate
 
+    def unregister(self, name: str) -> None:
+        """Remove a name (plugins reloaded in a running process, and tests)."""
+        self._items.pop(name, None)
+
     def _load(self) -> None:
         if not self._loaded:
             self._loaded = True

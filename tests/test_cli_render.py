@@ -69,7 +69,7 @@ def test_render_into_a_file_path_is_refused(tmp_path, capsys):
     target = tmp_path / "file.txt"
     target.write_text("x")
     assert main(["render", "magic-hour", "--frames", "1", "--out", str(target)]) == 2
-    assert "is not a folder" in capsys.readouterr().err
+    assert "unknown output 'file.txt'" in capsys.readouterr().err
 
 
 def test_render_broken_scene_reports_position(tmp_path, capsys):

@@ -25,6 +25,8 @@ SOLO = {
     "waveform": "  - layer: waveform\n    idle: 0.05\n",
     "screen-glow": "  - layer: screen-glow\n",
     "train-window": SKY + "  - layer: train-window\n",
+    "pulse": SKY
+    + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
 }
 
 

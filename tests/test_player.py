@@ -119,8 +119,16 @@ class Explode(Layer):
         raise RuntimeError("boom")
 
 
-def test_a_failing_layer_is_switched_off_and_the_rest_plays_on(tmp_path, make_player):
+@pytest.fixture
+def exploding_layer():
     LAYERS.register("explode-for-test")(Explode)
+    yield
+    LAYERS.unregister("explode-for-test")
+
+
+def test_a_failing_layer_is_switched_off_and_the_rest_plays_on(
+    tmp_path, make_player, exploding_layer
+):
     path = tmp_path / "broken-layer.yaml"
     path.write_text("scene: broken-layer\nvisuals:\n  - layer: sky\n  - layer: explode-for-test\n")
     player = make_player(path)

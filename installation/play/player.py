@@ -490,7 +490,7 @@ class Player:
                 "late_percent": round(100 * late, 2),
             }
             log.info(
-                "pacing: %.1f fps, frame interval median %.2f ms, p99 %.2f ms, %.2f %% over %.1f ms; render p95 %.2f ms; memory %.0f MB",
+                "pacing: %.1f fps, frame interval median %.2f ms, p99 %.2f ms, %.2f %% over %.1f ms; frame work p95 %.2f ms; memory %.0f MB",
                 self.pacing["fps"], self.pacing["interval_median_ms"], self.pacing["interval_p99_ms"],
                 self.pacing["late_percent"], 1.5 * period, self._p95(), memory_mb(),
             )  # fmt: skip

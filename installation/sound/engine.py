@@ -31,6 +31,7 @@ from installation.sound.graph import SoundGraph
 
 __all__ = [
     "SAMPLE_RATE",
+    "OfflineMix",
     "OfflineSound",
     "RealtimeSound",
     "SilentSound",
@@ -60,32 +61,53 @@ def _block_size(fps: float, sr: int) -> int:
     return max(d for d in range(1, 257) if spf % d == 0)
 
 
-class OfflineSound:
-    """Renders a scene's sound frame by frame on a manual pyo server."""
+class _WholeScene:
+    """A scene as the only part of a mix: from time 0, always at full weight."""
 
-    def __init__(
-        self, scene: Scene, fps: float = 30.0, *, sr: int = SAMPLE_RATE, gain_db: float = 0.0
-    ):
-        if scene.sound is None:
-            raise ValueError(f"scene '{scene.id}' has no sound section")
-        self.fps, self.sr = fps, sr
+    begin = 0.0
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+
+    def weight(self, t: float) -> float:
+        return 1.0
+
+
+class OfflineMix:
+    """Renders sound frame by frame on a manual pyo server: one graph per part, mixed.
+
+    ``parts`` have ``.scene``, ``.begin`` (output time) and ``.weight(t)`` (0..1, the share of
+    a crossfade); a graph is made when its part starts and freed when it ends. Each video
+    frame gets exactly its own samples, and the features of each part's graph.
+    """
+
+    def __init__(self, parts: list, fps: float = 30.0, *, sr: int = SAMPLE_RATE, gain=None):
+        self.parts, self.fps, self.sr = parts, fps, sr
+        self.gain = gain or (lambda scene: 0.0)
         self.block = _block_size(fps, sr)
         self.server = pyo.Server(
             sr=sr, nchnls=CHANNELS, buffersize=self.block, duplex=0, audio="manual", winhost="none"
         )
         self.server.setVerbosity(1)
         self.server.boot()
-        self.server.setGlobalSeed(stable_seed(scene.seed, "sound") % 2**31 or 1)
+        self.server.setGlobalSeed(stable_seed(parts[0].scene.seed, "sound") % 2**31 or 1)
         self.server.start()
-        self.graph = SoundGraph(scene, sr, gain_db)
-        self.graph.out()
         address = int(self.server.getOutputAddr(), 16)
         self._buffer = (ctypes.c_float * (self.block * CHANNELS)).from_address(address)
+        self.graphs: dict[int, tuple[SoundGraph, Any, Any]] = {}
         self.samples_done = 0
 
     @property
     def time(self) -> float:
         return self.samples_done / self.sr
+
+    def _graph(self, index: int) -> tuple[SoundGraph, Any, Any]:
+        if index not in self.graphs:
+            scene = self.parts[index].scene
+            graph = SoundGraph(scene, self.sr, self.gain(scene))
+            fader = pyo.Sig(0.0)
+            self.graphs[index] = (graph, fader, (graph.output * fader).out())
+        return self.graphs[index]
 
     def advance(self, count: int) -> np.ndarray:
         """The next ``count`` samples as a (count, 2) float32 array."""
@@ -94,7 +116,18 @@ class OfflineSound:
         done = 0
         while done < count:
             t0 = self.samples_done / self.sr
-            self.graph.tick(t0, t0 + self.block / self.sr)
+            t1 = t0 + self.block / self.sr
+            live = set()
+            for index, part in enumerate(self.parts):
+                weight = part.weight(t0)
+                if weight <= 0.0 or part.scene.sound is None:
+                    continue
+                graph, fader, _ = self._graph(index)
+                fader.value = weight
+                graph.tick(t0 - part.begin, t1 - part.begin)
+                live.add(index)
+            for index in [k for k in self.graphs if k not in live]:
+                self.graphs.pop(index)[2].stop()  # the part has ended: free its graph
             self.server.process()
             take = min(self.block, count - done)
             out[done : done + take] = view[:take]
@@ -103,10 +136,53 @@ class OfflineSound:
         del view
         return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
 
+    def mix_frame(self, index: int) -> tuple[np.ndarray, dict[int, dict[str, dict[str, float]]]]:
+        """Video frame ``index``'s samples, and each sounding part's features."""
+        samples = self.advance(samples_per_frame(index, self.fps, self.sr))
+        return samples, {i: g[0].features() for i, g in self.graphs.items()}
+
+    def skip_frames(self, count: int) -> None:
+        """Render and drop the sound of the first ``count`` frames (a render from ``--start``)."""
+        remaining = sum(samples_per_frame(i, self.fps, self.sr) for i in range(count))
+        while remaining > 0:
+            step = min(remaining, 48000)
+            self.advance(step)
+            remaining -= step
+
+    def close(self) -> None:
+        for _, _, out in self.graphs.values():
+            out.stop()
+        self.graphs.clear()
+        self._buffer = None
+        self.server.stop()
+        self.server.shutdown()
+
+    def __enter__(self) -> OfflineMix:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OfflineSound(OfflineMix):
+    """One scene's sound, offline: the mix of a single part at full weight."""
+
+    def __init__(
+        self, scene: Scene, fps: float = 30.0, *, sr: int = SAMPLE_RATE, gain_db: float = 0.0
+    ):
+        if scene.sound is None:
+            raise ValueError(f"scene '{scene.id}' has no sound section")
+        super().__init__([_WholeScene(scene)], fps, sr=sr, gain=lambda _: gain_db)
+        self._graph(0)  # built now: its objects exist before the first sample
+
+    @property
+    def graph(self) -> SoundGraph:
+        return self._graph(0)[0]
+
     def frame(self, index: int) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
         """The samples of video frame ``index`` (frames must be asked for in order)."""
-        samples = self.advance(samples_per_frame(index, self.fps, self.sr))
-        return samples, self.graph.features()
+        samples, features = self.mix_frame(index)
+        return samples, features.get(0, {})
 
     def frames(self, count: int) -> Iterator[tuple[np.ndarray, dict[str, dict[str, float]]]]:
         for i in range(count):
@@ -116,17 +192,6 @@ class OfflineSound:
         """``seconds`` of sound from the start, as one (n, 2) array."""
         count = round(seconds * self.fps)
         return np.concatenate([samples for samples, _ in self.frames(count)])
-
-    def close(self) -> None:
-        self._buffer = None
-        self.server.stop()
-        self.server.shutdown()
-
-    def __enter__(self) -> OfflineSound:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @dataclass

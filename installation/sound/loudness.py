@@ -19,6 +19,7 @@ from installation.scene.models import Scene
 
 __all__ = [
     "CALIBRATION_SECONDS",
+    "WavWriter",
     "calibrate",
     "integrated_loudness",
     "scene_key",
@@ -67,15 +68,32 @@ def calibrate(scene: Scene, seconds: float = CALIBRATION_SECONDS) -> float:
     return gain
 
 
+class WavWriter:
+    """24-bit PCM WAV written as it comes (memory stays flat), renamed into place at the end."""
+
+    def __init__(self, path: Path, sr: int, channels: int = 2):
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.part")
+        self._wave = wave.open(str(self.tmp), "wb")  # noqa: SIM115 - open for the whole render
+        self._wave.setnchannels(channels)
+        self._wave.setsampwidth(3)
+        self._wave.setframerate(sr)
+
+    def write(self, samples: np.ndarray) -> None:
+        pcm = np.clip(samples, -1.0, 1.0 - 2**-23)
+        ints = np.round(pcm * 2**23).astype("<i4")
+        self._wave.writeframes(ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())  # low 3 bytes
+
+    def close(self, keep: bool = True) -> None:
+        self._wave.close()
+        if keep:
+            self.tmp.replace(self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
 def write_wav(path: Path, samples: np.ndarray, sr: int) -> None:
-    """24-bit PCM WAV, written to a temporary name and renamed (no half files)."""
-    pcm = np.clip(samples, -1.0, 1.0 - 2**-23)
-    ints = np.round(pcm * 2**23).astype("<i4")
-    data = ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()  # little-endian low three bytes
-    tmp = path.with_name(f".{path.name}.part")
-    with wave.open(str(tmp), "wb") as out:
-        out.setnchannels(samples.shape[1])
-        out.setsampwidth(3)
-        out.setframerate(sr)
-        out.writeframes(data)
-    tmp.replace(path)
+    """A whole array to a 24-bit WAV file."""
+    writer = WavWriter(path, sr, samples.shape[1])
+    writer.write(samples)
+    writer.close()

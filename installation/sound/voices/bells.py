@@ -16,7 +16,8 @@ class BellsParams(VoiceParams):
     level: Num(-80, 0) = Field(-24.0, description="level in dB before the master")
     density: Num(0, 1) = Field(0.12, description="chance of a chime on each beat")
     pitch_range: Register = Field([72, 96], description="lowest and highest MIDI note")
-    ring: float = Field(6.0, ge=0.5, le=30, description="seconds a chime rings")
+    ring: float = Field(6.0, ge=0.05, le=30, description="seconds a chime rings")
+    on_cue: str | None = Field(None, description="also chime at once on this timeline cue")
 
 
 @VOICES.register("bells")
@@ -42,3 +43,10 @@ class Bells(Voice):
             if tones:
                 note = tones[int(self.chance(k, 1) * len(tones))]
                 self.pool.play(midi_to_hz(note), 0.3 + 0.4 * self.chance(k, 2))
+
+    def cue(self, name: str) -> None:
+        if name == self.params.on_cue:
+            chord = self.ctx.chord_at(0.0)
+            low, high = self.params.pitch_range
+            tones = [n for n in range(low, high + 1) if n % 12 in chord.pitch_classes] or [low]
+            self.pool.play(midi_to_hz(tones[len(tones) // 2]), 0.9)

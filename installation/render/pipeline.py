@@ -1,0 +1,233 @@
+"""A render from start to finish: program → picture and sound, frame by frame → sinks.
+
+Sinks: a folder (PNG frames and ``audio.wav``), a video file (``.mp4``, ``.mkv``, ``.webm``)
+or a sound file (``.wav``). The sound is rendered once, in order, in this process; with
+``jobs`` above 1 the pictures are painted by worker processes and come back in order.
+Ctrl-C finishes what was written (a playable file up to the last frame); any other error
+removes the partial output.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pygame
+
+from installation.render.frames import frame_times, save_png
+from installation.render.program import FramePainter, Program, load_program
+from installation.render.video import CONTAINERS, VideoWriter
+
+if TYPE_CHECKING:
+    from installation.sound.engine import OfflineMix
+
+__all__ = ["OUTPUT_KINDS", "Job", "output_kind", "run_render"]
+
+OUTPUT_KINDS = (*CONTAINERS, ".wav")
+
+
+def output_kind(out: Path) -> str:
+    """'folder', 'video' or 'wav'; ``ValueError`` for anything else."""
+    suffix = out.suffix.lower()
+    if suffix in CONTAINERS:
+        return "video"
+    if suffix == ".wav":
+        return "wav"
+    if suffix == "" or out.is_dir():
+        return "folder"
+    raise ValueError(
+        f"unknown output '{out.name}': give a folder (PNG frames and audio.wav), "
+        f"or a file ending in {', '.join(OUTPUT_KINDS)}"
+    )
+
+
+@dataclass
+class Job:
+    source: Path  # a scene or show file
+    out: Path
+    size: tuple[int, int]
+    fps: float
+    start: float
+    count: int
+    quality: str = "good"
+    jobs: int = 1
+    sound: bool = True
+
+
+class _Folder:
+    def __init__(self, out: Path, size: tuple[int, int], sr: int, sound: bool):
+        from installation.sound.loudness import WavWriter
+
+        out.mkdir(parents=True, exist_ok=True)
+        self.out, self.size = out, size
+        self.pool = ThreadPoolExecutor(max_workers=2)  # PNG compression releases the GIL
+        self.pending: collections.deque[Future] = collections.deque()
+        self.wav = WavWriter(out / "audio.wav", sr) if sound else None
+        self.frames = 0
+
+    def write(self, rgb: bytes, samples: np.ndarray | None) -> None:
+        self.pending.append(
+            self.pool.submit(save_png, rgb, self.size, self.out / f"frame_{self.frames:05d}.png")
+        )
+        self.frames += 1
+        while len(self.pending) > 4:  # bounded: memory stays flat on long renders
+            self.pending.popleft().result()
+        if self.wav is not None and samples is not None:
+            self.wav.write(samples)
+
+    def close(self, keep: bool) -> None:
+        for job in self.pending:
+            job.result()
+        self.pool.shutdown()
+        if self.wav is not None:
+            self.wav.close(keep)
+
+
+class _Threaded:
+    """Runs a sink's ``write`` on its own thread, so encoding overlaps painting.
+
+    pygame's blits and scaling, numpy and PyAV's encoders release the GIL, so the two really run
+    at once on two cores. The queue is short: memory stays flat, and a slow encoder holds the
+    painter back instead of piling frames up.
+    """
+
+    def __init__(self, sink: Any):
+        import queue
+        import threading
+
+        self.sink = sink
+        self.queue: queue.Queue = queue.Queue(maxsize=6)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="encoder", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is None:
+                try:
+                    self.sink.write(*item)
+                except BaseException as err:  # reported on the painting thread
+                    self.error = err
+
+    def write(self, rgb: bytes | None, samples: np.ndarray | None) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((rgb, samples))
+
+    def close(self, keep: bool) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.sink.close(keep and self.error is None)
+        if self.error is not None:
+            raise self.error
+
+
+class _Wav:
+    def __init__(self, out: Path, sr: int):
+        from installation.sound.loudness import WavWriter
+
+        self.writer = WavWriter(out, sr)
+        self.frames = 0
+
+    def write(self, rgb: bytes | None, samples: np.ndarray | None) -> None:
+        self.frames += 1
+        if samples is not None:
+            self.writer.write(samples)
+
+    def close(self, keep: bool) -> None:
+        self.writer.close(keep)
+
+
+# -- picture workers (jobs > 1) -------------------------------------------------------------
+_PAINTER: FramePainter | None = None
+
+
+def _init_worker(source: str, until: float, size: tuple[int, int]) -> None:
+    import os
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    global _PAINTER
+    _PAINTER = FramePainter(load_program(Path(source), until), size)
+
+
+def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
+    t, features = task
+    return pygame.image.tobytes(_PAINTER.paint(t, features), "RGB")
+
+
+def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple[int, bool]:
+    """Render ``job``; returns (frames written, interrupted)."""
+    kind = output_kind(job.out)
+    until = job.start + job.count / job.fps
+    program = load_program(job.source, until)
+    sound = job.sound and program.has_sound
+    if kind == "wav" and not sound:
+        raise ValueError(f"'{program.name}' has no sound to write")
+    mix = _open_mix(program, job) if sound else None
+    sr = mix.sr if mix else 48000
+    if kind == "video":
+        sink: Any = _Threaded(VideoWriter(job.out, job.size, job.fps, job.quality, audio=sound))
+    elif kind == "wav":
+        sink = _Wav(job.out, sr)
+    else:
+        sink = _Folder(job.out, job.size, sr, sound)
+    samples_for: collections.deque = collections.deque()
+    first = round(job.start * job.fps)
+
+    def tasks() -> Iterator[tuple[float, dict[int, dict] | None]]:
+        for i, t in enumerate(frame_times(job.start, job.count, job.fps)):
+            features = None
+            if mix is not None:
+                samples, features = mix.mix_frame(first + i)
+                samples_for.append(samples)
+            yield t, features
+
+    pool = None
+    written, interrupted, ok = 0, False, False
+    try:
+        if kind == "wav":
+            pictures: Iterator[bytes | None] = (None for _ in tasks())
+        elif job.jobs > 1:
+            ctx = multiprocessing.get_context("spawn")
+            pool = ctx.Pool(job.jobs, _init_worker, (str(job.source), until, job.size))
+            pictures = pool.imap(_paint, tasks(), chunksize=2)
+        else:
+            painter = FramePainter(program, job.size)
+            pictures = (pygame.image.tobytes(painter.paint(t, f), "RGB") for t, f in tasks())
+        for rgb in pictures:
+            sink.write(rgb, samples_for.popleft() if samples_for else None)
+            written += 1
+            if progress:
+                progress(1)
+        ok = True
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if pool is not None:
+            pool.terminate()
+        if mix is not None:
+            mix.close()
+        sink.close(keep=ok or interrupted)
+    return written, interrupted
+
+
+def _open_mix(program: Program, job: Job) -> OfflineMix:
+    from installation.sound.engine import OfflineMix
+    from installation.sound.loudness import calibrate
+
+    # calibration runs a server of its own: all of it before the mix's server starts
+    gains = {id(part.scene): calibrate(part.scene) for part in program.parts if part.scene.sound}
+    mix = OfflineMix(program.parts, job.fps, gain=lambda scene: gains[id(scene)])
+    mix.skip_frames(round(job.start * job.fps))
+    return mix
