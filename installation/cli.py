@@ -45,18 +45,66 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = expand(args.paths)
     if not files:
         raise UsageError("no scene files found in " + ", ".join(args.paths))
-    bad = 0
+    problems, report = [], []
     for path in files:
         try:
             load_show(path) if is_show_file(path) else load_scene(path)
         except SceneError as err:
-            bad += 1
-            for problem in err.problems:
-                print(problem, file=sys.stdout)
+            problems += err.problems
+            report.append(
+                {"file": str(path), "ok": False, "problems": [p.as_dict() for p in err.problems]}
+            )
         else:
-            if not args.quiet:
+            report.append({"file": str(path), "ok": True, "problems": []})
+            if not args.quiet and not args.json:
                 print(f"{path}: ok", file=sys.stderr)
-    return EXIT_USAGE if bad else EXIT_OK
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        for problem in problems:
+            print(problem.for_editors())
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from installation.authoring import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    _headless()
+    from installation.authoring import write_docs, write_schemas
+
+    written = write_docs(Path(args.out)) + write_schemas(Path(args.out))
+    print(
+        f"wrote {len(written)} files to {args.out}/ (reference.md, schemas, layer thumbnails)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import re
+
+    from installation.authoring import new_scene_text
+    from installation.scene.loader import parse_scene
+
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.name):
+        raise UsageError(f"a scene name is kebab-case, like 'evening-walk', not '{args.name}'")
+    template = _source(args.template)
+    out = Path(args.dir) / f"{args.name}.yaml"
+    if out.exists():
+        raise UsageError(f"{out} exists already: choose another name")
+    _check_writable(out.parent, out)
+    text = new_scene_text(args.name, template)
+    parse_scene(text, str(out))  # it must validate before it is written
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(f"wrote {out}: try `installation play {out}`", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -254,6 +302,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         frames=args.frames,
         speed=args.speed if args.speed else (30.0 if soak else 1.0),
         vsync=not soak,
+        at=args.at,
+        loop=_span(args.loop) if args.loop else None,
     )
     log = logging.getLogger("installation")
     log.info("log file: %s", log_path)
@@ -289,6 +339,16 @@ def cmd_play(args: argparse.Namespace) -> int:
     print(soak_report(samples))
     print(f"frames: {player.frames}, scene changes: {player.position}, errors: {player.errors}")
     return EXIT_OK
+
+
+def _span(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(x) for x in text.split("-", 1))
+    except ValueError:
+        raise UsageError(f"--loop takes a span in seconds like 20-35, not '{text}'") from None
+    if not 0 <= a < b:
+        raise UsageError(f"--loop must run forward from 0 or later, not '{text}'")
+    return a, b
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -360,10 +420,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check scene files and report every mistake")
-    p.add_argument("paths", nargs="+", help="scene files or folders of them")
+    p = sub.add_parser("validate", help="check scene and show files and report every mistake")
+    p.add_argument("paths", nargs="+", help="scene or show files, or folders of them")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--json", action="store_true", help="a JSON report for tools")
     p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("schema", help="write the JSON Schema of scenes and shows (for editors)")
+    p.add_argument("--out", default="docs", help="folder (docs)")
+    p.set_defaults(run=cmd_schema)
+
+    p = sub.add_parser("docs", help="write the reference (Markdown, thumbnails) and the schemas")
+    p.add_argument("--out", default="docs", help="folder (docs)")
+    p.set_defaults(run=cmd_docs)
+
+    p = sub.add_parser("new", help="start a new scene from a bundled one")
+    p.add_argument("name", help="the new scene's id, kebab-case")
+    p.add_argument("--from", dest="template", default="magic-hour", help="scene to start from")
+    p.add_argument("--dir", default="scenes", help="where to write it (scenes)")
+    p.set_defaults(run=cmd_new)
 
     p = sub.add_parser("render", help="render a scene or show to frames, a video or a WAV file")
     p.add_argument("target", help="a scene or show: a file, or the id of a bundled one")
@@ -434,6 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--soak", type=float, metavar="MINUTES", help="soak test: run sped up, report memory"
     )
     p.add_argument("--speed", type=float, help="scene changes this many times sooner (soak: 30)")
+    p.add_argument("--at", type=float, default=0.0, help="start the scene at this time, s (tuning)")
+    p.add_argument("--loop", help="play only this span of the scene, e.g. 20-35 (tuning)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     p.set_defaults(run=cmd_play)
 

@@ -140,7 +140,7 @@ def test_cli_validate_exit_status_and_no_traceback(write, capsys):
     path = write("scene: case\nvisuals:\n  - layer: bokhe\n")
     assert main(["validate", str(path)]) == 2
     out = capsys.readouterr()
-    assert out.out.strip() == f"{path}:3:12: unknown layer 'bokhe' (did you mean 'bokeh'?)"
+    assert out.out.strip() == f"{path}:3:12: error: unknown layer 'bokhe' (did you mean 'bokeh'?)"
     assert "Traceback" not in out.err
 
 

@@ -60,3 +60,14 @@ class Hud:
             colour = WARN if ms > budget_ms else (217, 164, 65)
             x = area.left + round(i * step)
             pygame.draw.line(panel, colour, (x, area.bottom - 1), (x, area.bottom - bar))
+
+    def draw_values(self, target: pygame.Surface, lines: list[str]) -> None:
+        """The parameter overlay: live values of what moves, top right."""
+        if not lines:
+            lines = ["nothing is modulated in this scene"]
+        width = 320
+        panel = pygame.Surface((width, 16 + 18 * len(lines)), pygame.SRCALPHA, 32)
+        panel.fill((*DIM, 200))
+        for i, line in enumerate(lines):
+            panel.blit(self.font.render(line, True, INK), (10, 8 + 18 * i))
+        target.blit(panel, (target.get_width() - width - 16, 16))

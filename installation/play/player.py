@@ -56,6 +56,8 @@ class PlayOptions:
     speed: float = 1.0  # scene changes come this many times sooner (soak runs)
     vsync: bool = True
     clock: Any = None  # a function returning "now" as a datetime (tests use a fake one)
+    at: float = 0.0  # start the first scene at this time (tuning)
+    loop: tuple[float, float] | None = None  # play only this span of the scene, again and again
 
 
 class Slot:
@@ -151,7 +153,8 @@ class Player:
         self._last_hours = 0.0
         self._clock = pygame.time.Clock()
         self._install_signals()
-        self._start(self.show.item(0).path, fade=min(2.0, self.show.crossfade))
+        self.overlay = False  # the live values of modulated parameters (key O)
+        self._start(self.show.item(0).path, fade=min(2.0, self.show.crossfade), at=options.at)
 
     # -- setup --------------------------------------------------------------------------------
     def _load_target(self, target: str | None) -> tuple[Show, Path | None]:
@@ -257,6 +260,8 @@ class Player:
             pygame.mouse.set_visible(not self.fullscreen)
         elif key == pygame.K_h:
             self.hud.visible = not self.hud.visible
+        elif key == pygame.K_o:
+            self.overlay = not self.overlay
         elif key == pygame.K_SPACE:
             self.pause(not self.paused)
         elif key == pygame.K_n:
@@ -356,6 +361,10 @@ class Player:
             self._last_hours = now
             self._hours()
         if self.closed_mode or self.paused or self.current is None:
+            return
+        span = self.options.loop
+        if span is not None and self.current.time() >= span[1]:
+            self._start(self.current.path, 0.3, at=span[0])  # back to the start of the span
             return
         item_seconds = self.show.item(self.position).seconds / self.options.speed
         if math.isfinite(item_seconds) and now - self.current.started >= item_seconds:
@@ -466,6 +475,8 @@ class Player:
             f"{'   paused' if self.paused else ''}   errors {self.errors}",
         ]
         self.hud.draw(screen, lines, level, self.budget_ms)
+        if self.overlay and slot is not None:
+            self.hud.draw_values(screen, live_values(slot))
         if self.hud.message and not self.hud.visible and not self.fullscreen:
             banner = self.hud.font.render(
                 self.hud.message[:120], True, (247, 235, 221), (90, 42, 39)
@@ -557,6 +568,18 @@ class Player:
             self.remote.close()
         self.audio.close()
         pygame.display.quit()
+
+
+def live_values(slot: Slot) -> list[str]:
+    """``layer.param = value`` for every parameter that moves: modulated or on the timeline."""
+    moment = slot.compositor.scene.clock.moment(slot.time())
+    lines = []
+    for owner in (*slot.compositor.layers, *slot.compositor.effects):
+        name = getattr(owner, "name", "?")
+        for param, track in owner.tracks.items():
+            if track.changes or not track.base.constant:
+                lines.append(f"{name}.{param} = {track.at(moment):.3f}")
+    return lines
 
 
 def _parse_size(text: str) -> tuple[int, int]:

@@ -22,6 +22,19 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
+    def for_editors(self) -> str:
+        """``file:line:col: level: message``, the form compilers use and editors understand."""
+        return f"{self.path}:{self.line}:{self.column}: {self.level}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.path,
+            "line": self.line,
+            "column": self.column,
+            "level": self.level,
+            "message": self.message,
+        }
+
 
 class SceneError(Exception):
     """Raised with every problem of a file at once, sorted by position."""

@@ -1,0 +1,168 @@
+"""Authoring: the JSON Schema, the reference docs, new scenes, editor-friendly validation,
+and the tuning options of the player."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from installation.authoring import reference_markdown, scene_schema, show_schema
+from installation.cli import main
+from installation.paths import ROOT, SCENES, bundled_scenes
+from installation.visuals.layer import LAYERS
+
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture(scope="module")
+def scene_validator():
+    return jsonschema.Draft202012Validator(scene_schema())
+
+
+@pytest.mark.parametrize("path", bundled_scenes(), ids=lambda p: p.stem)
+def test_schema_accepts_every_bundled_scene(scene_validator, path):
+    errors = list(scene_validator.iter_errors(yaml.safe_load(path.read_text())))
+    assert not errors, [e.message for e in errors][:3]
+
+
+def test_show_schema_accepts_the_bundled_show():
+    data = yaml.safe_load((SCENES / "shows" / "default.yaml").read_text())
+    jsonschema.validate(data, show_schema())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scene: case\nvisuals:\n  - layer: bokhe\n",
+        "scene: case\nvisuals:\n  - layer: bokeh\n    cont: 5\n",
+        "scene: case\ntempo: fast\n",
+        "scene: case\nduration: -5\n",
+        "scene: case\nvisuals:\n  - layer: bokeh\n    count: 100000\n",
+        "scene: case\nvisuals:\n  - layer: sky\n    top: '#12345'\n",
+        "scene: case\npost:\n  blom: 0.5\n",
+        "scene: case\nvisuals:\n  - layer: bokeh\n    blend: scren\n",
+        "scene: Case_1\n",
+        "scene: case\nsound:\n  voices:\n    - voice: nope\n",
+        "scene: case\npost:\n  grain: 2\n",
+        "scene: case\nvisuals:\n  - layer: bokeh\n    brightness: {lfo: sinus, period: 4, range: [0, 1]}\n",
+    ],
+)
+def test_schema_refuses_what_the_validator_refuses(scene_validator, text):
+    assert list(scene_validator.iter_errors(yaml.safe_load(text)))
+
+
+def test_committed_schemas_are_current():
+    assert json.loads((DOCS / "scene.schema.json").read_text()) == scene_schema(), (
+        "run `installation docs`"
+    )
+    assert json.loads((DOCS / "show.schema.json").read_text()) == show_schema(), (
+        "run `installation docs`"
+    )
+
+
+def test_committed_reference_is_current():
+    assert (DOCS / "reference.md").read_text() == reference_markdown("layers"), (
+        "run `installation docs`"
+    )
+    for name in LAYERS.names():
+        assert (DOCS / "layers" / f"{name}.png").is_file(), (
+            f"no thumbnail for {name}: run `installation docs`"
+        )
+
+
+def test_every_bundled_scene_points_editors_at_the_schema():
+    for path in bundled_scenes():
+        assert path.read_text().startswith(
+            "# yaml-language-server: $schema=../docs/scene.schema.json"
+        )
+
+
+def test_new_scene_validates_and_renders(tmp_path, capsys):
+    assert main(["new", "evening-walk", "--from", "beach-dawn", "--dir", str(tmp_path)]) == 0
+    path = tmp_path / "evening-walk.yaml"
+    assert "scene: evening-walk" in path.read_text()
+    assert main(["validate", str(path)]) == 0
+    assert (
+        main(
+            [
+                "render",
+                str(path),
+                "--frames",
+                "2",
+                "--size",
+                "64x36",
+                "--out",
+                str(tmp_path / "f"),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    assert main(["new", "evening-walk", "--dir", str(tmp_path)]) == 2  # never overwrites
+    assert main(["new", "Evening Walk", "--dir", str(tmp_path)]) == 2
+    assert "kebab-case" in capsys.readouterr().err
+
+
+def test_validate_speaks_like_a_compiler(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scene: bad\nvisuals:\n  - layer: bokhe\n")
+    assert main(["validate", str(bad)]) == 2
+    assert (
+        capsys.readouterr().out.strip()
+        == f"{bad}:3:12: error: unknown layer 'bokhe' (did you mean 'bokeh'?)"
+    )
+    assert main(["validate", "--json", str(bad), str(SCENES / "magic-hour.yaml")]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report[0]["ok"] is False and report[1]["ok"] is True
+    assert report[0]["problems"][0] == {
+        "file": str(bad), "line": 3, "column": 12, "level": "error",
+        "message": "unknown layer 'bokhe' (did you mean 'bokeh'?)",
+    }  # fmt: skip
+
+
+def test_play_at_and_loop_for_tuning(tmp_path):
+    from installation.play.player import Player, PlayOptions, live_values
+
+    target = SCENES / "magic-hour.yaml"
+    options = PlayOptions(
+        target=str(target),
+        size=(96, 54),
+        state_dir=tmp_path,
+        vsync=False,
+        osc=None,
+        at=30.0,
+        loop=(30.0, 30.5),
+    )
+    player = Player(options)
+    try:
+        player.step()
+        assert 30.0 <= player.current.time() < 30.5
+        restarts = 0
+        first = player.current
+        import time
+
+        end = time.monotonic() + 2.5
+        while time.monotonic() < end:
+            player.step()
+            if player.current is not first:
+                restarts += 1
+                first = player.current
+            assert player.current.time() < 31.0  # it never runs past the span
+        assert restarts >= 2
+        values = live_values(player.current)
+        assert any(v.startswith("bokeh.brightness = ") for v in values)
+        assert any(v.startswith("sky.sun.height = ") for v in values)
+    finally:
+        player.close()
+
+
+def test_tutorial_exists_with_pictures():
+    text = (DOCS / "tutorial.md").read_text()
+    pictures = [line for line in text.splitlines() if line.startswith("![")]
+    assert len(pictures) >= 3
+    for line in pictures:
+        target = line.split("(", 1)[1].rstrip(")")
+        assert (DOCS / target).is_file(), target
