@@ -204,6 +204,16 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _section(
+    heading: str, name: str, cls: Any, skip: tuple[str, ...], extra: str = ""
+) -> list[str]:
+    """One layer, effect or voice: its name, its line, an extra line, its table of keys."""
+    lines = [f"{heading} `{name}`", "", cls.summary(), ""]
+    if extra:
+        lines += [extra, ""]
+    return [*lines, *_table(cls.Params, skip=skip), ""]
+
+
 def reference_markdown(thumbnails: str | None = "layers") -> str:
     """The whole reference, as Markdown; layer thumbnails are linked from ``thumbnails/``."""
     from installation.play.show import ShowModel
@@ -250,22 +260,12 @@ def reference_markdown(thumbnails: str | None = "layers") -> str:
     from installation.visuals.layer import LayerParams
 
     for name, cls in LAYERS:
-        out += [f"### `{name}`", "", cls.summary(), ""]
-        if thumbnails:
-            out += [f"![{name}]({thumbnails}/{name}.png)", ""]
-        out += [*_table(cls.Params, skip=tuple(LayerParams.model_fields)), ""]
+        picture = f"![{name}]({thumbnails}/{name}.png)" if thumbnails else ""
+        out += _section("###", name, cls, tuple(LayerParams.model_fields), picture)
     out += ["## Post effects", "", "A bare number sets the effect's first key: `grain: 0.03`.", ""]
     for name, cls in POST:
-        out += [
-            f"### `{name}`",
-            "",
-            cls.summary(),
-            "",
-            f"Shorthand: `{cls.shorthand}`." if cls.shorthand else "",
-            "",
-            *_table(cls.Params),
-            "",
-        ]
+        shorthand = f"Shorthand: `{cls.shorthand}`." if cls.shorthand else ""
+        out += _section("###", name, cls, (), shorthand)
     from installation.sound.models import VoiceParams
 
     out += [
@@ -283,14 +283,7 @@ def reference_markdown(thumbnails: str | None = "layers") -> str:
         "",
     ]
     for name, cls in VOICES:
-        out += [
-            f"#### `{name}`",
-            "",
-            cls.summary(),
-            "",
-            *_table(cls.Params, skip=tuple(VoiceParams.model_fields)),
-            "",
-        ]
+        out += _section("####", name, cls, tuple(VoiceParams.model_fields))
     out += ["## Palettes", ""]
     for name, colours in PALETTES.items():
         out += [f"**{name}**: " + ", ".join(f"{k} `{v}`" for k, v in colours.items()), ""]

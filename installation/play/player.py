@@ -20,16 +20,14 @@ from typing import Any
 import pygame
 
 from installation.paths import SCENES, resolve_scene
-from installation.play.audio import AudioSlot, LiveAudio
+from installation.play.audio import LiveAudio
 from installation.play.hud import Hud
 from installation.play.monitor import Heartbeat, default_state_dir, memory_mb
 from installation.play.remote import Remote
 from installation.play.show import Show, is_show_file, load_show, single_scene_show
+from installation.play.slot import Slot, live_values, signature, soak_report
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
-from installation.scene.models import Scene
-from installation.visuals.compositor import Compositor
-from installation.visuals.quality import QualityGovernor
 
 __all__ = ["DEFAULT_SHOW", "PlayOptions", "Player", "memory_mb", "soak_report"]
 
@@ -58,58 +56,6 @@ class PlayOptions:
     clock: Any = None  # a function returning "now" as a datetime (tests use a fake one)
     at: float = 0.0  # start the first scene at this time (tuning)
     loop: tuple[float, float] | None = None  # play only this span of the scene, again and again
-
-
-class Slot:
-    """A scene on screen and in the speakers, with its own clock and quality governor."""
-
-    def __init__(
-        self,
-        path: Path,
-        scene: Scene,
-        size: tuple[int, int],
-        audio: LiveAudio,
-        fade: float,
-        start: float,
-        budget_ms: float,
-    ):
-        self.path = path
-        self.scene = scene
-        self.compositor = Compositor(scene, size, isolate=True)
-        self.governor = QualityGovernor(self.compositor.layers, budget_ms)
-        self.sound: AudioSlot | None = audio.add(scene, fade, start)
-        self.base = time.monotonic() - start  # picture clock when there is no sound
-        self.started = time.monotonic()
-        self.paused_at: float | None = None
-        self.signature = _signature(path)
-
-    def time(self) -> float:
-        if self.sound is not None:
-            return self.sound.now()
-        if self.paused_at is not None:
-            return self.paused_at - self.base
-        return time.monotonic() - self.base
-
-    def pause(self, paused: bool) -> None:
-        if self.sound is not None:
-            self.sound.paused = paused
-        if paused and self.paused_at is None:
-            self.paused_at = time.monotonic()
-        elif not paused and self.paused_at is not None:
-            self.base += time.monotonic() - self.paused_at
-            self.paused_at = None
-
-    def render(self) -> pygame.Surface:
-        features = self.sound.features() if self.sound is not None else None
-        return self.compositor.render(self.time(), features)
-
-
-def _signature(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 class Player:
@@ -145,7 +91,7 @@ class Player:
         self.frames = 0
         self.started = time.monotonic()
         self._last_poll = 0.0
-        self._show_sig = _signature(self.show_path) if self.show_path else None
+        self._show_sig = signature(self.show_path) if self.show_path else None
         self._last_flip: float | None = None
         self._last_pace_log = time.monotonic()
         self._intervals: list[float] = []
@@ -395,11 +341,11 @@ class Player:
         if now - self._last_poll < RELOAD_POLL:
             return
         self._last_poll = now
-        if self.show_path is not None and _signature(self.show_path) != self._show_sig:
+        if self.show_path is not None and signature(self.show_path) != self._show_sig:
             self._reload_show()
         slot = self.current
-        if slot is not None and _signature(slot.path) != slot.signature:
-            slot.signature = _signature(slot.path)
+        if slot is not None and signature(slot.path) != slot.signature:
+            slot.signature = signature(slot.path)
             try:
                 scene = load_scene(slot.path)
             except SceneError as err:
@@ -423,7 +369,7 @@ class Player:
             self.fade_from, self.fade_len = time.monotonic(), 0.3
 
     def _reload_show(self) -> None:
-        self._show_sig = _signature(self.show_path)
+        self._show_sig = signature(self.show_path)
         try:
             self.show = load_show(self.show_path)
         except SceneError as err:
@@ -570,30 +516,6 @@ class Player:
         pygame.display.quit()
 
 
-def live_values(slot: Slot) -> list[str]:
-    """``layer.param = value`` for every parameter that moves: modulated or on the timeline."""
-    moment = slot.compositor.scene.clock.moment(slot.time())
-    lines = []
-    for owner in (*slot.compositor.layers, *slot.compositor.effects):
-        name = getattr(owner, "name", "?")
-        for param, track in owner.tracks.items():
-            if track.changes or not track.base.constant:
-                lines.append(f"{name}.{param} = {track.at(moment):.3f}")
-    return lines
-
-
 def _parse_size(text: str) -> tuple[int, int]:
     w, h = text.lower().split("x")
     return int(w), int(h)
-
-
-def soak_report(samples: list[tuple[float, float]]) -> str:
-    """Memory over a soak run: (minutes, MB) pairs to a short report."""
-    after_first = [mb for minutes, mb in samples if minutes >= 1.0] or [samples[-1][1]]
-    growth = after_first[-1] - after_first[0]
-    lines = [f"{minutes:7.1f} min  {mb:8.1f} MB" for minutes, mb in samples]
-    lines.append(
-        f"memory after the first minute: {after_first[0]:.1f} MB, at the end {after_first[-1]:.1f} MB "
-        f"({growth:+.1f} MB), max {max(after_first):.1f} MB, median {statistics.median(after_first):.1f} MB"
-    )
-    return "\n".join(lines)

@@ -33,7 +33,7 @@ from installation.scene.models import KEBAB
 from installation.scene.params import Params
 from installation.scene.validate import validate_model
 from installation.scene.values import _hash01, _show
-from installation.scene.yamlpos import Document, read_yaml
+from installation.scene.yamlpos import Document, read_source, read_yaml
 
 __all__ = ["Show", "is_show_file", "load_show", "single_scene_show"]
 
@@ -141,11 +141,7 @@ def resolve_scene_ref(ref: str, base: Path) -> Path:
 def load_show(path: str | Path) -> Show:
     """Read and validate a show file; every problem is reported at once, with positions."""
     name = str(path)
-    try:
-        source = Path(path).read_bytes()
-    except OSError as err:
-        raise SceneError([Problem(name, 1, 1, f"cannot read the file: {err.strerror}")]) from None
-    doc = read_yaml(source, name)
+    doc = read_yaml(read_source(path), name)
     if not isinstance(doc.data, dict):
         raise SceneError([doc.problem((), f"a show is a mapping of keys, not {_show(doc.data)}")])
     model, problems = validate_model(ShowModel, doc.data, doc, ())

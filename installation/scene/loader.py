@@ -18,7 +18,7 @@ from installation.scene.palettes import PALETTES, parse_colour
 from installation.scene.params import numeric_paths
 from installation.scene.validate import validate_model
 from installation.scene.values import _show, parse_value, stable_seed
-from installation.scene.yamlpos import Document, Path, read_yaml
+from installation.scene.yamlpos import Document, Path, read_source, read_yaml
 from installation.sound.models import VOICES, SoundParams
 from installation.visuals.layer import LAYERS
 from installation.visuals.post.base import POST
@@ -28,12 +28,7 @@ __all__ = ["load_scene", "parse_scene"]
 
 def load_scene(path: str | FsPath) -> Scene:
     """Read and validate a scene file; raise :class:`SceneError` listing every problem."""
-    name = str(path)
-    try:
-        source = FsPath(path).read_bytes()
-    except OSError as err:
-        raise SceneError([Problem(name, 1, 1, f"cannot read the file: {err.strerror}")]) from None
-    return parse_scene(source, name)
+    return parse_scene(read_source(path), str(path))
 
 
 def parse_scene(source: bytes | str, path: str = "<scene>") -> Scene:

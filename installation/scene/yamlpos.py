@@ -9,6 +9,7 @@ alias chains that expand into millions of nodes ("billion laughs").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
@@ -17,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from installation.scene.errors import Problem, SceneError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "Path", "read_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "Path", "read_source", "read_yaml"]
 
 MAX_BYTES = 1 << 20  # a scene is a page of text; a megabyte is already absurd
 MAX_DEPTH = 24  # scenes nest five or six levels deep
@@ -53,6 +54,16 @@ class Document:
     def problem(self, loc: Path, message: str, *, key: bool = False) -> Problem:
         line, column = self.where(loc, key=key)
         return Problem(self.path, line, column, message)
+
+
+def read_source(path: str | FsPath) -> bytes:
+    """A file's bytes, or a :class:`SceneError` saying why it cannot be read."""
+    try:
+        return FsPath(path).read_bytes()
+    except OSError as err:
+        raise SceneError(
+            [Problem(str(path), 1, 1, f"cannot read the file: {err.strerror}")]
+        ) from None
 
 
 def read_yaml(source: bytes | str, path: str) -> Document:

@@ -1,0 +1,1 @@
+"""The commands of the `installation` tool, one module per concern; cli.py wires them."""

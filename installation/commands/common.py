@@ -1,0 +1,56 @@
+"""Helpers shared by the commands: exit codes, sizes, paths, usage errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+MAX_SIDE = 8192
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX]\s*(\d{1,5})\s*", text)
+    if not match:
+        raise UsageError(f"size must be WIDTHxHEIGHT, like 1280x720, not '{text}'")
+    w, h = int(match.group(1)), int(match.group(2))
+    if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
+        raise UsageError(f"size {w}x{h} is out of range: each side between 16 and {MAX_SIDE}")
+    return w, h
+
+
+def headless() -> None:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def check_writable(folder: Path, shown: Path | None = None) -> None:
+    """Refuse early (exit 2, nothing written) when ``folder`` cannot be created or written."""
+    shown = shown or folder
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"cannot write to {shown}: {folder} is a file, not a folder")
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"cannot write to {shown}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to {shown}: permission denied")
+
+
+def scene_or_show(target: str) -> Path:
+    """A scene or show: a file, a bundled scene id, or a bundled show id; checked up front."""
+    from installation.paths import SCENES, resolve_scene
+    from installation.play.show import is_show_file, load_show
+    from installation.scene.loader import load_scene
+
+    path = resolve_scene(target)
+    if not path.exists() and (SCENES / "shows" / f"{target}.yaml").exists():
+        path = SCENES / "shows" / f"{target}.yaml"
+    load_show(path) if is_show_file(path) else load_scene(path)  # every mistake, before anything
+    return path

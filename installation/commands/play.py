@@ -1,0 +1,95 @@
+"""play: the real-time player."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from installation.commands.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    UsageError,
+    parse_size,
+)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    import logging
+    import time
+
+    from installation.play.monitor import default_state_dir, memory_mb, setup_logging
+    from installation.play.player import Player, PlayOptions, soak_report
+
+    state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
+    log_path = setup_logging(state_dir, args.verbose)
+    osc = None
+    if not args.no_osc:
+        host, _, port = args.osc.rpartition(":")
+        if not port.isdigit() or not host:
+            raise UsageError(f"--osc must be HOST:PORT, like 127.0.0.1:9000, not '{args.osc}'")
+        osc = (host, int(port))
+    if args.fps is not None and not 10 <= args.fps <= 240:
+        raise UsageError(f"--fps must be between 10 and 240, not {args.fps:g}")
+    soak = args.soak is not None
+    options = PlayOptions(
+        target=args.target,
+        fullscreen=True if args.fullscreen else (False if args.windowed else None),
+        monitor=args.display,
+        size=parse_size(args.size) if args.size else None,
+        fps=args.fps,
+        audio=not args.no_audio,
+        audio_device=args.audio_device,
+        state_dir=state_dir,
+        osc=osc,
+        exit_after=args.soak * 60 if soak else args.exit_after,
+        frames=args.frames,
+        speed=args.speed if args.speed else (30.0 if soak else 1.0),
+        vsync=not soak,
+        at=args.at,
+        loop=_span(args.loop) if args.loop else None,
+    )
+    log = logging.getLogger("installation")
+    log.info("log file: %s", log_path)
+    import pygame
+
+    try:
+        player = Player(options)
+    except pygame.error as err:
+        print(
+            f"installation play: cannot open a window: {err} "
+            "(on a machine without a screen, use `installation render`)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    if not soak:
+        try:
+            return player.run()
+        except Exception:  # logged with its traceback; exit 1 so a supervisor restarts us
+            log.exception("the player stopped on an unexpected error")
+            return EXIT_FAILURE
+    # soak: the show runs with scene changes sped up and no frame pacing; memory is sampled
+    samples, started, last = [], time.monotonic(), -1e9
+    try:
+        while not player.stopping:
+            player.step()
+            now = time.monotonic()
+            if now - last >= 10.0:
+                last = now
+                samples.append(((now - started) / 60.0, memory_mb()))
+    finally:
+        player.close()
+    samples.append(((time.monotonic() - started) / 60.0, memory_mb()))
+    print(soak_report(samples))
+    print(f"frames: {player.frames}, scene changes: {player.position}, errors: {player.errors}")
+    return EXIT_OK
+
+
+def _span(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(x) for x in text.split("-", 1))
+    except ValueError:
+        raise UsageError(f"--loop takes a span in seconds like 20-35, not '{text}'") from None
+    if not 0 <= a < b:
+        raise UsageError(f"--loop must run forward from 0 or later, not '{text}'")
+    return a, b

@@ -1,0 +1,107 @@
+"""render, still, sheet: pictures and films, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from installation.commands.common import (
+    EXIT_OK,
+    UsageError,
+    check_writable,
+    headless,
+    parse_size,
+    scene_or_show,
+)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    headless()
+    from tqdm import tqdm
+
+    from installation.render.pipeline import Job, output_kind, run_render
+
+    size = parse_size(args.size)
+    if not 1 <= args.fps <= 240:
+        raise UsageError(f"--fps must be between 1 and 240, not {args.fps:g}")
+    if args.start < 0:
+        raise UsageError(f"--start must not be negative, not {args.start:g}")
+    if not 1 <= args.jobs <= 64:
+        raise UsageError(f"--jobs must be between 1 and 64, not {args.jobs}")
+    count = args.frames if args.frames is not None else round(args.seconds * args.fps)
+    if count <= 0:
+        raise UsageError("the render must have at least one frame (--frames or --seconds > 0)")
+    if count > args.fps * 24 * 3600:
+        raise UsageError("a render is at most a day long")
+    out = Path(args.out)
+    try:
+        kind = output_kind(out)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if kind != "folder" and size != (size[0] // 2 * 2, size[1] // 2 * 2):
+        raise UsageError(
+            f"video sizes must be even (H.264 and VP9 need it), not {size[0]}x{size[1]}"
+        )
+    source = scene_or_show(args.target)
+    check_writable(out if kind == "folder" else out.parent, out)
+    job = Job(
+        source, out, size, args.fps, args.start, count, args.quality, args.jobs, not args.no_audio
+    )
+    with tqdm(total=count, unit="frame", disable=args.quiet, desc=source.stem) as bar:
+        try:
+            written, interrupted = run_render(job, progress=bar.update)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    if interrupted:
+        print(f"interrupted: {out} holds the first {written} frames, playable", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        print(f"wrote {written} frames of '{source.stem}' to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_still(args: argparse.Namespace) -> int:
+    headless()
+    import pygame
+
+    from installation.render.frames import save_png
+    from installation.render.program import FramePainter, load_program
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"--out must be a .png file, not '{out.name}'")
+    if args.at < 0:
+        raise UsageError(f"--at must not be negative, not {args.at:g}")
+    size = parse_size(args.size)
+    source = scene_or_show(args.target)
+    check_writable(out.parent if str(out.parent) else Path("."))
+    painter = FramePainter(load_program(source, args.at + 1), size)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_png(pygame.image.tobytes(painter.paint(args.at), "RGB"), size, out)
+    print(f"wrote {out} ({source.stem} at {args.at:g} s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    headless()
+    from installation.paths import bundled_scenes
+    from installation.play.show import is_show_file, load_show
+    from installation.render.sheet import render_sheet
+    from installation.scene.loader import load_scene
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise UsageError(f"--out must end in .png or .jpg, not '{out.name}'")
+    if not 1 <= args.columns <= 12:
+        raise UsageError("--columns must be between 1 and 12")
+    paths = []
+    for name in args.scenes:
+        source = scene_or_show(name)
+        paths += (
+            [item.path for item in load_show(source).items] if is_show_file(source) else [source]
+        )
+    scenes = [load_scene(p) for p in paths or bundled_scenes()]
+    render_sheet(scenes, out, columns=args.columns, tile=parse_size(args.tile))
+    print(f"wrote a contact sheet of {len(scenes)} scene(s) to {out}", file=sys.stderr)
+    return EXIT_OK

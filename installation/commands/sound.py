@@ -1,0 +1,59 @@
+"""listen, devices: the sound alone."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from installation.commands.common import (
+    EXIT_OK,
+    UsageError,
+    check_writable,
+    headless,
+)
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    headless()
+    from installation.paths import resolve_scene
+    from installation.scene.loader import load_scene
+    from installation.sound.engine import SAMPLE_RATE, OfflineSound
+    from installation.sound.loudness import calibrate, integrated_loudness, true_peak_db, write_wav
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".wav":
+        raise UsageError(f"--out must be a .wav file, not '{out.name}'")
+    if not 0 < args.seconds <= 24 * 3600:
+        raise UsageError(f"--seconds must be above 0 (and at most a day), not {args.seconds:g}")
+    scene = load_scene(resolve_scene(args.scene))
+    if scene.sound is None:
+        raise UsageError(f"scene '{scene.id}' has no sound: section")
+    check_writable(out.parent if str(out.parent) else Path("."))
+    gain = calibrate(scene)
+    with OfflineSound(scene, gain_db=gain) as sound:
+        samples = sound.render(args.seconds)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(out, samples, SAMPLE_RATE)
+    if not args.quiet:
+        lufs = integrated_loudness(samples, SAMPLE_RATE)
+        print(
+            f"wrote {args.seconds:g} s of '{scene.id}' to {out}: {lufs:.1f} LUFS "
+            f"(target {scene.sound.master.loudness:g}), true peak {true_peak_db(samples):.1f} dBFS",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from installation.sound.engine import _default_output, list_output_devices
+
+    devices = list_output_devices()
+    if not devices:
+        print("no audio output devices: `installation play` will run with picture only")
+        return EXIT_OK
+    default = _default_output()
+    for device in devices:
+        mark = "*" if device.index == default else " "
+        print(f"{mark} {device.index:>3}  {device.name}")
+    return EXIT_OK
