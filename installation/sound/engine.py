@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
-import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -339,7 +338,3 @@ def open_sound(
         log.warning("sound: %s; playing picture only", what)
         return SilentSound(what)
     return RealtimeSound(scene, found, gain_db=gain_db)
-
-
-def duration_frames(seconds: float, fps: float) -> int:
-    return max(0, math.floor(seconds * fps + 1e-9))
