@@ -149,6 +149,41 @@ def test_layer_blur_softens():
 
 
 @pytest.mark.parametrize(
+    "layer",
+    [
+        "bokeh\n    count: 120\n    area: [0, 1]",
+        "particles\n    kind: rain\n    count: 400",
+        "particles\n    kind: snow\n    count: 400",
+    ],
+)
+def test_sprite_layers_blur_their_sprites_like_a_softened_layer(layer):
+    """Bokeh and particles blur each sprite once instead of the whole layer every frame: the
+    light stays where it was (same mean), edges soften, and it matches the layer-wide blur."""
+    base = f"scene: x\nvisuals:\n  - layer: {layer}\n"
+    sharp, soft = (
+        render_yaml(base, size=(640, 360)),
+        render_yaml(base + "    blur: 6\n", size=(640, 360)),
+    )
+    edges = lambda img: np.abs(np.diff(img, axis=1)).mean()  # noqa: E731
+    assert edges(soft) < edges(sharp) * 0.75
+    assert abs(soft.mean() - sharp.mean()) < 0.06 * sharp.mean() + 0.3  # no light lost or added
+    # the same blur through the layer-wide path (a blend mode the layer does not do itself)
+    scene = parse_scene(base + "    blur: 6\n", "<t>")
+    compositor = Compositor(scene, (640, 360))
+    compositor.layers[0].blurs_itself = False
+    wide = pixels(compositor.render(1.0))
+    assert abs(soft.max() - wide.max()) < 0.25 * wide.max()  # about as soft
+
+
+def test_a_see_through_first_layer_shows_the_background_not_the_last_frame():
+    text = "scene: x\nvisuals:\n  - layer: sky\n    opacity: 0.5\n"
+    compositor = Compositor(parse_scene(text, "<t>"), (160, 90))
+    first = pixels(compositor.render(1.0)).copy()
+    compositor.canvas.fill((255, 255, 255))  # whatever the last frame left behind
+    assert np.array_equal(pixels(compositor.render(1.0)), first)
+
+
+@pytest.mark.parametrize(
     "post",
     ["grade: {warmth: 0.8, lift: 0.1}", "light-leak: 0.8", "chromatic-aberration: 4", "bloom: 1"],
 )

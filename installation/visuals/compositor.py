@@ -59,19 +59,24 @@ class Compositor:
         """The frame at ``t`` seconds. The returned surface is reused by the next call."""
         frame = self.frame(t, features)
         canvas = self.canvas
-        canvas.fill(BACKGROUND)
+        underlay: tuple[int, int, int] | None = BACKGROUND  # the first layer paints it, if needed
         timings = self.layer_ms
         for i, layer in enumerate(self.layers):
             if layer.off:
                 continue
             start = time.perf_counter()  # measured for adaptive quality; never drawn from
             try:
-                layer.paint(canvas, frame)
+                layer.paint(canvas, frame, underlay)
             except Exception:
                 if not self.isolate:
                     raise
                 self._switch_off(layer, f"layer '{layer.name}' (#{i + 1})")
+                if underlay is not None:
+                    canvas.fill(underlay)
+            underlay = None
             timings[i] = (time.perf_counter() - start) * 1000.0
+        if underlay is not None:  # no layer painted
+            canvas.fill(underlay)
         try:
             self.post.apply(canvas, frame)
         except Exception:

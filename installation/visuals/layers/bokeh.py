@@ -15,7 +15,7 @@ from installation.scene.params import ColourField, Pair, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
-from installation.visuals.raster import planes_to_surface
+from installation.visuals.raster import blur_margin, blur_profile, dof_sigma, planes_to_surface
 
 MAX_LIGHTS = 1000
 LEVELS = 24  # brightness steps per sprite; fine enough that twinkle looks continuous
@@ -71,6 +71,7 @@ class Bokeh(Layer):
     Params = BokehParams
     direct = True
     native = "add"
+    blurs_itself = True  # the discs are made softer, not the layer
 
     def setup(self) -> None:
         from installation.scene.palettes import parse_colour
@@ -103,7 +104,8 @@ class Bokeh(Layer):
         t = frame.t
         sl = slice(0, n)
         depth = self.depth[sl]
-        margin = float(self.sizes[-1])
+        sigma = dof_sigma(v.blur * self.unit)
+        margin = float(self.sizes[-1]) + blur_margin(sigma)
         span = w + 2 * margin
         x = (self.x0[sl] * span + v.drift * (0.25 + 0.75 * depth) * t) % span - margin
         y = (self.y0[sl] * h - v.rise * (0.25 + 0.75 * depth) * t) % (h + 2 * margin) - margin
@@ -128,6 +130,7 @@ class Bokeh(Layer):
                 int(steps[i]),
                 p.hexagon,
                 p.rim,
+                sigma,
             )
             r = sprite.get_width() / 2
             blits.append((sprite, (int(x[i] - r), int(y[i] - r))))
@@ -141,9 +144,17 @@ def _size_buckets(lo: float, hi: float) -> np.ndarray:
 
 @functools.lru_cache(maxsize=4096)
 def _sprite(
-    diameter: float, colour: tuple[int, int, int], step: int, hexagon: float, rim: float
+    diameter: float,
+    colour: tuple[int, int, int],
+    step: int,
+    hexagon: float,
+    rim: float,
+    blur: float = 0.0,
 ) -> pygame.Surface:
-    """A disc of light: soft body, brighter rim, a hint of aperture blades; black outside."""
+    """A disc of light: soft body, brighter rim, a hint of aperture blades; black outside.
+
+    ``blur`` (Gaussian sigma, px) softens it further for depth of field; the sprite grows to fit.
+    """
     size = max(3, math.ceil(diameter) + 2)
     c = (np.arange(size, dtype=np.float32) - (size - 1) / 2) / (diameter / 2)
     xx, yy = np.meshgrid(c, c)
@@ -155,5 +166,5 @@ def _sprite(
     body = np.clip((1.0 - d) / soft, 0.0, 1.0)
     body = body * body * (3 - 2 * body)
     profile = body * (0.78 + 0.12 * d * d) + rim * np.exp(-(((d - 0.88) / 0.1) ** 2)) * body
-    intensity = profile * (step / LEVELS)
+    intensity = blur_profile(profile, blur) * (step / LEVELS)
     return planes_to_surface(np.stack([intensity * ch for ch in colour]))

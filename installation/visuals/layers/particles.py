@@ -15,7 +15,7 @@ from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
-from installation.visuals.raster import planes_to_surface
+from installation.visuals.raster import blur_margin, blur_profile, dof_sigma, planes_to_surface
 
 MAX_PARTICLES = 3000
 LEVELS = 16
@@ -48,6 +48,7 @@ class Particles(Layer):
     Params = ParticlesParams
     direct = True
     native = "add"
+    blurs_itself = True  # each dot or streak is made softer, not the layer
 
     def setup(self) -> None:
         from installation.scene.palettes import parse_colour
@@ -95,21 +96,32 @@ class Particles(Layer):
             else 0.0
         )
         length = round(p.length * self.unit)
+        sigma = dof_sigma(v.blur * self.unit)
+        pad = blur_margin(sigma)
         blits = []
         for i in np.nonzero(steps)[0]:
             size = float(self.sizes[self.bucket[i]])
             sprite = _sprite(
-                p.kind, round(size * 4) / 4, self.colour, int(steps[i]), length, round(angle, 2)
+                p.kind,
+                round(size * 4) / 4,
+                self.colour,
+                int(steps[i]),
+                length,
+                round(angle, 2),
+                sigma,
             )
-            blits.append((sprite, (int(x[i]), int(y[i]))))
+            blits.append((sprite, (int(x[i]) - pad, int(y[i]) - pad)))
         target.fblits(blits, pygame.BLEND_RGB_ADD)
 
 
 @functools.lru_cache(maxsize=2048)
 def _sprite(
-    kind: str, size: float, colour: tuple, step: int, length: int, angle: float
+    kind: str, size: float, colour: tuple, step: int, length: int, angle: float, blur: float = 0.0
 ) -> pygame.Surface:
-    """A soft dot (dust, snow) or a thin streak that fades toward its tail (rain)."""
+    """A soft dot (dust, snow) or a thin streak that fades toward its tail (rain).
+
+    ``blur`` (Gaussian sigma, px) softens it for depth of field; the sprite grows to fit.
+    """
     gain = step / LEVELS
     if kind == "rain":
         w = max(3, math.ceil(size * 2 + abs(math.sin(angle)) * length))
@@ -124,4 +136,5 @@ def _sprite(
         c = (np.arange(d, dtype=np.float32) - (d - 1) / 2) / max(size / 2, 0.5)
         xx, yy = np.meshgrid(c, c)
         profile = np.exp(-(xx * xx + yy * yy) * (1.2 if kind == "snow" else 1.8))
+    profile = blur_profile(profile, blur)
     return planes_to_surface(np.stack([profile * gain * ch for ch in colour]))

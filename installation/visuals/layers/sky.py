@@ -44,6 +44,7 @@ class Sky(Layer):
     Params = SkyParams
     scale = 0.25  # no fine detail: drawn small, scaled up with dithering
     min_quality = 0.5
+    opaque = True
 
     def setup(self) -> None:
         self._grid: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None

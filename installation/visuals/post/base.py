@@ -89,4 +89,5 @@ class PostChain:
 
     def _flush(self, canvas: pygame.Surface, buffer: pygame.Surface) -> None:
         # screen, not add: highlights roll off toward white, never clip
-        blend(canvas, pygame.transform.smoothscale(buffer, self.size), "screen", 1.0)
+        light = pygame.transform.smoothscale(buffer, self.size, scratch(self.size, "glow-up"))
+        blend(canvas, light, "screen", 1.0)

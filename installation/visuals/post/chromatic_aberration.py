@@ -29,11 +29,16 @@ class ChromaticAberration(PostEffect):
         shift = round(v.amount * self.size[1] / 1080)
         if shift <= 0:
             return
-        fringe = scratch(self.size, "chromatic")
+        w, h = self.size
+        # seven full-frame passes: a shifted copy per fringe channel, masked; the canvas loses
+        # both channels in one multiply and takes the fringes back by adding them
+        fringes = []
         for keep, dx in (((255, 0, 0), shift), ((0, 0, 255), -shift)):
-            fringe.fill((0, 0, 0))
+            fringe = scratch(self.size, f"chromatic-{dx}")
             fringe.blit(canvas, (dx, 0))
+            fringe.fill((0, 0, 0), pygame.Rect(0 if dx > 0 else w + dx, 0, abs(dx), h))
             fringe.fill(keep, special_flags=pygame.BLEND_RGB_MULT)
-            remove = tuple(255 - c for c in keep)
-            canvas.fill(remove, special_flags=pygame.BLEND_RGB_MULT)
+            fringes.append(fringe)
+        canvas.fill((0, 255, 0), special_flags=pygame.BLEND_RGB_MULT)
+        for fringe in fringes:
             canvas.blit(fringe, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
