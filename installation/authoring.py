@@ -309,9 +309,8 @@ def layer_thumbnail_scene(name: str) -> str:
 
 def write_docs(folder: Path, size: tuple[int, int] = (320, 180)) -> list[Path]:
     """docs/reference.md and a thumbnail of every layer in docs/layers/."""
-    import pygame
 
-    from installation.render.frames import save_png
+    from installation.render.frames import frame_bytes, save_png
     from installation.scene.loader import parse_scene
     from installation.visuals.compositor import Compositor
 
@@ -321,7 +320,7 @@ def write_docs(folder: Path, size: tuple[int, int] = (320, 180)) -> list[Path]:
     for name, _ in LAYERS:
         scene = parse_scene(layer_thumbnail_scene(name), f"<{name}>")
         path = thumbs / f"{name}.png"
-        save_png(pygame.image.tobytes(Compositor(scene, size).render(3.0), "RGB"), size, path)
+        save_png(frame_bytes(Compositor(scene, size).render(3.0)), size, path)
         written.append(path)
     reference = folder / "reference.md"
     reference.write_text(reference_markdown("layers"))

@@ -18,9 +18,27 @@ __all__ = [
     "format_render_table",
     "format_table",
     "percentile",
+    "sample_times",
 ]
 
 WARMUP = 5  # sprite caches and noise fields are built in the first frames
+WINDOWS = 4  # stretches of consecutive frames, spread over the scene's timeline
+DEFAULT_SPAN = 240.0  # seconds looked over for an endless scene without a loop
+
+
+def sample_times(span: float, frames: int, fps: float, windows: int = WINDOWS) -> list[float]:
+    """``frames`` frame times in ``windows`` runs of consecutive frames spread over ``span``.
+
+    Scenes change over their timelines (rain sets in, lights multiply), so the first seconds alone
+    can flatter a scene; each run is consecutive so caches behave as they do when playing.
+    """
+    windows = max(1, min(windows, frames))
+    out: list[float] = []
+    for k in range(windows):
+        run = frames // windows + (1 if k < frames % windows else 0)
+        start = round(span * k / windows * fps)
+        out.extend((start + i) / fps for i in range(run))
+    return out
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -37,7 +55,8 @@ def bench_frames(
     fps: float = 30.0,
     budget_ms: float | None = None,
 ) -> dict[str, Any]:
-    """Time ``frames`` consecutive frames of a scene (renderer only, no display, no sound).
+    """Time ``frames`` frames of a scene (renderer only, no display, no sound), taken in runs
+    spread over its timeline (``sample_times``).
 
     With ``budget_ms`` the player's adaptive-quality governor runs too: it first gets as many
     frames again to settle, then the same figures are taken.
@@ -45,15 +64,17 @@ def bench_frames(
     scene = load_scene(path)
     compositor = Compositor(scene, size)
     governor = QualityGovernor(compositor.layers, budget_ms) if budget_ms else None
-    warmup = WARMUP + (frames if governor else 0)
+    span = scene.duration or scene.clock.loop or DEFAULT_SPAN
+    timed = sample_times(span, frames, fps)
+    settle = [i / fps for i in range(WARMUP + (frames if governor else 0))]
     times = []
-    for i in range(warmup + frames):
+    for i, t in enumerate(settle + timed):
         t0 = time.perf_counter()
-        compositor.render(i / fps)
+        compositor.render(t)
         elapsed = (time.perf_counter() - t0) * 1000.0
         if governor:
             governor.observe(elapsed, compositor.layer_ms)
-        if i >= warmup:
+        if i >= len(settle):
             times.append(elapsed)
     row: dict[str, Any] = {
         "scene": scene.id,
@@ -88,15 +109,14 @@ def bench_render(
     """Render+encode with sound against encoding alone (the same frames, the same settings)."""
     import tempfile
 
-    import pygame
-
+    from installation.render.frames import frame_bytes
     from installation.render.pipeline import Job, run_render
     from installation.render.program import FramePainter, load_program
     from installation.render.video import VideoWriter
 
     program = load_program(path, frames / fps)
     painter = FramePainter(program, size)
-    pictures = [pygame.image.tobytes(painter.paint(i / fps), "RGB") for i in range(frames)]
+    pictures = [frame_bytes(painter.paint(i / fps)) for i in range(frames)]
     with tempfile.TemporaryDirectory() as tmp:
         writer = VideoWriter(Path(tmp) / "encode.mp4", size, fps, "good", audio=False)
         start = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -141,3 +142,27 @@ def test_render_writes_the_frames_sound_and_layers_hear_it(tmp_path):
     with_sound = np.asarray(Image.open(tmp_path / "a" / last), dtype=np.float32)
     silent = np.asarray(Image.open(tmp_path / "b" / last), dtype=np.float32)
     assert np.abs(with_sound - silent).mean() > 0.2
+
+
+def test_frames_leave_pygame_as_they_are_in_memory_and_come_back_as_the_same_colours(tmp_path):
+    import pygame
+
+    from installation.render.frames import frame_bytes, save_png
+
+    surface = pygame.Surface((7, 3), 0, 32)  # odd width: no row padding may creep in
+    surface.fill((201, 102, 53))
+    surface.fill((12, 240, 99), pygame.Rect(2, 1, 3, 1))
+    save_png(frame_bytes(surface), (7, 3), tmp_path / "f.png")
+    back = np.asarray(Image.open(tmp_path / "f.png").convert("RGB"))
+    assert back.shape == (3, 7, 3)
+    assert tuple(back[0, 0]) == (201, 102, 53) and tuple(back[1, 3]) == (12, 240, 99)
+
+
+def test_bench_times_are_runs_spread_over_the_timeline():
+    from installation.bench import sample_times
+
+    times = sample_times(240.0, 10, 30.0, windows=4)
+    assert len(times) == 10
+    starts = [t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > 1]
+    assert starts == [0.0, 60.0, 120.0, 180.0]  # four runs, a quarter of the loop apart
+    assert all(abs((b - a) - 1 / 30) < 1e-9 for a, b in itertools.pairwise(times) if b - a < 1)

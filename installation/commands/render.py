@@ -63,9 +63,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_still(args: argparse.Namespace) -> int:
     headless()
-    import pygame
 
-    from installation.render.frames import save_png
+    from installation.render.frames import frame_bytes, save_png
     from installation.render.program import FramePainter, load_program
 
     out = Path(args.out)
@@ -78,7 +77,7 @@ def cmd_still(args: argparse.Namespace) -> int:
     check_writable(out.parent if str(out.parent) else Path("."))
     painter = FramePainter(load_program(source, args.at + 1), size)
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_png(pygame.image.tobytes(painter.paint(args.at), "RGB"), size, out)
+    save_png(frame_bytes(painter.paint(args.at)), size, out)
     print(f"wrote {out} ({source.stem} at {args.at:g} s)", file=sys.stderr)
     return EXIT_OK
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,9 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pygame
 
-from installation.render.frames import frame_times, save_png
+from installation.render.frames import frame_bytes, frame_times, save_png
 from installation.render.program import FramePainter, Program, load_program
 from installation.render.video import CONTAINERS, VideoWriter
 
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["OUTPUT_KINDS", "Job", "output_kind", "run_render"]
 
 OUTPUT_KINDS = (*CONTAINERS, ".wav")
+
+# The encoder thread needs the GIL for a moment several times a frame; with Python's default
+# 5 ms switch interval it waits behind the painter that long each time. 1 ms lets it in sooner.
+SWITCH_INTERVAL = 0.001
 
 
 def output_kind(out: Path) -> str:
@@ -72,9 +76,9 @@ class _Folder:
         self.wav = WavWriter(out / "audio.wav", sr) if sound else None
         self.frames = 0
 
-    def write(self, rgb: bytes, samples: np.ndarray | None) -> None:
+    def write(self, pixels: bytes, samples: np.ndarray | None) -> None:
         self.pending.append(
-            self.pool.submit(save_png, rgb, self.size, self.out / f"frame_{self.frames:05d}.png")
+            self.pool.submit(save_png, pixels, self.size, self.out / f"frame_{self.frames:05d}.png")
         )
         self.frames += 1
         while len(self.pending) > 4:  # bounded: memory stays flat on long renders
@@ -119,10 +123,10 @@ class _Threaded:
                 except BaseException as err:  # reported on the painting thread
                     self.error = err
 
-    def write(self, rgb: bytes | None, samples: np.ndarray | None) -> None:
+    def write(self, pixels: bytes | None, samples: np.ndarray | None) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put((rgb, samples))
+        self.queue.put((pixels, samples))
 
     def close(self, keep: bool) -> None:
         self.queue.put(None)
@@ -139,7 +143,7 @@ class _Wav:
         self.writer = WavWriter(out, sr)
         self.frames = 0
 
-    def write(self, rgb: bytes | None, samples: np.ndarray | None) -> None:
+    def write(self, pixels: bytes | None, samples: np.ndarray | None) -> None:
         self.frames += 1
         if samples is not None:
             self.writer.write(samples)
@@ -163,7 +167,7 @@ def _init_worker(source: str, until: float, size: tuple[int, int]) -> None:
 
 def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
     t, features = task
-    return pygame.image.tobytes(_PAINTER.paint(t, features), "RGB")
+    return frame_bytes(_PAINTER.paint(t, features))
 
 
 def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple[int, bool]:
@@ -195,6 +199,8 @@ def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple
 
     pool = None
     written, interrupted, ok = 0, False, False
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         if kind == "wav":
             pictures: Iterator[bytes | None] = (None for _ in tasks())
@@ -204,9 +210,9 @@ def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple
             pictures = pool.imap(_paint, tasks(), chunksize=2)
         else:
             painter = FramePainter(program, job.size)
-            pictures = (pygame.image.tobytes(painter.paint(t, f), "RGB") for t, f in tasks())
-        for rgb in pictures:
-            sink.write(rgb, samples_for.popleft() if samples_for else None)
+            pictures = (frame_bytes(painter.paint(t, f)) for t, f in tasks())
+        for pixels in pictures:
+            sink.write(pixels, samples_for.popleft() if samples_for else None)
             written += 1
             if progress:
                 progress(1)
@@ -214,6 +220,7 @@ def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        sys.setswitchinterval(switch)
         if pool is not None:
             pool.terminate()
         if mix is not None:

@@ -69,10 +69,11 @@ class VideoWriter:
         self.frames = 0
         self.samples = 0
 
-    def write(self, rgb: bytes, samples: np.ndarray | None) -> None:
+    def write(self, pixels: bytes, samples: np.ndarray | None) -> None:
+        """One frame (``frame_bytes``: B G R X) and the sound that plays during it."""
         w, h = self.size
         frame = av.VideoFrame.from_ndarray(
-            np.frombuffer(rgb, dtype=np.uint8).reshape(h, w, 3), format="rgb24"
+            np.frombuffer(pixels, dtype=np.uint8).reshape(h, w, 4), format="bgra"
         )
         frame.pts = self.frames
         self.frames += 1
