@@ -59,6 +59,18 @@ def test_deterministic(compositor):
     assert np.array_equal(pixels(compositor.render(17.3)), pixels(again.render(17.3)))
 
 
+def test_a_frame_after_a_run_of_frames_is_the_frame_drawn_afresh(compositor):
+    """Caches (a sky reused between redraws, sprites) never leak earlier moments into a frame:
+    what a player shows after playing for a while is what a render worker draws from cold."""
+    span = compositor.scene.clock.loop or 120
+    start = round(span * 0.3 * 30)  # in the middle of the timeline's ramps
+    for i in range(start, start + 20):
+        compositor.render(i / 30)
+    t = (start + 20) / 30
+    fresh = Compositor(compositor.scene, SIZE)
+    assert np.array_equal(pixels(compositor.render(t)), pixels(fresh.render(t)))
+
+
 def test_loop_has_no_jump(compositor):
     """Across the seam of a looping timeline, the change is like any other frame's."""
     loop = compositor.scene.clock.loop

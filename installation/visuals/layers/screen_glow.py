@@ -17,6 +17,8 @@ from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
 from installation.visuals.noise import ValueNoise2D
 
+GRADIENT = 1024  # entries of the colour lookup
+
 
 class ScreenGlowParams(LayerParams):
     screen: list[float] = Field(
@@ -46,6 +48,11 @@ class ScreenGlow(Layer):
 
     def setup(self) -> None:
         self.noise = ValueNoise2D(self.seed, cells=(6, 4), octaves=2)
+        self._static: tuple | None = None
+        stops = np.array(self.params.colours, dtype=np.float32)  # (n, 3)
+        at = np.linspace(0.0, 1.0, len(stops), dtype=np.float32)
+        u = np.linspace(0.0, 1.0, GRADIENT, dtype=np.float32)
+        self._gradient = np.stack([np.interp(u, at, stops[:, c]) for c in range(3)])
         rng = self.rng("dancers")
         p = self.params
         self.dancers = [
@@ -59,34 +66,43 @@ class ScreenGlow(Layer):
         ]
         self.dancers.sort(key=lambda d: d[1])  # far ones first
 
-    def _light(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
-        w, h = self.internal_size
+    def _maps(self, w: int, h: int) -> tuple:
+        """What does not move: the screen's mask, its spill around it and its floor reflection
+        (at the internal size), and the rows and columns the screen covers."""
+        if self._static is not None and self._static[0] == (w, h):
+            return self._static[1]
         p = self.params
         ys = ((np.arange(h, dtype=np.float32) + 0.5) / h)[:, None]
         xs = ((np.arange(w, dtype=np.float32) + 0.5) / w)[None, :]
         x0, y0, x1, y1 = p.screen
-        t = frame.t * v.speed * 0.04
-        field = self.noise.grid(xs[0] * 6 + t * 3, ys[:, 0] * 4 + math.sin(t) * 0.5)
-        stops = np.array(p.colours, dtype=np.float32)  # (n, 3)
-        pos = np.clip(field * 1.3 - 0.15, 0, 0.999) * (len(stops) - 1)
-        i = np.floor(pos).astype(np.int64)
-        f = (pos - i)[..., None]
-        content = stops[i] * (1 - f) + stops[i + 1] * f  # (h, w, 3)
         inside = ((xs >= x0) & (xs <= x1) & (ys >= y0) & (ys <= y1)).astype(np.float32)
         # distance outside the screen rectangle, for the spill
         dx = np.maximum(np.maximum(x0 - xs, xs - x1), 0)
         dy = np.maximum(np.maximum(y0 - ys, ys - y1), 0)
         spill = np.exp(-np.sqrt(dx * dx * 2 + dy * dy) * 7) * (1 - inside)
-        mean = content[inside > 0].mean(axis=0) if inside.any() else stops.mean(axis=0)
         # the floor mirrors the screen, stretched and fading toward the viewer
         floor = np.clip((ys - p.floor) / (1 - p.floor), 0, 1)
         under = ((xs >= x0 - 0.05) & (xs <= x1 + 0.05)).astype(np.float32)
         reflection = (ys > p.floor) * under * np.exp(-floor * 2.2) * 0.45
-        light = inside[..., None] * content * v.brightness
-        light += (
-            (spill[..., None] * v.spill + reflection[..., None] * v.spill) * mean * v.brightness
-        )
-        return np.clip(light.transpose(2, 0, 1), 0, 255)
+        rows = np.nonzero(inside.any(axis=1))[0]
+        cols = np.nonzero(inside.any(axis=0))[0]
+        box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)) if len(rows) else None
+        maps = (inside, (spill + reflection).astype(np.float32), box, xs[0], ys[:, 0])
+        self._static = ((w, h), maps)
+        return maps
+
+    def _light(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+        w, h = self.internal_size
+        inside, around, box, xs, ys = self._maps(w, h)
+        t = frame.t * v.speed * 0.04
+        field = self.noise.grid(xs * 6 + t * 3, ys * 4 + math.sin(t) * 0.5)
+        # the colour fields: a lookup along the stops, finer than any 8-bit step
+        index = (np.clip(field * 1.3 - 0.15, 0, 1) * (GRADIENT - 1)).astype(np.intp)
+        content = self._gradient[:, index]  # (3, h, w)
+        mean = content[:, box[0], box[1]].mean(axis=(1, 2)) if box else self._gradient.mean(1)
+        light = content * (inside * v.brightness)
+        light += around * (v.spill * v.brightness) * mean[:, None, None]
+        return np.clip(light, 0, 255, out=light)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         light = soft_upscale(self._light(frame, v), self.size, dither=False)

@@ -12,6 +12,11 @@ from installation.scene.values import Num, smooth_noise
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 
+# Positions are quantised to 1/STEPS of the frame height (a pixel at 1080 lines) and the sky is
+# redrawn only when they step: during a sunset ramp that is 2-3 redraws a second, not 10 (a redraw
+# costs about 5 ms at 1080p, measured). A soft sun moving by one pixel at a time reads as motion.
+STEPS = 1024
+
 
 class SunParams(Params):
     """The sun or moon: a soft disc, a close glow and a wide halo that screen onto the sky."""
@@ -59,20 +64,26 @@ class Sky(Layer):
         return self._grid[1], self._grid[2]
 
     def _breathe(self, t: float, drift: float) -> float:
-        # quantised to 1/4096 of the frame height: invisible steps, and a sky to reuse between
-        return round((smooth_noise(self.seed, t / 60.0) - 0.5) * 0.25 * drift * 4096) / 4096
+        # quantised to 1/STEPS of the frame height: invisible steps, and a sky to reuse between
+        return round((smooth_noise(self.seed, t / 60.0) - 0.5) * 0.25 * drift * STEPS) / STEPS
+
+    def values(self, frame: Frame) -> SimpleNamespace:
+        """The parameters, quantised: the cache key and the drawing both use these, so a reused
+        sky is exactly the sky that would be drawn afresh (frames stay a function of time)."""
+        v = super().values(frame)
+        v.horizon, v.curve = _step(v.horizon, STEPS), _step(v.curve, STEPS)
+        if v.sun is not None:
+            sun = SimpleNamespace(**vars(v.sun))
+            sun.height, sun.x, sun.size = (_step(x, STEPS) for x in (sun.height, sun.x, sun.size))
+            sun.glow, sun.flare = _step(sun.glow, 512), _step(sun.flare, 512)
+            v.sun = sun
+        return v
 
     def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
         """The sky changes slowly: redraw only when what it shows has moved."""
-        sun = v.sun and tuple(round(x * 4096) for x in (v.sun.height, v.sun.x, v.sun.size))
-        glow = v.sun and (
-            round(v.sun.glow * 512),
-            round(v.sun.flare * 512),
-            v.sun.colour,
-            v.sun.halo,
-        )
-        shape = tuple(round(x * 4096) for x in (v.horizon, v.curve))
-        return (self._breathe(frame.t, v.drift), shape, v.top, v.middle, v.bottom, sun, glow)
+        sun = v.sun and tuple(vars(v.sun).values())
+        shape = (v.horizon, v.curve, v.top, v.middle, v.bottom)
+        return (self._breathe(frame.t, v.drift), shape, sun)
 
     def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
         xs, ys = self._coords()
@@ -86,6 +97,10 @@ class Sky(Layer):
     def _shape(self) -> tuple[int, int]:
         w, h = self.internal_size
         return h, w
+
+
+def _step(x: float, steps: int) -> float:
+    return round(x * steps) / steps
 
 
 def _gradient(u: np.ndarray, top: tuple, middle: tuple | None, bottom: tuple) -> np.ndarray:
