@@ -72,11 +72,10 @@ class Sky(Layer):
         sky is exactly the sky that would be drawn afresh (frames stay a function of time)."""
         v = super().values(frame)
         v.horizon, v.curve = _step(v.horizon, STEPS), _step(v.curve, STEPS)
-        if v.sun is not None:
-            sun = SimpleNamespace(**vars(v.sun))
+        sun = v.sun  # a fresh namespace each call (``evaluate``): quantised in place
+        if sun is not None:
             sun.height, sun.x, sun.size = (_step(x, STEPS) for x in (sun.height, sun.x, sun.size))
             sun.glow, sun.flare = _step(sun.glow, 512), _step(sun.flare, 512)
-            v.sun = sun
         return v
 
     def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
