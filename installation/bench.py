@@ -9,7 +9,7 @@ from typing import Any
 
 from installation.scene.loader import load_scene
 from installation.visuals.compositor import Compositor
-from installation.visuals.quality import QualityGovernor
+from installation.visuals.quality import QualityGovernor, describe_levels
 
 __all__ = [
     "bench_audio",
@@ -63,7 +63,9 @@ def bench_frames(
     """
     scene = load_scene(path)
     compositor = Compositor(scene, size)
-    governor = QualityGovernor(compositor.layers, budget_ms) if budget_ms else None
+    governor = (
+        QualityGovernor(compositor.layers, budget_ms, compositor.effects) if budget_ms else None
+    )
     span = scene.duration or scene.clock.loop or DEFAULT_SPAN
     timed = sample_times(span, frames, fps)
     settle = [i / fps for i in range(WARMUP + (frames if governor else 0))]
@@ -168,7 +170,7 @@ def format_table(rows: list[dict[str, Any]]) -> str:
             f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r.get('audio_x_realtime') or '':>8}"
         )
         if "quality" in r:
-            lowered = ", ".join(f"{k.split(':')[1]} {v:g}" for k, v in r["quality"].items())
+            lowered = describe_levels(r["quality"])
             line += f"   adaptive {r['budget_ms']:g} ms: {lowered or 'full quality'}"
         lines.append(line)
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import pytest
 from conftest import pixels, render_yaml
 
 from installation.scene.loader import parse_scene
-from installation.visuals.compositor import Compositor
+from installation.visuals.compositor import FLOOR, Compositor
 from installation.visuals.layer import LAYERS
 
 SKY = "  - layer: sky\n"
@@ -202,3 +202,21 @@ def test_grade_lifts_blacks_toward_a_warm_dark_and_pulls_blue():
     blue = "scene: x\nvisuals:\n  - layer: sky\n    top: '#3060F0'\n    bottom: '#3060F0'\n    sun: null\n"
     pulled = render_yaml(blue + "post: {grade: {blue: 1, warmth: 0.5}}\n")
     assert pulled[:, :, 2].mean() < render_yaml(blue)[:, :, 2].mean() - 20
+
+
+def test_chromatic_aberration_is_lateral_sharp_centre_red_outward():
+    base = "scene: x\nvisuals:\n  - layer: sky\n  - layer: skyline\n"
+    size = (640, 360)
+    plain = render_yaml(base, size=size)
+    # 6 px at 1080 lines is 2 px at the sides of a 360-line frame: bands of 1 and 2 px
+    fringed = render_yaml(base + "post: {chromatic-aberration: 6}\n", size=size)
+    assert np.array_equal(fringed[:, 240:400], plain[:, 240:400])  # the middle stays sharp
+    assert np.array_equal(fringed[:, :, 1], plain[:, :, 1])  # green never moves
+    right, left = slice(570, 630), slice(10, 70)
+    assert np.array_equal(fringed[:, right, 0], plain[:, 568:628, 0])  # red spreads outward
+    assert np.array_equal(fringed[:, right, 2], plain[:, 572:632, 2])  # blue inward
+    assert np.array_equal(fringed[:, left, 0], plain[:, 12:72, 0])
+    assert np.array_equal(fringed[:, left, 2], plain[:, 8:68, 2])
+    assert not np.array_equal(fringed[:, right], plain[:, right])  # there are edges to fringe
+    # nothing comes in from beyond the frame: the outermost blue is the compositor's floor
+    assert fringed[:, 638:, 2].max() == FLOOR[2] and fringed[:, :2, 2].max() == FLOOR[2]

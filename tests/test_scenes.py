@@ -10,9 +10,9 @@ import pytest
 from conftest import pixels
 
 from installation.paths import bundled_scenes
-from installation.scene.loader import load_scene
+from installation.scene.loader import load_scene, parse_scene
 from installation.visuals.compositor import Compositor
-from installation.visuals.quality import QualityGovernor
+from installation.visuals.quality import QualityGovernor, describe_levels
 
 SIZE = (320, 180)
 SCENES = bundled_scenes()
@@ -109,3 +109,28 @@ def test_quality_governor_lowers_and_raises():
     for _ in range(40):
         governor.observe(0.1, [0.1] * len(compositor.layers))
     assert all(l.quality == 1 for l in compositor.layers)  # noqa: E741
+
+
+def test_quality_governor_rests_expendable_effects_last_and_brings_them_back():
+    text = (
+        "scene: x\nvisuals:\n  - layer: sky\n  - layer: haze\n"
+        "post: {chromatic-aberration: 8, grain: 0.03}\n"
+    )
+    compositor = Compositor(parse_scene(text, "<t>"), SIZE)
+    aberration = next(e for e in compositor.effects if e.name == "chromatic-aberration")
+    governor = QualityGovernor(compositor.layers, 1.0, compositor.effects, settle_frames=1)
+    assert [e.name for e in governor.effects] == ["chromatic-aberration"]  # grain never rests
+    governor.observe(50.0, [0.1, 5.0])
+    assert compositor.layers[1].quality < 1 and not aberration.resting  # layers give first
+    for _ in range(10):
+        governor.observe(50.0, [0.1, 5.0])
+    assert aberration.resting
+    assert "chromatic-aberration rests" in describe_levels(governor.levels())
+    plain = pixels(compositor.render(1.0)).copy()
+    aberration.resting = False
+    assert not np.array_equal(pixels(compositor.render(1.0)), plain)  # it really was skipped
+    aberration.resting = True
+    for _ in range(40):
+        governor.observe(0.1, [0.1, 0.1])
+    assert not aberration.resting and compositor.layers[1].quality == 1
+    assert describe_levels(governor.levels()) == ""

@@ -28,6 +28,7 @@ from installation.play.show import Show, is_show_file, load_show, single_scene_s
 from installation.play.slot import Slot, live_values, signature, soak_report
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
+from installation.visuals.quality import describe_levels
 
 __all__ = ["DEFAULT_SHOW", "PlayOptions", "Player", "memory_mb", "soak_report"]
 
@@ -460,8 +461,7 @@ class Player:
     def _quality(self) -> str:
         if self.current is None:
             return ""
-        lowered = self.current.governor.levels()
-        return ", ".join(f"{k.split(':')[1]} {v:g}" for k, v in lowered.items() if v < 1)
+        return describe_levels(self.current.governor.levels())
 
     # -- housekeeping -------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ class Slot:
         self.path = path
         self.scene = scene
         self.compositor = Compositor(scene, size, isolate=True)
-        self.governor = QualityGovernor(self.compositor.layers, budget_ms)
+        self.governor = QualityGovernor(self.compositor.layers, budget_ms, self.compositor.effects)
         self.sound: AudioSlot | None = audio.add(scene, fade, start)
         self.base = time.monotonic() - start  # picture clock when there is no sound
         self.started = time.monotonic()

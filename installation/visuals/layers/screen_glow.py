@@ -44,6 +44,7 @@ class ScreenGlow(Layer):
 
     Params = ScreenGlowParams
     scale = 0.125
+    min_quality = 0.5  # at 1/16 the screen's edges soften a little: it is far away
     direct = True
 
     def setup(self) -> None:
@@ -52,7 +53,10 @@ class ScreenGlow(Layer):
         stops = np.array(self.params.colours, dtype=np.float32)  # (n, 3)
         at = np.linspace(0.0, 1.0, len(stops), dtype=np.float32)
         u = np.linspace(0.0, 1.0, GRADIENT, dtype=np.float32)
-        self._gradient = np.stack([np.interp(u, at, stops[:, c]) for c in range(3)])
+        # float32, like the planes it fills (a float64 table doubles the cost of the lookup)
+        self._gradient = np.stack([np.interp(u, at, stops[:, c]) for c in range(3)]).astype(
+            np.float32
+        )
         rng = self.rng("dancers")
         p = self.params
         self.dancers = [
@@ -87,7 +91,7 @@ class ScreenGlow(Layer):
         rows = np.nonzero(inside.any(axis=1))[0]
         cols = np.nonzero(inside.any(axis=0))[0]
         box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)) if len(rows) else None
-        maps = (inside, (spill + reflection).astype(np.float32), box, xs[0], ys[:, 0])
+        maps = (inside, (spill + reflection).astype(np.float32)[None], box, xs[0], ys[:, 0])
         self._static = ((w, h), maps)
         return maps
 
@@ -98,10 +102,11 @@ class ScreenGlow(Layer):
         field = self.noise.grid(xs * 6 + t * 3, ys * 4 + math.sin(t) * 0.5)
         # the colour fields: a lookup along the stops, finer than any 8-bit step
         index = (np.clip(field * 1.3 - 0.15, 0, 1) * (GRADIENT - 1)).astype(np.intp)
-        content = self._gradient[:, index]  # (3, h, w)
-        mean = content[:, box[0], box[1]].mean(axis=(1, 2)) if box else self._gradient.mean(1)
-        light = content * (inside * v.brightness)
-        light += around * (v.spill * v.brightness) * mean[:, None, None]
+        light = self._gradient[:, index]  # (3, h, w), a fresh array: worked on in place
+        mean = light[:, box[0], box[1]].mean(axis=(1, 2)) if box else self._gradient.mean(1)
+        light *= inside * np.float32(v.brightness)
+        spill = (mean * (v.spill * v.brightness)).astype(np.float32)[:, None, None]
+        light += around * spill
         return np.clip(light, 0, 255, out=light)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:

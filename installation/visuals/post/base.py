@@ -32,6 +32,8 @@ class PostEffect:
     order: ClassVar[int] = 50
     #: adds soft light through the shared glow buffer (implements ``glow``, not ``apply``)
     glows: ClassVar[bool] = False
+    #: adaptive quality may rest it when lowering layers was not enough (the player only)
+    expendable: ClassVar[bool] = False
 
     def __init__(self, params: Params, size: tuple[int, int], seed: int):
         self.params = params
@@ -39,6 +41,7 @@ class PostEffect:
         self.seed = stable_seed(seed, "post", self.name)
         self.tracks: dict[str, Any] = {}
         self.off = False  # switched off by the player after it raised
+        self.resting = False  # skipped for now by adaptive quality
 
     def values(self, frame: Frame) -> SimpleNamespace:
         return evaluate(self.params, frame.moment, self.tracks)
@@ -71,7 +74,7 @@ class PostChain:
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         buffer = None
         for effect in self.effects:
-            if effect.off:
+            if effect.off or effect.resting:
                 continue
             self.failing = effect  # named in the log if it raises
             if effect.glows:
