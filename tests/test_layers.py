@@ -220,3 +220,21 @@ def test_chromatic_aberration_is_lateral_sharp_centre_red_outward():
     assert not np.array_equal(fringed[:, right], plain[:, right])  # there are edges to fringe
     # nothing comes in from beyond the frame: the outermost blue is the compositor's floor
     assert fringed[:, 638:, 2].max() == FLOOR[2] and fringed[:, :2, 2].max() == FLOOR[2]
+
+
+def test_grain_stands_in_for_the_layers_dithering():
+    sky = "scene: x\nvisuals:\n  - layer: sky\n    top: maroon\n    bottom: coral\n    sun: null\n"
+    assert not Compositor(parse_scene(sky, "<t>"), (64, 36)).frame(1.0).grained
+    faint = Compositor(parse_scene(sky + "post: {grain: 0.005}\n", "<t>"), (64, 36))
+    assert not faint.frame(1.0).grained  # under two levels it would not hide a step
+    grained = Compositor(parse_scene(sky + "post: {grain: 0.03}\n", "<t>"), (320, 352))
+    assert grained.frame(1.0).grained
+    undithered = pixels(grained.render(1.0)).copy()
+    grained.post.hides_banding = lambda frame: False  # the same frame, dithered as well
+    dithered = pixels(grained.render(1.0))
+
+    def blocks(image):  # what the eye averages: 16 px squares
+        return image.reshape(352 // 16, 16, 320 // 16, 16, 3).mean(axis=(1, 3))
+
+    assert not np.array_equal(undithered, dithered)
+    assert np.abs(blocks(undithered) - blocks(dithered)).max() < 1.5

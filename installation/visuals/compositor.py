@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pygame
 
@@ -49,9 +50,9 @@ class Compositor:
         self.layer_ms = [0.0] * len(self.layers)
 
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
-        return Frame(
-            self.scene.clock.moment(t, features), self.size, self.scene.clock, self.scene.palette
-        )
+        moment = self.scene.clock.moment(t, features)
+        frame = Frame(moment, self.size, self.scene.clock, self.scene.palette)
+        return replace(frame, grained=self.post.hides_banding(frame))
 
     def render(
         self, t: float, features: Mapping[str, Mapping[str, float]] | None = None

@@ -49,6 +49,10 @@ class PostEffect:
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         raise NotImplementedError
 
+    def hides_banding(self, frame: Frame) -> bool:
+        """Whether this effect, at this frame, adds noise enough to hide 8-bit banding."""
+        return False
+
     def glow(self, buffer: pygame.Surface, canvas: pygame.Surface, frame: Frame) -> None:
         """Add this effect's light to ``buffer`` (1/16 of the frame, black when first used)."""
         raise NotImplementedError
@@ -70,6 +74,10 @@ class PostChain:
         self.effects = sorted(effects, key=lambda e: e.order)
         self.size = size
         self.buffer_size = (max(1, size[0] // GLOW_DIVISOR), max(1, size[1] // GLOW_DIVISOR))
+
+    def hides_banding(self, frame: Frame) -> bool:
+        """Whether the chain ends in grain that hides banding (layers then need not dither)."""
+        return any(e.hides_banding(frame) for e in self.effects if not (e.off or e.resting))
 
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         buffer = None

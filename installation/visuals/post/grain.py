@@ -16,6 +16,9 @@ from installation.visuals.post.base import POST, PostEffect
 from installation.visuals.raster import planes_to_surface
 
 TILE = 512  # a tile of noise small enough to stay in cache, laid at a new offset each grain frame
+#: grain whose deviation is this many 8-bit levels masks the one-level steps of an undithered
+#: gradient (bundled scenes use 7.6 to 11.5)
+MASKS_BANDING = 2.0
 
 
 class GrainParams(Params):
@@ -31,9 +34,12 @@ class Grain(PostEffect):
     shorthand = "amount"
     order = 90  # last, after every effect that could smooth it away
 
+    def hides_banding(self, frame: Frame) -> bool:
+        return _level(self.values(frame).amount) >= MASKS_BANDING
+
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         v = self.values(frame)
-        level = round(v.amount * 255 * 4) / 4  # quantised so modulation reuses fields
+        level = _level(v.amount)
         if level <= 0:
             return
         up, down = _noise_tiles(level)
@@ -44,6 +50,11 @@ class Grain(PostEffect):
         spots = [(x, y) for y in range(-oy, h, TILE) for x in range(-ox, w, TILE)]
         canvas.fblits([(up, spot) for spot in spots], pygame.BLEND_RGB_ADD)
         canvas.fblits([(down, spot) for spot in spots], pygame.BLEND_RGB_SUB)
+
+
+def _level(amount: float) -> float:
+    """Deviation in 8-bit levels, quantised so modulation reuses noise tiles."""
+    return round(amount * 255 * 4) / 4
 
 
 @functools.lru_cache(maxsize=2)
