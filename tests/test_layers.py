@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pygame
 import pytest
 from conftest import pixels, render_yaml
 
@@ -238,3 +239,33 @@ def test_grain_stands_in_for_the_layers_dithering():
 
     assert not np.array_equal(undithered, dithered)
     assert np.abs(blocks(undithered) - blocks(dithered)).max() < 1.5
+
+
+@pytest.mark.parametrize("layer", ["skyline", "bokeh"])
+def test_drift_is_the_same_motion_at_every_resolution(layer):
+    """Speeds are px/s at 1080 lines: a 270-line render shows what a 1080-line one does."""
+    text = f"scene: x\nvisuals:\n  - layer: sky\n  - layer: {layer}\n    drift: 40\n"
+    scene = parse_scene(text, "<t>")
+    small, big = Compositor(scene, (480, 270)), Compositor(scene, (1920, 1080))
+
+    def apart(t: float) -> float:
+        shrunk = pygame.transform.smoothscale(big.render(t), (480, 270))
+        return float(np.abs(pixels(shrunk) - pixels(small.render(t))).mean())
+
+    assert apart(20.0) < apart(0.0) + 1.0  # 800 px of drift at 1080 lines, 200 px here
+
+
+def test_still_layers_are_reused_from_a_snapshot_and_match_a_fresh_frame():
+    text = (
+        "scene: x\nvisuals:\n  - layer: sky\n  - layer: skyline\n    drift: 2\n"
+        "  - layer: bokeh\n    drift: 30\n"
+    )
+    scene = parse_scene(text, "<t>")
+    compositor = Compositor(scene, (320, 180))
+    compositor.render(10.0)
+    again = pixels(compositor.render(10.0 + 1 / 60)).copy()  # the skyline has not moved a pixel
+    assert compositor.layer_ms[:2] == [0.0, 0.0] and compositor.layer_ms[2] > 0.0
+    assert np.array_equal(again, pixels(Compositor(scene, (320, 180)).render(10.0 + 1 / 60)))
+    moved = pixels(compositor.render(13.0)).copy()  # it has now: painted again
+    assert compositor.layer_ms[1] > 0.0
+    assert np.array_equal(moved, pixels(Compositor(scene, (320, 180)).render(13.0)))

@@ -22,6 +22,8 @@ log = logging.getLogger("installation.visuals")
 
 BACKGROUND = parse_colour("plum-night")  # under every layer: a warm dark, never black
 FLOOR = (16, 10, 13)  # the lowest any channel may go: a very dark plum
+#: the fewest still layers worth a snapshot: a lone sky reuses its own cached image already
+SNAPSHOT_RUN = 2
 
 
 class Compositor:
@@ -48,6 +50,9 @@ class Compositor:
         self.post = PostChain(self.effects, size)
         #: milliseconds each layer took in the last frame, for the quality governor
         self.layer_ms = [0.0] * len(self.layers)
+        # the canvas after the bottom run of still layers, and their keys when it was taken
+        self._snapshot: pygame.Surface | None = None
+        self._snapshot_keys: list = []
 
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
         moment = self.scene.clock.moment(t, features)
@@ -62,20 +67,31 @@ class Compositor:
         canvas = self.canvas
         underlay: tuple[int, int, int] | None = BACKGROUND  # the first layer paints it, if needed
         timings = self.layer_ms
+        keys, values = self._still_keys(frame)
+        reuse = len(keys) >= SNAPSHOT_RUN and keys == self._snapshot_keys
+        if reuse:
+            canvas.blit(self._snapshot, (0, 0))
+            underlay = None
         for i, layer in enumerate(self.layers):
             if layer.off:
                 continue
+            if reuse and i < len(keys):
+                timings[i] = 0.0
+                continue
             start = time.perf_counter()  # measured for adaptive quality; never drawn from
             try:
-                layer.paint(canvas, frame, underlay)
+                layer.paint(canvas, frame, underlay, values[i] if i < len(values) else None)
             except Exception:
                 if not self.isolate:
                     raise
                 self._switch_off(layer, f"layer '{layer.name}' (#{i + 1})")
                 if underlay is not None:
                     canvas.fill(underlay)
+                keys = keys[:i]  # what is on the canvas is no longer what the keys describe
             underlay = None
             timings[i] = (time.perf_counter() - start) * 1000.0
+            if not reuse and i == len(keys) - 1 and len(keys) >= SNAPSHOT_RUN:
+                self._take_snapshot(keys)
         if underlay is not None:  # no layer painted
             canvas.fill(underlay)
         try:
@@ -87,6 +103,33 @@ class Compositor:
         # the darkest value of a frame is a warm dark, never #000, whatever grain subtracted
         canvas.fill(FLOOR, special_flags=pygame.BLEND_RGB_MAX)
         return canvas
+
+    def _still_keys(self, frame: Frame) -> tuple[list, list]:
+        """``still_key`` of each layer from the bottom up to the first that changes every frame
+        (or cannot tell), and the values each was given, to paint with."""
+        keys: list = []
+        values: list = []
+        for layer in self.layers:
+            if layer.off:
+                break
+            try:
+                v = layer.values(frame)
+                key = layer.still_key(frame, v)
+            except Exception:
+                if not self.isolate:
+                    raise
+                break  # painting it will raise again and switch it off
+            values.append(v)
+            if key is None:
+                break
+            keys.append(key)
+        return keys, values
+
+    def _take_snapshot(self, keys: list) -> None:
+        if self._snapshot is None:
+            self._snapshot = new_surface(self.size)
+        self._snapshot.blit(self.canvas, (0, 0))
+        self._snapshot_keys = keys
 
     def _switch_off(self, part: Layer | PostEffect, what: str) -> None:
         part.off = True

@@ -90,6 +90,11 @@ class Layer:
     def cache_key(self, frame: Frame, v: SimpleNamespace) -> Any:
         return None
 
+    def paint_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+        """A value that, equal on two frames, means ``draw_onto`` paints the same pixels there;
+        None when it cannot tell. Image layers need not override it: ``cache_key`` serves."""
+        return self.cache_key(frame, v)
+
     # -- used by the compositor -------------------------------------------------------------
     def rng(self, *salt: object) -> np.random.Generator:
         """A generator seeded by the scene's seed, this layer's index and ``salt``: no globals."""
@@ -103,12 +108,25 @@ class Layer:
     def values(self, frame: Frame) -> SimpleNamespace:
         return evaluate(self.params, frame.moment, self.tracks)
 
+    def still_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+        """Equal on two frames when this layer paints exactly the same pixels onto the same
+        canvas (the compositor then reuses a snapshot of the layers below); None: it changes."""
+        own = self.paint_key(frame, v)
+        if own is None:
+            return None
+        return (own, v.blend, v.opacity, v.blur, self.quality, frame.grained)
+
     def paint(
-        self, canvas: pygame.Surface, frame: Frame, underlay: tuple[int, int, int] | None = None
+        self,
+        canvas: pygame.Surface,
+        frame: Frame,
+        underlay: tuple[int, int, int] | None = None,
+        v: SimpleNamespace | None = None,
     ) -> None:
         """Paint onto ``canvas``; ``underlay``: the colour to clear it to first, unless this
-        layer is about to cover every pixel anyway (a full-frame clear costs 0.2 ms at 1080p)."""
-        v = self.values(frame)
+        layer is about to cover every pixel anyway (a full-frame clear costs 0.2 ms at 1080p).
+        ``v``: the values at ``frame``, when the caller has them already."""
+        v = self.values(frame) if v is None else v
         if underlay is not None and not self.covers(v):
             canvas.fill(underlay)
         blur = 0.0 if self.blurs_itself else v.blur * self.unit

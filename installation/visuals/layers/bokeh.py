@@ -36,8 +36,10 @@ class BokehParams(LayerParams):
         [10.0, 48.0], description="smallest and largest disc diameter, in pixels at 1080 lines"
     )
     brightness: Num(0, 2) = Field(0.7, description="overall brightness")
-    drift: Num(-400, 400) = Field(4.0, description="sideways drift of the nearest lights, px/s")
-    rise: Num(-200, 200) = Field(0.0, description="upward drift, px/s")
+    drift: Num(-400, 400) = Field(
+        4.0, description="sideways drift of the nearest lights, px/s at 1080 lines"
+    )
+    rise: Num(-200, 200) = Field(0.0, description="upward drift, px/s at 1080 lines")
     twinkle: Num(0, 1) = Field(0.3, description="how much each light shimmers")
     area: Pair = Field(
         [0.3, 1.0], description="top and bottom of the band the lights sit in, 0 top 1 bottom"
@@ -107,8 +109,9 @@ class Bokeh(Layer):
         sigma = dof_sigma(v.blur * self.unit)
         margin = float(self.sizes[-1]) + blur_margin(sigma)
         span = w + 2 * margin
-        x = (self.x0[sl] * span + v.drift * (0.25 + 0.75 * depth) * t) % span - margin
-        y = (self.y0[sl] * h - v.rise * (0.25 + 0.75 * depth) * t) % (h + 2 * margin) - margin
+        pace = (0.25 + 0.75 * depth) * t * self.unit  # nearer lights drift faster
+        x = (self.x0[sl] * span + v.drift * pace) % span - margin
+        y = (self.y0[sl] * h - v.rise * pace) % (h + 2 * margin) - margin
         y = y + self.bob[sl] * np.sin(self.freq[sl] * 0.5 * t + self.phase[sl])
         shimmer = 1.0 - v.twinkle * 0.5 * (
             1.0 + np.sin(math.tau * self.freq[sl] * t + self.phase[sl])

@@ -26,7 +26,9 @@ class ForestMistParams(LayerParams):
     horizon: float = Field(0.72, ge=0.3, le=0.95, description="where the wood meets the snow")
     density: float = Field(0.6, ge=0.1, le=1, description="how close the trees stand")
     bare: float = Field(0.5, ge=0, le=1, description="share of bare trees among the conifers")
-    drift: Num(-100, 100) = Field(0.0, description="slow sideways drift, px/s (a camera's breath)")
+    drift: Num(-100, 100) = Field(
+        0.0, description="slow sideways drift, px/s at 1080 lines (a camera's breath)"
+    )
     figure: bool = Field(True, description="a woman standing at the edge of the wood, from behind")
     figure_x: float = Field(0.58, ge=0, le=1, description="where she stands")
     figure_size: float = Field(0.17, ge=0.03, le=0.6, description="her height, in frame heights")

@@ -34,7 +34,7 @@ class ParticlesParams(LayerParams):
     count: Num(0, MAX_PARTICLES) = Field(200, description="number of particles")
     size: Pair | None = Field(None, description="smallest and largest size, px at 1080 lines")
     speed: Num(0, 4) = Field(1.0, description="multiplier on the kind's natural fall speed")
-    wind: Num(-600, 600) = Field(0.0, description="sideways push, px/s")
+    wind: Num(-600, 600) = Field(0.0, description="sideways push, px/s at 1080 lines")
     brightness: Num(0, 2) = Field(0.6, description="overall brightness")
     colour: ColourField | None = Field(None, description="colour; default depends on the kind")
     area: Pair = Field([0.0, 1.0], description="top and bottom of the band they live in")

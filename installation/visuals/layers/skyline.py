@@ -22,7 +22,9 @@ class SkylineParams(LayerParams):
     planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
     depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
     height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
-    drift: Num(-400, 400) = Field(6.0, description="parallax drift of the nearest plane, px/s")
+    drift: Num(-400, 400) = Field(
+        6.0, description="parallax drift of the nearest plane, px/s at 1080 lines"
+    )
     windows: float = Field(0.35, ge=0, le=1, description="fraction of windows that are lit")
     twinkle: Num(0, 4) = Field(0.5, description="windows switching on and off, per minute each")
     colour: ColourField = Field("#3A2026", description="silhouette colour of the nearest plane")
@@ -51,6 +53,7 @@ class Skyline(Layer):
         self.strip_width = max(2 * self.size[0], 1024)
         lights = p.lights or [parse_colour(c) for c in ("amber", "mustard", "cream", "peach")]
         self.planes = [self._bake(k, p, lights) for k in range(p.planes)]
+        self._memo: tuple | None = None
 
     def _bake(self, k: int, p: SkylineParams, lights: list) -> _Plane:
         _w, h = self.size
@@ -97,25 +100,41 @@ class Skyline(Layer):
                     strip.fill(mix(colour, haze, fade * 0.8), rect)
         return np.array(toggles, dtype=np.int32).reshape(-1, 4)
 
+    def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+        """Where each strip stands and which switching windows show: the planes drift a pixel
+        a few times a second, so most frames at 60 fps repeat the last one exactly."""
+        return tuple((offset, shown.tobytes()) for offset, shown, _ in self._state(frame, v))
+
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
-        for k, plane in enumerate(self.planes):
-            offset = plane.strip.offset(v.drift, frame.t)
+        for plane, (offset, shown, xs) in zip(self.planes, self._state(frame, v), strict=True):
             plane.strip.blit(target, offset)
-            self._switching(target, plane, k, offset, frame.t, v.twinkle)
+            ys = plane.toggles[:, 1]
+            target.fblits([(plane.toggle_sprites[i], (int(xs[i]), int(ys[i]))) for i in shown])
+
+    def _state(self, frame: Frame, v: SimpleNamespace) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Per plane: its strip's offset, the switching windows lit and in view, and where they
+        are. Worked out once per frame (the key and the drawing both need it)."""
+        memo_key = (frame.t, v.drift, v.twinkle)
+        if self._memo is None or self._memo[0] != memo_key:
+            states = []
+            for k, plane in enumerate(self.planes):
+                offset = plane.strip.offset(v.drift * self.unit, frame.t)
+                states.append((offset, *self._switching(plane, k, offset, frame.t, v.twinkle)))
+            self._memo = (memo_key, states)
+        return self._memo[1]
 
     def _switching(
-        self, target: pygame.Surface, plane: _Plane, k: int, offset: int, t: float, rate: float
-    ) -> None:
-        """Windows that turn on and off: each holds its state for about 60/rate seconds."""
-        if not len(plane.toggles) or rate <= 0:
-            return
+        self, plane: _Plane, k: int, offset: int, t: float, rate: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Windows that turn on and off, each holding its state for about 60/rate seconds:
+        the indices of those lit and in view, and every window's x on screen."""
         xs = (plane.toggles[:, 0] - offset) % self.strip_width
+        if not len(plane.toggles) or rate <= 0:
+            return np.zeros(0, dtype=np.intp), xs
         epochs = np.floor(t * rate / 60.0 + plane.phases).astype(np.int64)
         index = np.arange(len(xs), dtype=np.int64)
         lit = hash01_array(self.seed + 7 * k + 1, index * 7919 + epochs) < self.params.windows
-        show = np.nonzero(lit & (xs < self.size[0]))[0]
-        ys = plane.toggles[:, 1]
-        target.fblits([(plane.toggle_sprites[i], (int(xs[i]), int(ys[i]))) for i in show])
+        return np.nonzero(lit & (xs < self.size[0]))[0], xs
 
 
 def _mix(a, b, u: float) -> tuple[int, int, int]:
