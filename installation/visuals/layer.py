@@ -43,7 +43,9 @@ class Layer:
       blended in a mode other than its ``native`` one.
 
     ``cache_key(v)``, when it returns a value, lets the base class reuse the last image while the
-    key is unchanged. Same key, same image: frames stay a pure function of time.
+    key is unchanged. Same key, same image: frames stay a pure function of time. ``paint_key``
+    does the same for ``draw_onto`` layers; with either, a layer at the bottom of the stack that
+    paints what it painted last frame is not painted at all (the compositor keeps a snapshot).
     """
 
     name: ClassVar[str]
