@@ -1,19 +1,23 @@
-"""One clock for light and sound: seconds to beats and bars, timeline ramps and cues.
+"""One clock for light and sound: seconds to beats and bars, timeline ramps, cues and motion.
 
-Everything here is a pure function of time ``t``: the player feeds wall time, the renderer
-feeds ``frame / fps``, and both get the same values for the same ``t``.
+Everything here is a pure function of time: the player feeds its clock, the renderer feeds
+``frame / fps``, and both get the same values for the same time. In a scene with ``loop: L``
+the picture reads the time into the current loop (see :class:`Moment`), so it repeats exactly;
+the music reads the scene's own time, so it goes on without repeating.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from installation.scene.values import Moment, Value, ease
+from installation.scene.values import Const, Keys, Lfo, Moment, Noise, Value, ease
 
-__all__ = ["Change", "Clock", "Cue", "Track"]
+__all__ = ["Change", "Clock", "Cue", "Motion", "Track", "landed"]
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,11 @@ class Track:
 
     def at(self, m: Moment) -> float:
         x = self.base.at(m)
-        tl = m.tl
+        t = m.t
         for change in self.changes:
-            if tl < change.at:
+            if t < change.at:
                 break
-            u = 1.0 if change.ramp <= 0 else (tl - change.at) / change.ramp
+            u = 1.0 if change.ramp <= 0 else (t - change.at) / change.ramp
             target = change.value.at(m)
             x = target if u >= 1 else x + (target - x) * ease("in-out", u)
         return x
@@ -59,27 +63,40 @@ class Clock:
     cues: Sequence[Cue] = field(default_factory=tuple)
     loop: float | None = None
 
+    def loop_time(self, t: float) -> float:
+        """Seconds since the scene began → the time the picture reads (into the loop)."""
+        if not self.loop:
+            return t
+        # rounded to a microsecond so that t and t + k*loop land on the same float
+        return round(t % self.loop, 6) % self.loop
+
     def moment(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Moment:
+        """The moment ``t`` seconds after the scene began, as every layer and value sees it."""
+        return self.moment_in_loop(self.loop_time(t), features)
+
+    def moment_in_loop(
+        self, t: float, features: Mapping[str, Mapping[str, float]] | None = None
+    ) -> Moment:
         beat = t * self.tempo / 60.0
-        timeline = t % self.loop if self.loop else None
-        return Moment(t, beat, beat / self.beats_per_bar, features or {}, timeline)
+        return Moment(t, beat, beat / self.beats_per_bar, features or {}, self.loop)
 
     def seconds_per_beat(self) -> float:
         return 60.0 / self.tempo
 
+    def bar_at(self, t: float) -> float:
+        """Bars since the scene began: the music's count, which never starts again."""
+        return t * self.tempo / 60.0 / self.beats_per_bar
+
     def since_cue(self, name: str, t: float) -> float:
-        """Seconds since the latest cue called ``name`` at or before ``t``; inf if none yet."""
+        """Seconds since the latest cue called ``name`` at or before ``t`` (picture time); inf
+        if none yet. In a loop the last cue of the loop also precedes its start, every time."""
         times = [c.at for c in self.cues if c.name == name]
         if not times:
             return math.inf
-        if self.loop:
-            cycle, tl = divmod(t, self.loop)
-            i = bisect.bisect_right(times, tl)
-            if i:
-                return tl - times[i - 1]
-            return tl + self.loop - times[-1] if cycle >= 1 else math.inf
         i = bisect.bisect_right(times, t)
-        return t - times[i - 1] if i else math.inf
+        if i:
+            return t - times[i - 1]
+        return t + self.loop - times[-1] if self.loop else math.inf
 
     def cues_between(self, t0: float, t1: float) -> list[Cue]:
         """Cues at times in [t0, t1), repeated every ``loop`` seconds when the timeline loops."""
@@ -90,3 +107,121 @@ class Clock:
         for cycle in range(first, math.floor(t1 / self.loop) + 1):
             found += [c for c in self.cues if t0 <= cycle * self.loop + c.at < t1]
         return found
+
+
+# 4-point Gauss-Legendre on [0, 1]: exact for polynomials up to degree 7, so for constants,
+# keys and ramps (eases are cubic at most, keys times an ease degree 6) between breakpoints
+_GL_NODES = (0.0694318442029737, 0.3300094782075719, 0.6699905217924281, 0.9305681557970263)
+_GL_WEIGHTS = (0.1739274225851269, 0.3260725774148731, 0.3260725774148731, 0.1739274225851269)
+#: the integral is tabulated every this many seconds; a frame integrates only past the last knot
+KNOT = 4.0
+
+
+class _Midway(dict):
+    """Audio features at half level for every voice and band: what a rate that follows the
+    sound is integrated with, so that where a thing is never depends on sound already played."""
+
+    def get(self, key: object, default: object = None) -> Mapping[str, float]:
+        return _HALF
+
+
+_HALF: Mapping[str, float] = {"rms": 0.5, "low": 0.5, "mid": 0.5, "high": 0.5}
+
+
+class Motion:
+    """How far a rate has carried something: the integral of a track over the picture's time.
+
+    A drift of 6 px/s ramped to 30 moves by the area under its curve, never by 30 * t, so a
+    ramp never makes motion jump or run backwards. Constants, keys and ramps integrate exactly
+    (Gauss-Legendre between their breakpoints); LFOs, noise and expressions are sampled finely
+    enough to follow them, on a fixed grid, so the result is the same on every run.
+    """
+
+    def __init__(self, track: Track, clock: Clock):
+        self.track = track
+        self.clock = clock
+        self.breaks = sorted(_breakpoints(track))
+        self.step = min([KNOT, *(_finest(v) for v in _values(track))])
+        self.end = self.breaks[-1] if self.breaks else 0.0  # after it, only the last value
+        self._table = array("d", [0.0])  # the integral at every KNOT seconds
+        tail = track.changes[-1].value if track.changes else track.base
+        self._tail = tail.value if isinstance(tail, Const) else None
+
+    def rate(self, t: float) -> float:
+        return self.track.at(self.clock.moment_in_loop(t, _Midway()))
+
+    def distance(self, t: float) -> float:
+        """The integral of the rate from 0 to picture time ``t``."""
+        if self._tail is not None and t > self.end + KNOT:
+            start = math.floor(self.end / KNOT + 1) * KNOT  # a constant tail: closed form
+            return self._distance(start) + self._tail * (t - start)
+        return self._distance(t)
+
+    def per_loop(self) -> float | None:
+        """The distance over one whole loop; None when the scene does not loop."""
+        return self._distance(self.clock.loop) if self.clock.loop else None
+
+    def _distance(self, t: float) -> float:
+        k = int(t // KNOT)
+        table = self._table
+        while len(table) <= k:
+            j = len(table) - 1
+            table.append(table[j] + self._quad(j * KNOT, (j + 1) * KNOT))
+        return table[k] + self._quad(k * KNOT, t)
+
+    def _quad(self, a: float, b: float) -> float:
+        if b <= a:
+            return 0.0
+        cuts = [a, *(x for x in self.breaks if a < x < b), b]
+        total = 0.0
+        for lo, hi in itertools.pairwise(cuts):
+            pieces = max(1, math.ceil((hi - lo) / self.step - 1e-9))
+            width = (hi - lo) / pieces
+            for p in range(pieces):
+                x0 = lo + p * width
+                total += width * sum(
+                    w * self.rate(x0 + n * width)
+                    for n, w in zip(_GL_NODES, _GL_WEIGHTS, strict=True)
+                )
+        return total
+
+
+def landed(distance: float, per_loop: float | None, period: float) -> float:
+    """``distance`` stretched so that one loop moves a whole number of ``period`` s.
+
+    A strip that wraps every ``period`` pixels and moves ``per_loop`` pixels a loop is back
+    where it began only if ``per_loop`` is a whole number of periods: the speed is scaled by
+    the least it takes (never to zero: a moving thing moves at least one period a loop).
+    """
+    if not per_loop:
+        return distance
+    whole = round(per_loop / period) or (1 if per_loop > 0 else -1)
+    return distance * whole * period / per_loop
+
+
+def _values(track: Track) -> list[Value]:
+    return [track.base, *(c.value for c in track.changes)]
+
+
+def _breakpoints(track: Track) -> set[float]:
+    """Times where the rate's formula changes: ramps begin and end, keys are passed."""
+    out: set[float] = set()
+    for change in track.changes:
+        out |= {change.at, change.at + change.ramp}
+    for value in _values(track):
+        if isinstance(value, Keys) and not value.loop:
+            out |= {t for t, _ in value.points}
+    return {t for t in out if t > 0}
+
+
+def _finest(value: Value) -> float:
+    """A sampling step that follows ``value``'s fastest wiggle (LFO, noise, expression)."""
+    if isinstance(value, Const):
+        return math.inf
+    if isinstance(value, Lfo):
+        return value.period / 16
+    if isinstance(value, Noise):
+        return 1.0 / (16 * value.speed)
+    if isinstance(value, Keys):
+        return value.points[-1][0] / 16 if value.loop and value.points[-1][0] > 0 else math.inf
+    return 0.25  # an expression or a follower: smooth at this scale

@@ -21,7 +21,7 @@ SOLO = {
     "haze": SKY + "  - layer: haze\n    rays: 0.5\n",
     "particles": "  - layer: particles\n    kind: dust\n    count: 800\n",
     "sea": SKY + "  - layer: sea\n",
-    "forest-mist": SKY + "  - layer: forest-mist\n",
+    "forest-mist": SKY + "  - layer: forest-mist\n    drift: 4\n",
     "os-logo": "  - layer: os-logo\n",
     "waveform": "  - layer: waveform\n    idle: 0.05\n",
     "screen-glow": "  - layer: screen-glow\n",

@@ -36,7 +36,10 @@ __all__ = [
     "Num",
     "Value",
     "ease",
+    "fit_rate",
+    "fit_rates",
     "hash01_array",
+    "loop_noise",
     "parse_value",
     "stable_seed",
 ]
@@ -48,18 +51,19 @@ BANDS = ("rms", "low", "mid", "high")
 
 @dataclass(frozen=True)
 class Moment:
-    """What a frame is a function of, apart from the scene and its seed."""
+    """What a frame is a function of, apart from the scene and its seed: one time for all.
+
+    ``t`` is the time every value form, track, cue and layer reads. In a scene with ``loop: L``
+    it is the time into the current loop (0 <= t < L, starting again at L), so whatever is
+    drawn from it repeats exactly every loop; otherwise it is seconds since the scene began.
+    """
 
     t: float
     beat: float = 0.0
     bar: float = 0.0
     features: Mapping[str, Mapping[str, float]] = field(default_factory=dict, compare=False)
-    #: time on the timeline: ``t`` itself, or ``t`` modulo the scene's ``loop``
-    timeline: float | None = None
-
-    @property
-    def tl(self) -> float:
-        return self.t if self.timeline is None else self.timeline
+    #: the scene's loop length in seconds (None: it runs once); periodic forms fit it
+    loop: float | None = None
 
     @property
     def env(self) -> dict[str, float]:
@@ -67,6 +71,26 @@ class Moment:
 
     def feature(self, voice: str, band: str) -> float:
         return float(self.features.get(voice, {}).get(band, 0.0))
+
+
+def fit_rate(rate: float, loop: float | None) -> float:
+    """``rate`` (cycles per second) nudged so that a whole number of cycles fills ``loop``.
+
+    Every periodic thing in a looping scene runs at a fitted rate, so the picture at the end of
+    a loop meets the picture at its start: a 16 s LFO in a 180 s loop runs 11 cycles of 16.36 s.
+    """
+    if not loop or rate == 0:
+        return rate
+    cycles = round(abs(rate) * loop) or 1
+    return math.copysign(cycles / loop, rate)
+
+
+def fit_rates(rates: np.ndarray, loop: float | None) -> np.ndarray:
+    """:func:`fit_rate` for an array of rates (per-sprite twinkles and bobs)."""
+    if not loop:
+        return rates
+    cycles = np.maximum(np.rint(np.abs(rates) * loop), 1.0)
+    return np.copysign(cycles / loop, rates)
 
 
 def stable_seed(*parts: object) -> int:
@@ -95,17 +119,33 @@ def hash01_array(seed: int, i: np.ndarray) -> np.ndarray:
     return (z >> m(11)).astype(np.float64) / float(1 << 53)
 
 
-def smooth_noise(seed: int, x: float) -> float:
-    """1-D value noise in [0, 1], smooth (quintic fade), two octaves for a less regular wander."""
+def smooth_noise(seed: int, x: float, period: int | None = None) -> float:
+    """1-D value noise in [0, 1], smooth (quintic fade), two octaves for a less regular wander.
+
+    ``period``: the lattice wraps every ``period`` units of ``x``, so the noise repeats exactly.
+    The second octave is offset by half a cell so its lattice never lines up with the first.
+    """
     total = 0.0
-    for octave, weight in ((1.0, 0.7), (2.03, 0.3)):
-        xo = x * octave
+    for octave, weight in ((1, 0.7), (2, 0.3)):
+        xo = x * octave + 0.5 * (octave - 1)
         i = math.floor(xo)
         u = xo - i
         u = u * u * u * (u * (u * 6 - 15) + 10)
-        a, b = _hash01(seed + int(octave * 7), i), _hash01(seed + int(octave * 7), i + 1)
+        j = i + 1
+        if period:
+            i, j = i % (period * octave), j % (period * octave)
+        a, b = _hash01(seed + octave * 7, i), _hash01(seed + octave * 7, j)
         total += weight * (a + (b - a) * u)
     return total
+
+
+def loop_noise(seed: int, t: float, speed: float, loop: float | None) -> float:
+    """:func:`smooth_noise` at ``speed`` cells per second; in a loop, a whole number of cells
+    fills it and the lattice wraps, so the wander at the loop's end meets its start."""
+    if not loop:
+        return smooth_noise(seed, t * speed)
+    cells = max(1, round(speed * loop))
+    return smooth_noise(seed, t * cells / loop, cells)
 
 
 def ease(kind: str, u: float) -> float:
@@ -174,7 +214,7 @@ class Lfo(_Ranged):
     phase: float = 0.0
 
     def at(self, m: Moment) -> float:
-        u = (m.t / self.period + self.phase) % 1.0
+        u = (m.t * fit_rate(1.0 / self.period, m.loop) + self.phase) % 1.0
         if self.shape == "sine":
             w = 0.5 - 0.5 * math.cos(math.tau * u)
         elif self.shape == "triangle":
@@ -192,7 +232,7 @@ class Noise(_Ranged):
     seed: int = 0
 
     def at(self, m: Moment) -> float:
-        return self.lo + (self.hi - self.lo) * smooth_noise(self.seed, m.t * self.speed)
+        return self.lo + (self.hi - self.lo) * loop_noise(self.seed, m.t, self.speed, m.loop)
 
     def bind(self, seed: int) -> Value:
         return replace(self, seed=seed)
@@ -208,7 +248,8 @@ class Keys(Value):
         pts = self.points
         t = m.t
         if self.loop and pts[-1][0] > 0:
-            t = t % pts[-1][0]
+            cycle = pts[-1][0]
+            t = (t * fit_rate(1.0 / cycle, m.loop)) % 1.0 * cycle
         if t <= pts[0][0]:
             return pts[0][1]
         for (t0, v0), (t1, v1) in itertools.pairwise(pts):

@@ -46,7 +46,7 @@ class VoiceContext:
     seed: int
 
     def chord_index(self, t: float) -> int:
-        return math.floor(self.clock.moment(t).bar / self.bars_per_chord)
+        return math.floor(self.clock.bar_at(t) / self.bars_per_chord)
 
     def chord_at(self, t: float) -> Chord:
         return self.progression.chord(self.chord_index(t))

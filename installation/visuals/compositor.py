@@ -39,8 +39,8 @@ class Compositor:
         self.canvas = new_surface(size)
         self.layers: list[Layer] = []
         for index, entry in enumerate(scene.layers):
-            layer = LAYERS.get(entry.kind)(entry.params, size, scene.seed, index)
-            layer.tracks = entry.tracks
+            cls = LAYERS.get(entry.kind)
+            layer = cls(entry.params, size, scene.seed, index, entry.tracks, scene.clock)
             self.layers.append(layer)
         self.effects: list[PostEffect] = []
         for entry in scene.post:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from installation.clock import Clock
 from installation.scene.palettes import Colour
-from installation.scene.values import Moment
+from installation.scene.values import Moment, fit_rate, fit_rates, loop_noise
 
 __all__ = ["Frame"]
 
@@ -24,7 +26,34 @@ class Frame:
 
     @property
     def t(self) -> float:
+        """The picture's time: seconds into the loop when the scene loops (see ``Moment``)."""
         return self.moment.t
+
+    @property
+    def loop(self) -> float | None:
+        return self.moment.loop
 
     def since_cue(self, name: str) -> float:
         return self.clock.since_cue(name, self.moment.t)
+
+    def cycles(self, rate: float) -> float:
+        """How many cycles of something at ``rate`` per second have passed: in a loop, the
+        rate is fitted so a whole number of cycles fills it (``sin(tau * cycles)`` is seamless)."""
+        return self.moment.t * fit_rate(rate, self.loop)
+
+    def cycles_each(self, rates: np.ndarray) -> np.ndarray:
+        """:meth:`cycles` for many things at once (per-sprite twinkles and bobs)."""
+        return self.moment.t * fit_rates(rates, self.loop)
+
+    def epochs(self, rate: float, offsets: np.ndarray) -> np.ndarray:
+        """Whole numbers that step ``rate`` times a second (one per thing, shifted by
+        ``offsets``): states that hold a while, then change (a window lights, a glint shows).
+        In a loop they count cycles of the fitted rate and wrap with it."""
+        steps = np.floor(self.cycles(rate) + offsets).astype(np.int64)
+        if self.loop:
+            steps %= max(1, round(abs(rate) * self.loop))
+        return steps
+
+    def noise(self, seed: int, speed: float) -> float:
+        """Smooth noise in [0, 1] wandering ``speed`` cells a second, seamless over a loop."""
+        return loop_noise(seed, self.moment.t, speed, self.loop)

@@ -9,11 +9,13 @@ import numpy as np
 import pygame
 from pydantic import Field
 
+from installation.clock import Clock, Track
 from installation.registry import Registry
 from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
 from installation.visuals.frame import Frame
+from installation.visuals.motion import Moving
 from installation.visuals.raster import planes_to_surface, scratch, soften, upscale_dithered
 
 REFERENCE_HEIGHT = 1080
@@ -32,7 +34,7 @@ class LayerParams(Params):
     blur: float = Field(0.0, ge=0, le=64, description="depth-of-field softening, px at 1080 lines")
 
 
-class Layer:
+class Layer(Moving):
     """A visual layer. Subclasses set ``Params`` and implement one of two methods.
 
     * ``draw(frame, v)`` returns the layer's own image: a float array (3, h, w) of 0..255
@@ -67,13 +69,24 @@ class Layer:
     #: plainly it hides everything below, so the compositor need not clear the canvas first
     opaque: ClassVar[bool] = False
 
-    def __init__(self, params: LayerParams, size: tuple[int, int], seed: int, index: int):
+    def __init__(
+        self,
+        params: LayerParams,
+        size: tuple[int, int],
+        seed: int,
+        index: int,
+        tracks: dict[str, Track] | None = None,
+        clock: Clock | None = None,
+    ):
+        """``tracks``: the timeline's track of each numeric parameter; ``clock``: the scene's
+        (its loop decides how far strips move per loop, which ``setup`` may size them by)."""
         self.params = params
         self.size = size
         self.seed = stable_seed(seed, index, self.name)
         self.index = index
         self.unit = size[1] / REFERENCE_HEIGHT  # pixels are written for a 1080-line frame
-        self.tracks: dict[str, Any] = {}
+        self.tracks: dict[str, Track] = tracks or {}
+        self.clock = clock or Clock()
         self.quality = 1.0  # multiplier on ``scale``, lowered by adaptive quality
         self.off = False  # switched off by the player after it raised
         self._cached: tuple[Any, pygame.Surface] | None = None

@@ -1,7 +1,11 @@
 """Silhouette strips: wide, seamless, colour-keyed bands scrolled with parallax.
 
-Skylines and treelines are baked once into strips twice the frame's width that wrap at their
+Skylines and treelines are baked once into strips one to two frames wide that wrap at their
 ends; a frame is then one or two RLE-accelerated blits per plane, not thousands of shapes.
+
+In a looping scene a strip must be back where it began when the loop starts again, so its width
+is chosen to make the plane's travel over one loop a whole number of widths (``strip_width``);
+a plane that would travel less than a frame's width in a loop is sped up to one width a loop.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import pygame
 
 from installation.visuals.raster import new_surface
 
-__all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip"]
+__all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip", "strip_width"]
 
 KEY = (255, 0, 255)  # transparent colour of strips; nothing we draw is ever this magenta
 
@@ -22,6 +26,16 @@ KEY = (255, 0, 255)  # transparent colour of strips; nothing we draw is ever thi
 def mix(a: tuple, b: tuple, u: float) -> tuple[int, int, int]:
     """Linear mix of two RGB colours, ``u`` = 0 gives ``a``."""
     return tuple(round(a[c] + (b[c] - a[c]) * u) for c in range(3))
+
+
+def strip_width(frame_width: int, per_loop: float | None) -> int:
+    """A width for a strip that travels ``per_loop`` pixels a loop (None: the scene runs once):
+    between one and two frame widths (at least 512 px), a whole number of them per loop."""
+    least = max(frame_width, 512)
+    if not per_loop or abs(per_loop) < least:
+        return least if per_loop else 2 * least
+    laps = math.ceil(abs(per_loop) / (2 * least))
+    return max(least, round(abs(per_loop) / laps))
 
 
 def new_strip(width: int, height: int) -> pygame.Surface:
@@ -36,8 +50,11 @@ class Strip:
     top: int  # first row that holds anything
     parallax: float  # share of the layer's drift this plane moves at
 
-    def offset(self, drift: float, t: float) -> int:
-        return math.floor(drift * self.parallax * t) % self.surface.get_width()
+    def offset(self, layer, frame, param: str = "drift") -> int:
+        """Where the strip stands: how far the layer's rate ``param`` has carried this plane,
+        in pixels, landed on whole widths per loop, modulo the strip's width."""
+        width = self.surface.get_width()
+        return math.floor(layer.travel(frame, param, width, self.parallax * layer.unit)) % width
 
     def blit(self, target: pygame.Surface, offset: int) -> None:
         """Blit the visible window of the strip, wrapping around its end."""

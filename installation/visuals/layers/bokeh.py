@@ -16,6 +16,7 @@ from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import blur_margin, blur_profile, dof_sigma, planes_to_surface
+from installation.visuals.sprite_paths import SpritePaths
 
 MAX_LIGHTS = 1000
 LEVELS = 24  # brightness steps per sprite; fine enough that twinkle looks continuous
@@ -96,6 +97,7 @@ class Bokeh(Layer):
         diameters = lo + (hi - lo) * self.depth
         self.bucket = np.searchsorted(self.sizes, diameters).clip(0, len(self.sizes) - 1)
         self.bob = (2.0 + 6.0 * rng.random(n)) * scale
+        self.paths = SpritePaths(self.rng("skips"), n)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         count = v.count
@@ -103,20 +105,25 @@ class Bokeh(Layer):
         if n == 0:
             return
         w, h = self.size
-        t = frame.t
         sl = slice(0, n)
         depth = self.depth[sl]
         sigma = dof_sigma(v.blur * self.unit)
         margin = float(self.sizes[-1]) + blur_margin(sigma)
         span = w + 2 * margin
-        pace = (0.25 + 0.75 * depth) * t * self.unit  # nearer lights drift faster
-        x = (self.x0[sl] * span + v.drift * pace) % span - margin
-        y = (self.y0[sl] * h - v.rise * pace) % (h + 2 * margin) - margin
-        y = y + self.bob[sl] * np.sin(self.freq[sl] * 0.5 * t + self.phase[sl])
+        pace = (0.25 + 0.75 * depth) * self.unit  # nearer lights drift faster
+        drifted = self.paths.distances(self, frame, "drift", n) * pace
+        risen = self.paths.distances(self, frame, "rise", n) * pace
+        x = (self.x0[sl] * span + drifted) % span - margin
+        y = (self.y0[sl] * h - risen) % (h + 2 * margin) - margin
+        bobbing = frame.cycles_each(self.freq[sl] * 0.5 / math.tau)
+        y = y + self.bob[sl] * np.sin(math.tau * bobbing + self.phase[sl])
         shimmer = 1.0 - v.twinkle * 0.5 * (
-            1.0 + np.sin(math.tau * self.freq[sl] * t + self.phase[sl])
+            1.0 + np.sin(math.tau * frame.cycles_each(self.freq[sl]) + self.phase[sl])
         )
         level = v.brightness * self.gain[sl] * shimmer * (1.0 - 0.35 * depth)
+        shown = self.paths.visibility(frame, n)
+        if shown is not None:
+            level = level * shown
         if v.follow is not None:
             feature = frame.moment.feature(v.follow.voice, v.follow.band)
             level = level * (1.0 + v.follow.amount * feature)

@@ -15,7 +15,7 @@ from installation.visuals.figures import person
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import upscale_dithered
-from installation.visuals.strips import Strip, fog_low, mix, new_strip
+from installation.visuals.strips import Strip, fog_low, mix, new_strip, strip_width
 
 
 class ForestMistParams(LayerParams):
@@ -44,8 +44,7 @@ class ForestMist(Layer):
 
     def setup(self) -> None:
         p = self.params
-        w, h = self.size
-        self.strip_width = max(2 * w, 1024)
+        h = self.size[1]
         self.ground_y = round(p.horizon * h)
         self.planes = [self._bake(k) for k in range(p.planes)]
         self.ground = _ground(p, self.size, self.ground_y)
@@ -58,13 +57,16 @@ class ForestMist(Layer):
         fade = min(0.94, 0.8 * (1.0 - nearness) ** 0.6 + 0.22)  # even the nearest row is misty
         colour = mix(p.trees, p.mist, fade)
         rng = self.rng("trees", k)
-        strip = new_strip(self.strip_width, h)
+        parallax = 0.2 + 0.8 * nearness
+        per_loop = self.motion_on(self.clock, "drift").per_loop()
+        width = strip_width(self.size[0], per_loop and per_loop * parallax * self.unit)
+        strip = new_strip(width, h)
         base = self.ground_y + round((2 + nearness * 10) * self.unit)  # feet in the snow
         tallest = h * (0.22 + 0.28 * nearness)
         x = 0.0
-        while x < self.strip_width:
+        while x < width:
             height = tallest * rng.uniform(0.55, 1.0)
-            for shift in (0, -self.strip_width):
+            for shift in (0, -width):
                 if rng.random() < p.bare:
                     _bare_tree(
                         strip, rng, x + shift, base, height, colour, self.unit * (0.6 + nearness)
@@ -73,7 +75,7 @@ class ForestMist(Layer):
                     _conifer(strip, x + shift, base, height, colour, rng)
             x += rng.uniform(20, 90) * self.unit * (1.4 - p.density) * (0.5 + nearness)
         fog_low(strip, p.mist, fade * 0.2, 0.75)
-        baked = Strip(strip, max(0, round(base - tallest * 1.1)), 0.2 + 0.8 * nearness)
+        baked = Strip(strip, max(0, round(base - tallest * 1.1)), parallax)
         baked.seal()
         return baked
 
@@ -81,7 +83,7 @@ class ForestMist(Layer):
         p = self.params
         w = self.size[0]
         for plane in self.planes:
-            plane.blit(target, plane.offset(v.drift * self.unit, frame.t))
+            plane.blit(target, plane.offset(self, frame))
         target.blit(self.ground, (0, self.ground_y))
         if self.figure is not None:
             fx = round(p.figure_x * w - self.figure.get_width() / 2)

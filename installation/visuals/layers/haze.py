@@ -55,23 +55,24 @@ class Haze(Layer):
     def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
         xs, ys = self._coords()
         aspect = self.size[0] / self.size[1]
-        shift = v.drift * self.unit * frame.t / self.size[0]  # in frame widths
+        # in frame widths; the fog's noise wraps every 12 cells, that is aspect / 1.5 widths
+        shift = self.travel(frame, "drift", aspect / 1.5, self.unit / self.size[0])
         band = np.exp(-(((ys - v.height) / v.spread) ** 2))
-        texture = self.noise.grid(
-            (xs[0] + shift) * 12 / aspect * 1.5, ys[:, 0] * 6 + 0.3 * math.sin(frame.t / 40)
-        )
+        rise = 0.3 * math.sin(math.tau * frame.cycles(1 / (40 * math.tau)))
+        texture = self.noise.grid((xs[0] + shift) * 12 / aspect * 1.5, ys[:, 0] * 6 + rise)
         fog = v.density * band * (1.0 - v.banks + v.banks * 1.6 * texture)
         if v.rays > 0:
-            fog = fog + v.rays * self._shafts(xs * aspect, ys, v.source, frame.t, aspect) * (
+            turn = 64 * frame.cycles(0.05 / 64)  # the shafts turn slowly about their source
+            fog = fog + v.rays * self._shafts(xs * aspect, ys, v.source, turn, aspect) * (
                 0.4 + band
             )
         fog = np.clip(fog, 0.0, 1.0)
         return np.stack([fog * c for c in v.colour])
 
-    def _shafts(self, xs, ys, source, t: float, aspect: float) -> np.ndarray:
+    def _shafts(self, xs, ys, source, turn: float, aspect: float) -> np.ndarray:
         sx, sy = source[0] * aspect, source[1]
         angle = np.arctan2(ys - sy, xs - sx)  # radians, shafts fan out from the source
-        k = (angle / math.tau * 64 + t * 0.05) % 64
+        k = (angle / math.tau * 64 + turn) % 64
         i = np.floor(k).astype(np.int64)
         f = k - i
         rays = self.ray_noise[i % 64] * (1 - f) + self.ray_noise[(i + 1) % 64] * f

@@ -46,7 +46,7 @@ class OsLogo(Layer):
         _, xs, ys = self._grid
         aspect = self.size[0] / self.size[1]
         cx, cy = v.position[0] * aspect, v.position[1]
-        phase = math.tau * frame.t / v.breath
+        phase = math.tau * frame.cycles(1.0 / v.breath)
         breathe = 0.5 - 0.5 * math.cos(phase)  # 0..1, starting at rest
         wake = v.awaken * (0.8 + 0.2 * breathe) + v.pulse * 0.5
         core_d = np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)

@@ -16,6 +16,7 @@ from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import blur_margin, blur_profile, dof_sigma, planes_to_surface
+from installation.visuals.sprite_paths import SpritePaths
 
 MAX_PARTICLES = 3000
 LEVELS = 16
@@ -67,6 +68,7 @@ class Particles(Layer):
         self.freq = 0.05 + 0.2 * rng.random(n)
         self.sizes = np.geomspace(max(lo, 0.6), max(hi, 0.6), 6)
         self.bucket = np.minimum((self.depth * 6).astype(int), 5)
+        self.paths = SpritePaths(self.rng("skips"), n)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         n = min(math.ceil(v.count), MAX_PARTICLES)
@@ -74,21 +76,28 @@ class Particles(Layer):
             return
         p = self.params
         w, h = self.size
-        t = frame.t
         sl = slice(0, n)
         depth = self.depth[sl]
         pace = 0.35 + 0.65 * depth
         top, bottom = p.area[0] * h, p.area[1] * h
         span_y = max(bottom - top, 1.0) + 80 * self.unit
         span_x = w + 80 * self.unit
-        fall = self.fall * v.speed * self.unit * pace
-        sway = self.wander * self.unit * np.sin(self.freq[sl] * t + self.phase[sl])
-        x = (self.x0[sl] * span_x + v.wind * self.unit * pace * t + sway) % span_x - 40 * self.unit
-        y = (self.y0[sl] * span_y + fall * t) % span_y + top - 40 * self.unit
+        # wind and speed are rates: each particle goes as far as their integrals carry it
+        blown = self.paths.distances(self, frame, "wind", n) * self.unit * pace
+        fallen = self.paths.distances(self, frame, "speed", n) * self.fall * self.unit * pace
+        swing = frame.cycles_each(self.freq[sl] / math.tau)
+        sway = self.wander * self.unit * np.sin(math.tau * swing + self.phase[sl])
+        x = (self.x0[sl] * span_x + blown + sway) % span_x - 40 * self.unit
+        y = (self.y0[sl] * span_y + fallen) % span_y + top - 40 * self.unit
         level = v.brightness * (0.35 + 0.65 * depth)
         if p.kind == "dust":  # motes glint as they turn in the light
-            glint = np.sin(self.freq[sl] * 3.0 * t + self.phase[sl] * 2)
+            glint = np.sin(
+                math.tau * frame.cycles_each(self.freq[sl] * 3.0 / math.tau) + self.phase[sl] * 2
+            )
             level = level * (0.25 + 0.75 * np.clip(glint, 0, 1) ** 3)
+        shown = self.paths.visibility(frame, n)
+        if shown is not None:
+            level = level * shown
         steps = np.clip(np.rint(level * LEVELS), 0, 2 * LEVELS).astype(int)
         angle = (
             math.atan2(v.wind * 0.6, max(abs(self.fall * v.speed), 1.0))

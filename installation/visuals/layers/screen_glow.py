@@ -98,8 +98,9 @@ class ScreenGlow(Layer):
     def _light(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
         w, h = self.internal_size
         inside, around, box, xs, ys = self._maps(w, h)
-        t = frame.t * v.speed * 0.04
-        field = self.noise.grid(xs * 6 + t * 3, ys * 4 + math.sin(t) * 0.5)
+        # the fields flow sideways through the noise, which wraps every 6 cells
+        shift = self.travel(frame, "speed", 6.0, 0.12)
+        field = self.noise.grid(xs * 6 + shift, ys * 4 + math.sin(math.tau * shift / 6) * 0.5)
         # the colour fields: a lookup along the stops, finer than any 8-bit step
         index = (np.clip(field * 1.3 - 0.15, 0, 1) * (GRADIENT - 1)).astype(np.intp)
         light = self._gradient[:, index]  # (3, h, w), a fresh array: worked on in place
@@ -120,9 +121,9 @@ class ScreenGlow(Layer):
         p = self.params
         for x, depth, tall, phase in self.dancers:
             height = (0.14 + 0.2 * depth) * tall * h
-            arms = 0.5 + 0.5 * math.sin(frame.t * 0.45 + phase)
+            arms = 0.5 + 0.5 * math.sin(math.tau * frame.cycles(0.45 / math.tau) + phase)
             sprite = _dancer(round(height), round(arms * 4) / 4, p.figure_colour)
-            sway = math.sin(frame.t * 0.5 + phase) * height * 0.06
+            sway = math.sin(math.tau * frame.cycles(0.5 / math.tau) + phase) * height * 0.06
             feet = (p.floor + (1 - p.floor) * (0.1 + 0.65 * depth)) * h
             target.blit(
                 sprite,

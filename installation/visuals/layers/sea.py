@@ -53,16 +53,20 @@ class Sea(Layer):
         below = ((np.arange(rows, dtype=np.float32) + 0.5) / rows)[:, None]  # 0 horizon .. 1 bottom
         xs = ((np.arange(w, dtype=np.float32) + 0.5) / w)[None, :]
         depth = below**0.7
-        t = frame.t * v.speed
+        # swells roll in, a slow warp wanders along them and foam churns: three motions of
+        # one speed, each landed on whole cycles per loop
+        rolled = self.travel(frame, "speed", 1.0, 0.35)
+        warped = self.travel(frame, "speed", math.tau, 0.2)
+        churned = self.travel(frame, "speed", math.tau, 0.5)
         # swells: bands whose spacing grows toward the viewer (perspective), gently warped
-        phase = 2.2 / (below + 0.04) - t * 0.35 + 0.15 * np.sin(xs * 9.0 + t * 0.2)
+        phase = 2.2 / (below + 0.04) - rolled + 0.15 * np.sin(xs * 9.0 + warped)
         swell = 0.5 + 0.5 * np.sin(phase * math.tau)
         shade = 1.0 - v.waves * 0.16 * swell * (0.3 + depth)
         width = 0.03 + 0.2 * below
         path = v.path * np.exp(-(((xs - v.sun_x) / width) ** 2)) * (1.0 - 0.6 * below)
         light = path * (0.55 + 0.45 * swell)
         if v.shore > 0:
-            foam = np.clip((below - 0.9) * 10, 0, 1) * (0.5 + 0.5 * np.sin(xs * 23 + t * 0.5)) ** 4
+            foam = np.clip((below - 0.9) * 10, 0, 1) * (0.5 + 0.5 * np.sin(xs * 23 + churned)) ** 4
             light = light + v.shore * foam
         light = np.clip(light, 0, 1)
         planes = []
@@ -86,7 +90,7 @@ class Sea(Layer):
         ys = horizon + 2 + self.gy * (h - horizon) * 0.8
         below = (ys - horizon) / max(h - horizon, 1)
         xs = v.sun_x * w + self.gx * (0.02 + 0.18 * below) * w * 0.6
-        epoch = np.floor(frame.t * 6.0 + self.gy * 97).astype(np.int64)
+        epoch = frame.epochs(6.0, self.gy * 97)
         on = hash01_array(self.seed, np.arange(GLINTS) * 131 + epoch) < v.glints * 0.5
         blits = [
             (_glint(int(self.gsize[i]) + 1, v.light), (int(xs[i]), int(ys[i])))

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import Field
 
 from installation.scene.params import ColourField, Params
-from installation.scene.values import Num, smooth_noise
+from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 
@@ -63,9 +63,9 @@ class Sky(Layer):
             self._grid = (size, xs, ys)
         return self._grid[1], self._grid[2]
 
-    def _breathe(self, t: float, drift: float) -> float:
+    def _breathe(self, frame: Frame, drift: float) -> float:
         # quantised to 1/STEPS of the frame height: invisible steps, and a sky to reuse between
-        return round((smooth_noise(self.seed, t / 60.0) - 0.5) * 0.25 * drift * STEPS) / STEPS
+        return round((frame.noise(self.seed, 1 / 60.0) - 0.5) * 0.25 * drift * STEPS) / STEPS
 
     def values(self, frame: Frame) -> SimpleNamespace:
         """The parameters, quantised: the cache key and the drawing both use these, so a reused
@@ -82,11 +82,11 @@ class Sky(Layer):
         """The sky changes slowly: redraw only when what it shows has moved."""
         sun = v.sun and tuple(vars(v.sun).values())
         shape = (v.horizon, v.curve, v.top, v.middle, v.bottom)
-        return (self._breathe(frame.t, v.drift), shape, sun)
+        return (self._breathe(frame, v.drift), shape, sun)
 
     def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
         xs, ys = self._coords()
-        breathe = self._breathe(frame.t, v.drift)
+        breathe = self._breathe(frame, v.drift)
         u = np.clip(ys / max(v.horizon + breathe, 1e-3), 0.0, 1.0) ** v.curve
         sky = np.broadcast_to(_gradient(u, v.top, v.middle, v.bottom), (3, *self._shape()))
         if v.sun is not None:

@@ -15,7 +15,7 @@ from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface
-from installation.visuals.strips import Strip, fog_low, mix, new_strip
+from installation.visuals.strips import Strip, fog_low, mix, new_strip, strip_width
 
 
 class SkylineParams(LayerParams):
@@ -50,7 +50,6 @@ class Skyline(Layer):
 
     def setup(self) -> None:
         p = self.params
-        self.strip_width = max(2 * self.size[0], 1024)
         lights = p.lights or [parse_colour(c) for c in ("amber", "mustard", "cream", "peach")]
         self.planes = [self._bake(k, p, lights) for k in range(p.planes)]
         self._memo: tuple | None = None
@@ -61,24 +60,27 @@ class Skyline(Layer):
         nearness = (k + 1) / count  # 1 for the nearest plane
         fade = min(0.9, p.depth * 1.25 * (1.0 - nearness) ** 0.8)
         rng = self.rng("plane", k)
-        strip = new_strip(self.strip_width, h)
+        parallax = 0.15 + 0.85 * nearness**1.5
+        per_loop = self.motion_on(self.clock, "drift").per_loop()
+        width = strip_width(self.size[0], per_loop and per_loop * parallax * self.unit)
+        strip = new_strip(width, h)
         body = mix(p.colour, p.haze, fade)
         # far planes are the tall towers of the centre; near planes lower blocks seen from above
         tallest = p.height * (1.3 - 0.65 * nearness)
         windows = []
         x = -rng.uniform(0, 60) * self.unit
-        while x < self.strip_width:
+        while x < width:
             tw = rng.uniform(40, 120) * self.unit * (0.6 + 0.6 * nearness)
             th = h * tallest * rng.uniform(0.35, 1.0) ** 1.3
             gap = rng.uniform(-0.25, 1.4 - nearness) * tw  # far planes are sparser
-            windows.append(_tower(strip, rng, x, tw, th, h, body, self.strip_width, self.unit))
+            windows.append(_tower(strip, rng, x, tw, th, h, body, width, self.unit))
             x += tw + gap
         if p.walkway and k == count - 1:
-            _walkway(strip, rng, h, body, self.strip_width, self.unit, lights)
+            _walkway(strip, rng, h, body, width, self.unit, lights)
         fog_low(strip, p.haze, fade * 0.4, p.depth * 0.35)
         toggles = self._windows(strip, rng, windows, lights, fade, p.windows, p.haze)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
-        baked = Strip(strip, top, 0.15 + 0.85 * nearness**1.5)
+        baked = Strip(strip, top, parallax)
         baked.seal()
         sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
         return _Plane(baked, toggles, sprites, rng.random(len(toggles)))
@@ -114,24 +116,26 @@ class Skyline(Layer):
     def _state(self, frame: Frame, v: SimpleNamespace) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """Per plane: its strip's offset, the switching windows lit and in view, and where they
         are. Worked out once per frame (the key and the drawing both need it)."""
-        memo_key = (frame.t, v.drift, v.twinkle)
+        memo_key = (frame.t, frame.clock, v.twinkle)
         if self._memo is None or self._memo[0] != memo_key:
             states = []
             for k, plane in enumerate(self.planes):
-                offset = plane.strip.offset(v.drift * self.unit, frame.t)
-                states.append((offset, *self._switching(plane, k, offset, frame.t, v.twinkle)))
+                offset = plane.strip.offset(self, frame)
+                states.append((offset, *self._switching(plane, k, offset, frame, v.twinkle)))
             self._memo = (memo_key, states)
         return self._memo[1]
 
     def _switching(
-        self, plane: _Plane, k: int, offset: int, t: float, rate: float
+        self, plane: _Plane, k: int, offset: int, frame: Frame, rate: float
     ) -> tuple[np.ndarray, np.ndarray]:
         """Windows that turn on and off, each holding its state for about 60/rate seconds:
-        the indices of those lit and in view, and every window's x on screen."""
-        xs = (plane.toggles[:, 0] - offset) % self.strip_width
+        the indices of those lit and in view, and every window's x on screen. In a loop the
+        rate is fitted to it and the states repeat with it (a state's number wraps)."""
+        width = plane.strip.surface.get_width()
+        xs = (plane.toggles[:, 0] - offset) % width
         if not len(plane.toggles) or rate <= 0:
             return np.zeros(0, dtype=np.intp), xs
-        epochs = np.floor(t * rate / 60.0 + plane.phases).astype(np.int64)
+        epochs = frame.epochs(rate / 60.0, plane.phases)
         index = np.arange(len(xs), dtype=np.int64)
         lit = hash01_array(self.seed + 7 * k + 1, index * 7919 + epochs) < self.params.windows
         return np.nonzero(lit & (xs < self.size[0]))[0], xs

@@ -50,8 +50,8 @@ class TrainWindow(Layer):
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         rock = round(
-            v.sway * 3 * self.unit * math.sin(frame.t * 1.7)
-            + v.sway * 1.5 * self.unit * math.sin(frame.t * 4.3)
+            v.sway * 3 * self.unit * math.sin(math.tau * frame.cycles(1.7 / math.tau))
+            + v.sway * 1.5 * self.unit * math.sin(math.tau * frame.cycles(4.3 / math.tau))
         )
         glass = self.panes.move(0, rock)
         target.set_clip(glass)
@@ -63,11 +63,15 @@ class TrainWindow(Layer):
         target.blit(self.frame_surface, (0, rock - round(8 * self.unit)))
 
     def _pylons(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
-        travelled = v.speed * self.unit * frame.t
-        first = math.floor(travelled / self.pylon_spacing)
+        spacing = self.pylon_spacing
+        # the irregular spacing repeats after as many pylons as pass in a loop (64 without one)
+        per_loop = self.motion(frame, "speed").per_loop()
+        pylons = abs(round(per_loop * self.unit / spacing)) or 1 if per_loop else 64
+        travelled = self.travel(frame, "speed", pylons * spacing, self.unit)
+        first = math.floor(travelled / spacing)
         sprite = _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
-        for k in range(first, first + 2 + math.ceil(self.size[0] / self.pylon_spacing)):
-            x = k * self.pylon_spacing + self.pylon_jitter[k % 64] - travelled
+        for k in range(first, first + 2 + math.ceil(self.size[0] / spacing)):
+            x = k * spacing + self.pylon_jitter[k % pylons % 64] - travelled
             x = self.size[0] - x  # they come from the right
             target.blit(sprite, (round(x), 0))
 

@@ -53,13 +53,13 @@ class Waveform(Layer):
         low, mid, high = (m.feature(v.voice, b) for b in ("low", "mid", "high"))
         u = np.linspace(-1.0, 1.0, POINTS, dtype=np.float32)
         taper = np.cos(u * math.pi / 2) ** 2  # a Hann window: still at both ends
-        t = frame.t * v.speed
+        flow = [self.travel(frame, "speed", math.tau, 0.6 + 0.4 * i) for i in range(5)]
         weights = self.w * np.array(
             [1 + low, 1 + low, 1 + mid, 1 + mid, 1 + high], dtype=np.float32
         )
         shape = (
             sum(
-                weights[i] * np.sin(self.k[i] * u * math.pi + t * (0.6 + 0.4 * i) + self.phase[i])
+                weights[i] * np.sin(self.k[i] * u * math.pi + flow[i] + self.phase[i])
                 for i in range(5)
             )
             / weights.sum()

@@ -12,12 +12,13 @@ from installation.scene.params import Params, evaluate
 from installation.scene.values import stable_seed
 from installation.visuals.blend import blend
 from installation.visuals.frame import Frame
+from installation.visuals.motion import Moving
 from installation.visuals.raster import scratch
 
 __all__ = ["POST", "PostChain", "PostEffect"]
 
 
-class PostEffect:
+class PostEffect(Moving):
     """One effect. ``shorthand`` names the field a bare number sets (``grain: 0.03``).
 
     Effects that only add soft light (bloom, light leaks) set ``glows = True`` and implement

@@ -9,7 +9,7 @@ import pygame
 from pydantic import Field
 
 from installation.scene.params import ColourField, Params
-from installation.scene.values import Num, smooth_noise
+from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.post.base import POST, PostEffect
 from installation.visuals.raster import planes_to_surface
@@ -35,9 +35,9 @@ class LightLeak(PostEffect):
         if v.amount <= 0:
             return
         w, h = buffer.get_size()
-        angle = math.tau * smooth_noise(self.seed, frame.t * v.speed)
+        angle = math.tau * self.wander(frame, "speed", self.seed)
         cx, cy = 0.5 + 0.62 * math.cos(angle), 0.5 + 0.62 * math.sin(angle)
-        strength = v.amount * (0.6 + 0.4 * smooth_noise(self.seed + 1, frame.t * v.speed * 5))
+        strength = v.amount * (0.6 + 0.4 * self.wander(frame, "speed", self.seed + 1, 5.0))
         ys = np.linspace(0, 1, h, dtype=np.float32)[:, None]
         xs = np.linspace(0, 1, w, dtype=np.float32)[None, :]
         glow = strength * np.exp(-(((xs - cx) * 1.7) ** 2 + ((ys - cy) * 1.2) ** 2) * 3.5)
