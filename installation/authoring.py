@@ -110,7 +110,7 @@ class _SoundShape(BaseModel):
 
 
 def show_schema() -> dict[str, Any]:
-    from installation.play.show import ShowModel
+    from installation.scene.show import ShowModel
 
     defs = _Defs()
     schema = defs.model(ShowModel)
@@ -216,7 +216,7 @@ def _section(
 
 def reference_markdown(thumbnails: str | None = "layers") -> str:
     """The whole reference, as Markdown; layer thumbnails are linked from ``thumbnails/``."""
-    from installation.play.show import ShowModel
+    from installation.scene.show import ShowModel
 
     out = [
         "# Reference",

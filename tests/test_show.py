@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from installation.play.show import load_show
 from installation.scene.errors import SceneError
+from installation.scene.show import load_show
 
 GOOD = """show: gallery
 scenes: [magic-hour, {scene: beach-dawn, minutes: 2}, night-skyline]
@@ -53,7 +53,7 @@ def test_bundled_default_show_lists_every_bundled_scene():
             "5:3: unknown day 'mon-fry'",
         ),
         (GOOD.replace('"10:00-18:00"', '"10-18"'), "5:12: '10-18' is not a span like 10:00-18:00"),
-        (GOOD.replace('"10:00-18:00"', '"18:00-10:00"'), "must run forward within a day"),
+        (GOOD.replace('"10:00-18:00"', '"18:00-18:00"'), "is not a span of hours"),
         (
             GOOD.replace("order: shuffle", "order: random"),
             "'order' must be one of sequence, shuffle",
@@ -107,3 +107,16 @@ def test_opening_hours(tmp_path, when, open_):
 def test_no_hours_means_always_open(tmp_path):
     show = load_show(write(tmp_path, "show: gallery\nscenes: [magic-hour]\n"))
     assert show.is_open(dt.datetime(2026, 12, 25, 3, 0))
+
+
+def test_opening_hours_may_cross_midnight(tmp_path):
+    text = "show: late\nscenes: [magic-hour]\nhours:\n  fri: '20:00-02:00'\n"
+    show = load_show(write(tmp_path, text, "late.yaml"))
+    friday = dt.datetime(2026, 11, 27)
+    assert not show.is_open(friday.replace(hour=19, minute=59))
+    assert show.is_open(friday.replace(hour=23))
+    assert show.is_open(friday + dt.timedelta(days=1, hours=1, minutes=59))  # Saturday 01:59
+    assert not show.is_open(friday + dt.timedelta(days=1, hours=2))
+    assert not show.is_open(friday - dt.timedelta(hours=1))  # Thursday 23:00
+    assert show.next_change(friday.replace(hour=12)) == friday.replace(hour=20)
+    assert show.next_change(friday.replace(hour=21)) == friday + dt.timedelta(days=1, hours=2)

@@ -159,7 +159,13 @@ def test_interrupted_render_leaves_a_playable_file(tmp_path):
     process = subprocess.Popen(
         cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    time.sleep(6.0)  # loading, calibration, then frames
+    # wait for frames to be written (after loading and calibration), not for a fixed time
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        partial = [p for p in tmp_path.glob(".*part*") if p.stat().st_size > 20_000]
+        if partial:
+            break
+        time.sleep(0.1)
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 130, output

@@ -46,8 +46,8 @@ def check_writable(folder: Path, shown: Path | None = None) -> None:
 def scene_or_show(target: str) -> Path:
     """A scene or show: a file, a bundled scene id, or a bundled show id; checked up front."""
     from installation.paths import SCENES, resolve_scene
-    from installation.play.show import is_show_file, load_show
     from installation.scene.loader import load_scene
+    from installation.scene.show import is_show_file, load_show
 
     path = resolve_scene(target)
     if not path.exists() and (SCENES / "shows" / f"{target}.yaml").exists():

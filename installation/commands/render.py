@@ -85,9 +85,9 @@ def cmd_still(args: argparse.Namespace) -> int:
 def cmd_sheet(args: argparse.Namespace) -> int:
     headless()
     from installation.paths import bundled_scenes
-    from installation.play.show import is_show_file, load_show
     from installation.render.sheet import render_sheet
     from installation.scene.loader import load_scene
+    from installation.scene.show import is_show_file, load_show
 
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):

@@ -19,9 +19,9 @@ from installation.commands.common import (
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from installation.paths import expand
-    from installation.play.show import is_show_file, load_show
     from installation.scene.errors import SceneError
     from installation.scene.loader import load_scene
+    from installation.scene.show import is_show_file, load_show
 
     files = expand(args.paths)
     if not files:

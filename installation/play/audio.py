@@ -153,8 +153,11 @@ class LiveAudio:
             slot.tick()
 
     # -- scenes -------------------------------------------------------------------------------
-    def add(self, scene: Scene, fade_in: float, start: float = 0.0) -> AudioSlot | None:
-        """Start a scene's sound at scene time ``start``, fading in; None when silent."""
+    def add(
+        self, scene: Scene, fade_in: float, start: float = 0.0, level: float = 1.0
+    ) -> AudioSlot | None:
+        """Start a scene's sound at scene time ``start``, fading in to ``level``; None when
+        silent. The player then moves the level with the schedule's weight, frame by frame."""
         if self.server is None or scene.sound is None:
             return None
         import pyo
@@ -169,7 +172,7 @@ class LiveAudio:
         slot = AudioSlot(graph, fader, 512 / engine.SAMPLE_RATE)
         slot.out = out  # keep the output object alive
         slot.time = start
-        fader.value = 1.0
+        fader.value = level
         with self._lock:
             self.slots.append(slot)
         return slot

@@ -1,15 +1,16 @@
 """The real-time player: a show (or one scene) in a window, for months, unattended.
 
 The loop reads like a pygame example: events → remote commands → schedule → hot reload →
-draw → flip → tick. Picture time comes from the sound's sample clock when sound plays, from
-the monotonic clock otherwise; a frame is still a function of (scene, time, seed, features).
+draw → flip → tick. The show's time comes from one clock (monotonic, ``speed`` times faster in a
+soak); the show scheduler (``installation.schedule``, the one ``render`` uses) turns it into the
+scenes playing, each at its scene time and crossfade weight, so the player shows what a render
+of the same show shows at the same moment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import signal
 import statistics
 import time
@@ -24,10 +25,12 @@ from installation.play.audio import LiveAudio
 from installation.play.hud import Hud
 from installation.play.monitor import Heartbeat, default_state_dir, memory_mb
 from installation.play.remote import Remote
-from installation.play.show import Show, is_show_file, load_show, single_scene_show
 from installation.play.slot import Slot, live_values, signature, soak_report
+from installation.render.program import blend_parts
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
+from installation.scene.show import Show, is_show_file, load_show, single_scene_show
+from installation.schedule import Part, Schedule
 from installation.visuals.quality import describe_levels
 
 __all__ = ["DEFAULT_SHOW", "PlayOptions", "Player", "memory_mb", "soak_report"]
@@ -36,7 +39,7 @@ log = logging.getLogger("installation.player")
 
 DEFAULT_SHOW = SCENES / "shows" / "default.yaml"
 RELOAD_POLL = 0.2  # seconds between looks at the files on disk: reloads show within 0.5 s
-DIM = 0.35  # brightness of the night scene while closed
+CLOCK_JUMP = 2.0  # seconds the wall clock may disagree with the show's before hours are re-read
 
 
 @dataclass
@@ -55,6 +58,7 @@ class PlayOptions:
     speed: float = 1.0  # scene changes come this many times sooner (soak runs)
     vsync: bool = True
     clock: Any = None  # a function returning "now" as a datetime (tests use a fake one)
+    timer: Any = None  # a function returning monotonic seconds (tests drive a fake one)
     at: float = 0.0  # start the first scene at this time (tuning)
     loop: tuple[float, float] | None = None  # play only this span of the scene, again and again
 
@@ -80,14 +84,16 @@ class Player:
         self.audio = LiveAudio(options.audio, device, self.show.audio.volume, options.state_dir)
         self.heartbeat = Heartbeat(options.state_dir / "heartbeat.json")
         self.remote = self._open_remote()
-        self.position = 0
-        self.current: Slot | None = None
-        self.outgoing: Slot | None = None
-        self.fade_from = 0.0
-        self.fade_len = 0.0
+        self.timer = options.timer or time.monotonic
+        self._t0 = self.timer()
+        self._paused_at: float | None = None
+        self._wall0 = self.now()
+        self.frame_time = 0.0  # the show time of the frame being made (all its scenes read it)
+        self.slots: dict[int, Slot] = {}  # by the schedule's part id
+        self.playing: list = []  # what the schedule gives for this frame
+        self.canvas = pygame.Surface(self.size, 0, 32)
         self.paused = False
         self.stopping: str | None = None
-        self.closed_mode: str | None = None
         self.errors = 0
         self.frames = 0
         self.started = time.monotonic()
@@ -101,7 +107,8 @@ class Player:
         self._clock = pygame.time.Clock()
         self._install_signals()
         self.overlay = False  # the live values of modulated parameters (key O)
-        self._start(self.show.item(0).path, fade=min(2.0, self.show.crossfade), at=options.at)
+        self.schedule = Schedule(self.show, self._wall0, offset=options.at)
+        self._schedule()
 
     # -- setup --------------------------------------------------------------------------------
     def _load_target(self, target: str | None) -> tuple[Show, Path | None]:
@@ -184,8 +191,9 @@ class Player:
         # the governor watches all of a frame's work: rendering, blits, HUD and presenting it
         work = (time.perf_counter() - start) * 1000.0
         self.hud.record(work)
-        if self.current is not None:
-            self.current.governor.observe(work, self.current.compositor.layer_ms)
+        current = self.current
+        if current is not None:
+            current.governor.observe(work, current.compositor.layer_ms)
         self._clock.tick(self.fps if self.options.vsync else 0)
         self.frames += 1
         self._pace()
@@ -248,93 +256,120 @@ class Player:
 
     # -- actions ------------------------------------------------------------------------------
     def skip(self, step: int) -> None:
-        self.position += step
-        self._start(self.show.item(self.position).path, self.show.crossfade)
+        part = self._current_part()
+        position = (part.position if part.position is not None else self.schedule.position) + step
+        self.schedule.cut(self.frame_time, position, self.show.crossfade)
 
     def goto(self, scene_id: str) -> None:
+        part = self._current_part()
+        here = part.position if part.position is not None else self.schedule.position
         for i, item in enumerate(self.show.items):
             if item.path.stem == scene_id:
-                self.position = next(
+                position = next(
                     k
-                    for k in range(self.position, self.position + 10 * len(self.show.items))
+                    for k in range(here, here + 10 * len(self.show.items))
                     if self.show.order_index(k) == i
                 )
-                self._start(item.path, self.show.crossfade)
+                self.schedule.cut(self.frame_time, position, self.show.crossfade)
                 return
         raise ValueError(f"no scene '{scene_id}' in the show")
 
     def pause(self, paused: bool) -> None:
+        if paused and self._paused_at is None:
+            self._paused_at = self.timer()
+        elif not paused and self._paused_at is not None:
+            self._t0 += self.timer() - self._paused_at
+            self._paused_at = None
         self.paused = paused
-        for slot in (self.current, self.outgoing):
-            if slot is not None:
-                slot.pause(paused)
+        for slot in self.slots.values():
+            slot.pause(paused)
         log.info("paused" if paused else "resumed")
 
     def set_volume(self, db: float) -> None:
         self.audio.set_volume(max(-60.0, min(12.0, db)))
         log.info("volume %+.0f dB", self.audio.volume_db)
 
-    def _start(self, path: Path, fade: float, at: float = 0.0) -> bool:
-        """Crossfade to the scene in ``path``; a scene that cannot load is skipped (logged)."""
+    # -- schedule -----------------------------------------------------------------------------
+    def show_time(self) -> float:
+        """Seconds into the show: the one clock every playing scene's time derives from."""
+        now = self._paused_at if self._paused_at is not None else self.timer()
+        return (now - self._t0) * self.options.speed
+
+    def _current_part(self) -> Part:
+        return self.schedule.current(self.frame_time)
+
+    @property
+    def current(self) -> Slot | None:
+        """The slot of the scene that has (or is taking) the show."""
+        return self.slots.get(self._current_part().id)
+
+    @property
+    def closed_mode(self) -> str | None:
+        return None if self.schedule.is_open(self.frame_time) else self.show.closed
+
+    def _schedule(self) -> None:
+        """Ask the scheduler what plays now; start the scenes that begin, retire those done."""
+        t = self.frame_time = self.show_time()
+        self._follow_wall_clock(t)
+        span = self.options.loop
+        part = self._current_part()
+        if span is not None and part.scene_time(t) >= span[1]:
+            self.schedule.cut(t, part.position, 0.3, offset=span[0])  # the span again
+        for _ in range(len(self.show.items) + 1):  # a scene that cannot load is skipped
+            self.playing = self.schedule.playing(t)
+            failed = next((p for p in self.playing if not self._ensure_slot(p.part)), None)
+            if failed is None:
+                break
+            self.schedule.skip_failed(failed.part, t)
+        live = {p.part.id for p in self.playing}
+        for part_id in [k for k in self.slots if k not in live]:
+            self.audio.remove(self.slots.pop(part_id).sound)
+        for playing in self.playing:
+            slot = self.slots.get(playing.part.id)
+            level = playing.weight * playing.part.gain
+            if slot is not None and slot.sound is not None and abs(level - slot.level) > 1e-4:
+                # a scene's first sound glides in over a second, then follows the crossfade
+                slot.sound.fade_to(level, 1.0 if slot.level < 0 else 0.05)
+                slot.level = level
+        self.schedule.forget_before(t)
+
+    def _ensure_slot(self, part: Part) -> bool:
+        """A slot for ``part`` (black needs none); False if its scene cannot load."""
+        if part.path is None or part.id in self.slots:
+            return True
         try:
-            scene = load_scene(path)
+            scene = load_scene(part.path)
         except SceneError as err:
-            self._problem(f"skipping {path.name}: {err.problems[0]}")
+            self._problem(f"skipping {part.path.name}: {err.problems[0]}")
             return False
-        fade = fade / self.options.speed
-        slot = Slot(path, scene, self.size, self.audio, fade, at, self.budget_ms)
-        if self.outgoing is not None:
-            self._retire(self.outgoing)
-        if self.current is not None:
-            if self.current.sound is not None:
-                self.current.sound.fade_to(0.0, fade)
-            self.outgoing = self.current
-        self.current = slot
-        self.fade_from, self.fade_len = time.monotonic(), fade
+        self.slots[part.id] = self._slot(part, scene)
         log.info("scene: %s", scene.id)
         return True
 
-    def _retire(self, slot: Slot) -> None:
-        self.audio.remove(slot.sound)
-        if slot is self.outgoing:
-            self.outgoing = None
+    def _slot(self, part: Part, scene) -> Slot:
+        clock = lambda: part.scene_time(self.frame_time)  # noqa: E731
+        return Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms)
 
-    # -- schedule -----------------------------------------------------------------------------
-    def _schedule(self) -> None:
-        now = time.monotonic()
-        if self.outgoing is not None and now - self.fade_from >= self.fade_len:
-            self._retire(self.outgoing)
-        if now - self._last_hours >= 1.0:
-            self._last_hours = now
-            self._hours()
-        if self.closed_mode or self.paused or self.current is None:
+    def _follow_wall_clock(self, t: float) -> None:
+        """Opening hours follow the wall clock: when it jumps (set by hand, daylight saving, a
+        test's fake clock), the schedule reads the hours against the new time from here on."""
+        if self._last_hours and time.monotonic() - self._last_hours < 1.0:
             return
-        span = self.options.loop
-        if span is not None and self.current.time() >= span[1]:
-            self._start(self.current.path, 0.3, at=span[0])  # back to the start of the span
-            return
-        item_seconds = self.show.item(self.position).seconds / self.options.speed
-        if math.isfinite(item_seconds) and now - self.current.started >= item_seconds:
-            for _ in range(len(self.show.items)):  # skip scenes that cannot load
-                self.position += 1
-                if self._start(self.show.item(self.position).path, self.show.crossfade):
-                    break
-
-    def _hours(self) -> None:
-        open_now = self.show.is_open(self.now())
-        if open_now and self.closed_mode:
-            log.info("opening hours: open")
-            self.closed_mode = None
-            self.audio.set_volume(self.show.audio.volume)
-            self._start(self.show.item(self.position).path, self.show.crossfade)
-        elif not open_now and not self.closed_mode:
-            self.closed_mode = self.show.closed
-            log.info("opening hours: closed (%s)", self.closed_mode)
-            if self.closed_mode == "dim" and self.show.night_scene is not None:
-                self.audio.set_volume(self.show.audio.volume - 12)
-                self._start(self.show.night_scene, self.show.crossfade)
-            elif self.closed_mode == "black" or self.closed_mode == "silent":
-                self.audio.fade_out(self.show.crossfade)
+        self._last_hours = time.monotonic()
+        now = self.now()
+        expected = self._wall0 + dt.timedelta(seconds=t / self.options.speed)
+        jump = (now - expected).total_seconds()
+        if abs(jump) > CLOCK_JUMP:
+            self._wall0 += dt.timedelta(seconds=jump)
+            was = self.closed_mode
+            shown = self.schedule.wall_clock(t) + dt.timedelta(seconds=jump)
+            if self.schedule.rebase(t, shown):
+                log.info(
+                    "opening hours: %s",
+                    f"closed ({self.closed_mode})" if self.closed_mode else "open",
+                )
+            elif was != self.closed_mode:
+                log.info("opening hours changed")
 
     # -- hot reload ---------------------------------------------------------------------------
     def _reload(self) -> None:
@@ -344,8 +379,9 @@ class Player:
         self._last_poll = now
         if self.show_path is not None and signature(self.show_path) != self._show_sig:
             self._reload_show()
-        slot = self.current
-        if slot is not None and signature(slot.path) != slot.signature:
+        for part_id, slot in list(self.slots.items()):
+            if signature(slot.path) == slot.signature:
+                continue
             slot.signature = signature(slot.path)
             try:
                 scene = load_scene(slot.path)
@@ -357,27 +393,25 @@ class Player:
                 )
                 for problem in err.problems:
                     log.error("reload: %s", problem)
-                return
+                continue
             self.hud.message = ""
             log.info("reload: %s", slot.path.name)
-            fresh = Slot(slot.path, scene, self.size, self.audio, 0.3, slot.time(), self.budget_ms)
-            fresh.started = slot.started  # the show's timing goes on where it was
-            if slot.sound is not None:
-                slot.sound.fade_to(0.0, 0.3)
-            if self.outgoing is not None:
-                self._retire(self.outgoing)
-            self.outgoing, self.current = slot, fresh
-            self.fade_from, self.fade_len = time.monotonic(), 0.3
+            part = next(p.part for p in self.playing if p.part.id == part_id)
+            self.audio.remove(slot.sound)
+            self.slots[part_id] = self._slot(part, scene)  # the scene goes on where it was
 
     def _reload_show(self) -> None:
         self._show_sig = signature(self.show_path)
         try:
-            self.show = load_show(self.show_path)
+            show = load_show(self.show_path)
         except SceneError as err:
             self._problem(str(err.problems[0]))
             for problem in err.problems:
                 log.error("reload: %s", problem)
             return
+        self.show = self.schedule.show = show
+        t = self.frame_time
+        self.schedule.rebase(t, self.schedule.wall_clock(t) or self.now())
         self.hud.message = ""
         log.info("reload: show %s (%d scenes)", self.show.id, len(self.show.items))
 
@@ -388,23 +422,21 @@ class Player:
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw(self) -> None:
-        screen = self.screen
-        if self.closed_mode == "black" or self.current is None:
-            screen.fill((0, 0, 0))
-        else:
-            if self.outgoing is not None:
-                screen.blit(self.outgoing.render(), (0, 0))
-                u = min(1.0, (time.monotonic() - self.fade_from) / max(self.fade_len, 1e-3))
-                image = self.current.render()
-                image.set_alpha(round(255 * u))
-                screen.blit(image, (0, 0))
-                image.set_alpha(None)
-            else:
-                screen.blit(self.current.render(), (0, 0))
-            if self.closed_mode == "dim":
-                level = round(255 * DIM)
-                screen.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
-        self._overlay(screen)
+        self.screen.blit(self.picture(), (0, 0))
+        self._overlay(self.screen)
+
+    def picture(self) -> pygame.Surface:
+        """This frame's picture: the playing scenes blended by the schedule's weights, exactly
+        as ``render`` blends them (the HUD is drawn over it afterwards)."""
+        layers = []
+        for playing in self.playing:
+            slot = self.slots.get(playing.part.id)
+            if slot is not None:
+                layers.append((slot.render(), playing.weight, playing.part.brightness))
+        if not layers:
+            self.canvas.fill((0, 0, 0))
+            return self.canvas
+        return blend_parts(self.canvas, layers)
 
     def _overlay(self, screen: pygame.Surface) -> None:
         slot = self.current
@@ -471,7 +503,7 @@ class Player:
             "show": self.show.id,
             "scene": slot.scene.id if slot else None,
             "scene_time_s": round(slot.time(), 2) if slot else None,
-            "position": self.position,
+            "position": self.schedule.position,
             "fps": round(self._clock.get_fps(), 1),
             "frame_p95_ms": round(self._p95(), 2),
             "quality": self._quality() or "full",
@@ -488,8 +520,9 @@ class Player:
     def _housekeeping(self) -> None:
         self.heartbeat.beat(self.status())
         self.audio.poll_calibrations()
-        if self.audio.retry() and self.current is not None:
-            self.current.sound = self.audio.add(self.current.scene, 2.0, self.current.time())
+        if self.audio.retry():
+            for slot in self.slots.values():
+                slot.sound = self.audio.add(slot.scene, 2.0, slot.time(), level=0.0)
         options = self.options
         if options.frames is not None and self.frames >= options.frames:
             self.stopping = "frame limit"
@@ -500,7 +533,7 @@ class Player:
         """Sound and picture fade out together before the window closes."""
         self.audio.fade_out(seconds)
         end = time.monotonic() + seconds
-        while time.monotonic() < end and self.current is not None:
+        while time.monotonic() < end and self.playing:
             self._draw()
             u = max(0.0, (end - time.monotonic()) / seconds)
             level = round(255 * u)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -17,7 +17,10 @@ __all__ = ["Slot", "live_values", "signature", "soak_report"]
 
 
 class Slot:
-    """A scene on screen and in the speakers, with its own clock and quality governor."""
+    """A scheduled part's scene on screen and in the speakers, with its quality governor.
+
+    Its time is the schedule's: ``clock()`` gives the part's scene time at the player's show
+    time, the same number a render of the show gives for that moment."""
 
     def __init__(
         self,
@@ -25,35 +28,24 @@ class Slot:
         scene: Scene,
         size: tuple[int, int],
         audio: LiveAudio,
-        fade: float,
-        start: float,
+        clock: Callable[[], float],
         budget_ms: float,
     ):
         self.path = path
         self.scene = scene
+        self.clock = clock
         self.compositor = Compositor(scene, size, isolate=True)
         self.governor = QualityGovernor(self.compositor.layers, budget_ms, self.compositor.effects)
-        self.sound: AudioSlot | None = audio.add(scene, fade, start)
-        self.base = time.monotonic() - start  # picture clock when there is no sound
-        self.started = time.monotonic()
-        self.paused_at: float | None = None
+        self.sound: AudioSlot | None = audio.add(scene, 0.0, clock(), level=0.0)
         self.signature = signature(path)
+        self.level = -1.0  # the sound level last set (-1: not yet)
 
     def time(self) -> float:
-        if self.sound is not None:
-            return self.sound.now()
-        if self.paused_at is not None:
-            return self.paused_at - self.base
-        return time.monotonic() - self.base
+        return self.clock()
 
     def pause(self, paused: bool) -> None:
         if self.sound is not None:
             self.sound.paused = paused
-        if paused and self.paused_at is None:
-            self.paused_at = time.monotonic()
-        elif not paused and self.paused_at is not None:
-            self.base += time.monotonic() - self.paused_at
-            self.paused_at = None
 
     def render(self) -> pygame.Surface:
         features = self.sound.features() if self.sound is not None else None

@@ -1,84 +1,109 @@
-"""What a render plays: one scene, or a show laid out on the output's timeline with crossfades.
+"""What a render plays: one scene, or a show as the scheduler lays it out.
 
-A *part* is one scene's stretch of the output. Output time ``T`` maps to each active part's own
-scene time and a weight (its share of a crossfade). The picture of a frame blends the active
-parts by weight; the sound mixes their graphs, each with a fader that follows the same weight,
-all on one manual pyo server (pyo allows one server per process), exactly ``sr / fps`` samples
-per frame.
+A *part* is one scene's stretch of the output (see ``installation.schedule``): output time
+``T`` maps to each playing part's scene time and a weight. The picture of a frame blends the
+playing parts by weight (``blend_parts``, which the player uses too); the sound mixes their
+graphs, each with a fader that follows the same weight, all on one manual pyo server (pyo allows
+one server per process), exactly ``sr / fps`` samples per frame.
 """
 
 from __future__ import annotations
 
-import math
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
-from installation.play.show import is_show_file, load_show
 from installation.scene.loader import load_scene
 from installation.scene.models import Scene
+from installation.scene.show import is_show_file, load_show
+from installation.schedule import Part, Schedule
 from installation.visuals.compositor import Compositor
 
-__all__ = ["FramePainter", "Part", "Program", "load_program"]
+__all__ = ["FramePainter", "Program", "RenderPart", "blend_parts", "load_program"]
 
 
 @dataclass
-class Part:
+class RenderPart:
+    """A scheduled part with its scene loaded: what the painter and the sound mix read."""
+
     scene: Scene
-    begin: float  # output time at which it starts (fading in)
-    length: float  # seconds it lasts, fades included (inf: to the end)
-    fade_in: float = 0.0
-    fade_out: float = 0.0
+    plan: Part
 
     @property
-    def end(self) -> float:
-        return self.begin + self.length
+    def begin(self) -> float:
+        """Output time at which its scene time is 0."""
+        return self.plan.begin - self.plan.offset
 
     def weight(self, t: float) -> float:
-        """Share of the output at time ``t`` (0 outside, smooth over the fades)."""
-        if not self.begin <= t < self.end:
-            return 0.0
-        u = 1.0
-        if self.fade_in > 0:
-            u = min(u, (t - self.begin) / self.fade_in)
-        if self.fade_out > 0 and math.isfinite(self.end):
-            u = min(u, (self.end - t) / self.fade_out)
-        u = max(0.0, min(1.0, u))
-        return u * u * (3 - 2 * u)
+        """Its sound's level at output time ``t``: the crossfade's weight times its gain."""
+        return self.plan.weight(t) * self.plan.gain
 
 
 @dataclass
 class Program:
     name: str
-    parts: list[Part]
+    parts: list[RenderPart]
 
-    def active(self, t: float) -> list[tuple[int, Part, float]]:
-        return [(i, p, p.weight(t)) for i, p in enumerate(self.parts) if p.weight(t) > 0.0]
+    def active(self, t: float) -> list[tuple[int, RenderPart, float]]:
+        """(index, part, picture weight) of each part on screen at ``t``, earliest first."""
+        out = []
+        for i, part in enumerate(self.parts):
+            weight = part.plan.weight(t)
+            if weight > 0.0:
+                out.append((i, part, weight))
+        return out
 
     @property
     def has_sound(self) -> bool:
         return any(p.scene.sound is not None for p in self.parts)
 
 
-def load_program(path: Path, until: float) -> Program:
-    """A scene, or a show laid out far enough to cover ``until`` seconds of output."""
+def load_program(path: Path, until: float, opens_at: dt.datetime | None = None) -> Program:
+    """A scene, or a show laid out far enough to cover ``until`` seconds of output.
+
+    ``opens_at``: the wall-clock time of the output's start, for a show's opening hours (None:
+    always open)."""
     if not is_show_file(path):
-        return Program(path.stem, [Part(load_scene(path), 0.0, math.inf)])
+        scene = load_scene(path)
+        return Program(path.stem, [RenderPart(scene, Part(path, 0.0))])
     show = load_show(path)
-    parts: list[Part] = []
-    t, index = 0.0, 0
-    while t < until:
-        item = show.item(index)
-        fade = min(show.crossfade, item.seconds / 2)
-        parts.append(Part(load_scene(item.path), t, item.seconds, fade if index else 0.0, fade))
-        t += item.seconds - fade
-        index += 1
+    loaded: dict[Path, Scene] = {}
+    parts = []
+    for plan in Schedule(show, opens_at).parts_until(until):
+        if plan.path is None:
+            continue  # closed, black: nothing to draw or hear
+        if plan.path not in loaded:
+            loaded[plan.path] = load_scene(plan.path)
+        parts.append(RenderPart(loaded[plan.path], plan))
     return Program(show.id, parts)
 
 
+def blend_parts(
+    canvas: pygame.Surface, layers: Sequence[tuple[pygame.Surface, float, float]]
+) -> pygame.Surface:
+    """Blend the frames of the playing parts, earliest first: (image, weight, brightness).
+
+    A lone part at full weight and brightness is returned as it is (no copy). Otherwise the
+    earliest is laid down at full strength, later ones over it by weight: at a crossfade the two
+    weights add up to one, so the picture is their weighted mix, on one curve everywhere."""
+    if len(layers) == 1 and layers[0][1] >= 1.0 and layers[0][2] >= 1.0:
+        return layers[0][0]
+    canvas.fill((0, 0, 0))
+    for k, (image, weight, brightness) in enumerate(layers):
+        if brightness < 1.0:  # the night scene while closed: its own frame, darkened
+            shade = round(255 * brightness)
+            image.fill((shade, shade, shade), special_flags=pygame.BLEND_RGB_MULT)
+        image.set_alpha(None if k == 0 and len(layers) > 1 else round(255 * weight))
+        canvas.blit(image, (0, 0))
+        image.set_alpha(None)
+    return canvas
+
+
 class FramePainter:
-    """Blends the picture of a program's active parts at output time ``t``."""
+    """Blends the picture of a program's playing parts at output time ``t``."""
 
     def __init__(self, program: Program, size: tuple[int, int]):
         self.program = program
@@ -94,14 +119,13 @@ class FramePainter:
         return self.compositors[index]
 
     def paint(self, t: float, features: dict[int, dict] | None = None) -> pygame.Surface:
-        active = self.program.active(t)
-        if len(active) == 1:
-            index, part, _ = active[0]
-            return self.compositor(index).render(t - part.begin, (features or {}).get(index))
-        self.canvas.fill((0, 0, 0))
-        for index, part, weight in active:  # earlier parts first, the incoming one over them
-            image = self.compositor(index).render(t - part.begin, (features or {}).get(index))
-            image.set_alpha(round(255 * weight) if index != active[0][0] else None)
-            self.canvas.blit(image, (0, 0))
-            image.set_alpha(None)
-        return self.canvas
+        layers = []
+        for index, part, weight in self.program.active(t):
+            image = self.compositor(index).render(
+                part.plan.scene_time(t), (features or {}).get(index)
+            )
+            layers.append((image, weight, part.plan.brightness))
+        if not layers:
+            self.canvas.fill((0, 0, 0))
+            return self.canvas
+        return blend_parts(self.canvas, layers)

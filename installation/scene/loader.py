@@ -259,10 +259,22 @@ def _resolve(target: str, owners: dict[str, Entry]) -> tuple[Entry, str, Any] | 
 
 def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], seed: int) -> None:
     for param in numeric_paths(owner.params):
-        base = _get(owner.params, param).bind(stable_seed(seed, owner.address, param))
+        written = _get(owner.params, param)
+        base_seed = stable_seed(seed, owner.address, param)
+        base = written.bind(base_seed)
         found = sorted(changes.get((owner.address, param), []), key=operator.attrgetter("at"))
+        # a change back to the value as written is that very value (the same noise), so a
+        # timeline that glides home at the end of a loop meets its start exactly
         bound = tuple(
-            Change(c.at, c.ramp, c.value.bind(stable_seed(seed, owner.address, param, c.at)))
+            Change(
+                c.at,
+                c.ramp,
+                c.value.bind(
+                    base_seed
+                    if c.value == written
+                    else stable_seed(seed, owner.address, param, c.at)
+                ),
+            )
             for c in found
         )
         owner.tracks[param] = Track(base, bound)

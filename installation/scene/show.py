@@ -89,7 +89,9 @@ class Show:
     order: str
     crossfade: float
     seed: int
-    hours: dict[int, list[tuple[dt.time, dt.time]]] | None  # weekday -> open spans
+    #: weekday -> open spans as minutes from that day's midnight; an end past 1440 runs into
+    #: the next day (``fri: "20:00-02:00"`` is open from Friday 20:00 to Saturday 02:00)
+    hours: dict[int, list[tuple[int, int]]] | None
     closed: str
     night_scene: Path | None
     display: DisplaySettings
@@ -113,8 +115,28 @@ class Show:
     def is_open(self, when: dt.datetime) -> bool:
         if self.hours is None:
             return True
-        now = when.time()
-        return any(start <= now < end for start, end in self.hours.get(when.weekday(), []))
+        minute = when.hour * 60 + when.minute + (when.second + when.microsecond / 1e6) / 60
+        today, yesterday = when.weekday(), (when.weekday() - 1) % 7
+        return any(a <= minute < b for a, b in self.hours.get(today, [])) or any(
+            a <= minute + 1440 < b for a, b in self.hours.get(yesterday, [])
+        )
+
+    def next_change(self, when: dt.datetime) -> dt.datetime | None:
+        """The first moment after ``when`` at which the show opens or closes; None if never."""
+        if self.hours is None:
+            return None
+        midnight = dt.datetime.combine(when.date(), dt.time(), when.tzinfo)
+        now_open = self.is_open(when)
+        edges = sorted(
+            midnight + dt.timedelta(days=d, minutes=m)
+            for d in range(-1, 9)
+            for a, b in self.hours.get((when.weekday() + d) % 7, [])
+            for m in (a, b)
+        )
+        for edge in edges:
+            if edge > when and self.is_open(edge) != now_open:
+                return edge
+        return None
 
 
 def _permutation(n: int, seed: int, round_: int) -> list[int]:
@@ -196,10 +218,10 @@ def load_show(path: str | Path) -> Show:
 
 def _hours(
     raw: dict[str, str] | None, doc: Document, problems: list[Problem]
-) -> dict[int, list[tuple[dt.time, dt.time]]] | None:
+) -> dict[int, list[tuple[int, int]]] | None:
     if raw is None:
         return None
-    table: dict[int, list[tuple[dt.time, dt.time]]] = {d: [] for d in range(7)}
+    table: dict[int, list[tuple[int, int]]] = {d: [] for d in range(7)}
     for key, value in raw.items():
         days = _days(key)
         if days is None:
@@ -224,14 +246,20 @@ def _hours(
                 )
                 continue
             h0, m0, h1, m1 = (int(g) for g in match.groups())
-            if not (h0 < 24 and h1 <= 24 and m0 < 60 and m1 < 60) or (h0, m0) >= (h1, m1):
+            if not (h0 < 24 and h1 <= 24 and m0 < 60 and m1 < 60) or (h0, m0) == (h1, m1):
                 problems.append(
-                    doc.problem(("hours", key), f"'{span.strip()}' must run forward within a day")
+                    doc.problem(
+                        ("hours", key),
+                        f"'{span.strip()}' is not a span of hours (00:00 to 24:00, start and "
+                        "end apart; an end before the start runs past midnight)",
+                    )
                 )
                 continue
-            end = dt.time(23, 59, 59, 999999) if h1 == 24 else dt.time(h1, m1)
+            start, end = h0 * 60 + m0, h1 * 60 + m1
+            if end < start:
+                end += 1440  # runs past midnight into the next day
             for d in days:
-                table[d].append((dt.time(h0, m0), end))
+                table[d].append((start, end))
     return table
 
 
