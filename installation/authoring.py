@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from installation.scene.expr import FUNCTIONS, NAMES
 from installation.scene.models import SceneHeader, TimelineEvent
 from installation.scene.palettes import PALETTES
+from installation.scene.sound import KEYS, MODES, VOICES, MasterParams
 from installation.scene.values import BANDS, EASES, LFO_SHAPES, Bounds
-from installation.sound.models import KEYS, MODES, VOICES, MasterParams
 from installation.visuals.layer import LAYERS
 from installation.visuals.post.base import POST
 
@@ -266,7 +266,7 @@ def reference_markdown(thumbnails: str | None = "layers") -> str:
     for name, cls in POST:
         shorthand = f"Shorthand: `{cls.shorthand}`." if cls.shorthand else ""
         out += _section("###", name, cls, (), shorthand)
-    from installation.sound.models import VoiceParams
+    from installation.scene.sound import VoiceParams
 
     out += [
         "## Sound",

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Registry", "import_submodules"]
+__all__ = ["LAYERS", "POST", "VOICES", "Registry", "import_submodules"]
 
 
 class Registry(Generic[T]):
@@ -63,3 +63,10 @@ def import_submodules(package: str) -> None:
     for info in pkgutil.iter_modules(pkg.__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"{package}.{info.name}")
+
+
+# The three plugin registries. They live here, not beside their base classes, so that the scene
+# format can read the parameter models they carry without importing the picture or sound engines.
+LAYERS: Registry = Registry("layer", "installation.visuals.layers")
+POST: Registry = Registry("post effect", "installation.visuals.post")
+VOICES: Registry = Registry("voice", "installation.sound.voices")

@@ -6,6 +6,8 @@ Read from the modules' own import statements, so a new import against the grain 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import installation
@@ -42,8 +44,27 @@ def test_render_does_not_reach_into_the_player():
     assert offenders("render", ("installation.play",)) == []
 
 
-def test_the_scene_format_does_not_depend_on_playing_or_rendering():
-    assert offenders("scene", ("installation.play", "installation.render")) == []
+def test_the_scene_format_depends_on_no_engine():
+    engines = ("installation.play", "installation.render", "installation.visuals",
+               "installation.sound")  # fmt: skip
+    assert offenders("scene", engines) == []
+
+
+def test_checking_scenes_loads_neither_sdl_nor_pyo():
+    """validate reads every plugin's parameter model, yet starts neither engine."""
+    code = (
+        "import sys\n"
+        "from installation.cli import main\n"
+        "sys.argv = ['installation', 'validate', 'scenes/']\n"
+        "code = main()\n"
+        "from installation.lazy import is_loaded\n"
+        "assert not is_loaded('pygame') and not is_loaded('pyo'), 'engine loaded'\n"
+        "assert not any(m.startswith(('pygame.', 'pyo.', 'tkinter')) for m in sys.modules)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=PACKAGE.parent,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
 
 
 def test_time_and_schedule_depend_on_the_scene_format_only():

@@ -91,7 +91,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from installation.paths import bundled_scenes
     from installation.scene.palettes import PALETTES
-    from installation.sound.models import VOICES
+    from installation.scene.sound import VOICES
     from installation.visuals.layer import LAYERS
     from installation.visuals.post.base import POST
 

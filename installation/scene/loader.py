@@ -12,16 +12,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from installation.clock import Change, Clock, Cue, Track
+from installation.registry import LAYERS, POST
 from installation.scene.errors import Problem, SceneError, did_you_mean
 from installation.scene.models import Entry, Scene, SceneHeader, TimelineEvent
 from installation.scene.palettes import PALETTES, parse_colour
 from installation.scene.params import numeric_paths
+from installation.scene.sound import VOICES, SoundParams
 from installation.scene.validate import validate_model
 from installation.scene.values import _show, parse_value, stable_seed
 from installation.scene.yamlpos import Document, Path, read_source, read_yaml
-from installation.sound.models import VOICES, SoundParams
-from installation.visuals.layer import LAYERS
-from installation.visuals.post.base import POST
 
 __all__ = ["load_scene", "parse_scene"]
 

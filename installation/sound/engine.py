@@ -22,8 +22,8 @@ from typing import Any
 os.environ.setdefault("PYO_GUI_WX", "0")  # no GUI toolkit warnings on import
 
 import numpy as np
-import pyo
 
+from installation.lazy import pyo
 from installation.scene.models import Scene
 from installation.scene.values import stable_seed
 from installation.sound.graph import SoundGraph

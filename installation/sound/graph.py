@@ -10,12 +10,11 @@ import logging
 import math
 from typing import Any
 
-import pyo
-
+from installation.lazy import pyo
 from installation.scene.models import Scene
+from installation.scene.sound import VOICES
 from installation.sound.harmony import Progression
 from installation.sound.master import Master
-from installation.sound.models import VOICES
 from installation.sound.voice import Voice, VoiceContext
 
 __all__ = ["FEATURE_FLOOR_DB", "SoundGraph"]

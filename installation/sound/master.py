@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyo
-
 from installation.clock import Clock
+from installation.lazy import pyo
 from installation.scene.params import evaluate
-from installation.sound.models import MasterParams
+from installation.scene.sound import MasterParams
 
 __all__ = ["Master", "fade_gain"]
 

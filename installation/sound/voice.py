@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
-import pyo
-
 from installation.clock import Clock
+from installation.lazy import pyo
 from installation.scene.params import evaluate
+from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import _hash01, stable_seed
 from installation.sound.harmony import Chord, Progression
-from installation.sound.models import VOICES, VoiceParams
 
 __all__ = ["VOICES", "Pool", "Voice", "VoiceContext", "db_to_amp"]
 

@@ -7,8 +7,8 @@ over pixels in Python. ``layer`` is never modified, so callers may cache it.
 from __future__ import annotations
 
 import numpy as np
-import pygame
 
+from installation.lazy import pygame
 from installation.visuals.raster import scratch
 
 __all__ = ["BLENDS", "blend"]

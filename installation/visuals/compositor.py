@@ -7,8 +7,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 
-import pygame
-
+from installation.lazy import pygame
 from installation.scene.models import Scene
 from installation.scene.palettes import parse_colour
 from installation.visuals.frame import Frame

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-import pygame
-
+from installation.lazy import pygame
 from installation.visuals.strips import mix
 
 __all__ = ["person"]

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-import pygame
 from pydantic import Field
 
 from installation.clock import Clock, Track
-from installation.registry import Registry
+from installation.lazy import pygame
+from installation.registry import LAYERS
 from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
@@ -193,6 +193,3 @@ def soft_upscale(planes: np.ndarray, size: tuple[int, int], dither: bool = True)
     h, w = rgba.shape[:2]
     small = pygame.image.frombuffer(np.ascontiguousarray(rgba).tobytes(), (w, h), "RGBA")
     return pygame.transform.smoothscale(small, size)
-
-
-LAYERS: Registry[Layer] = Registry("layer", "installation.visuals.layers")

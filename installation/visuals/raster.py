@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pygame
+
+from installation.lazy import pygame
 
 __all__ = [
     "blur_margin",

@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pygame
 
+from installation.lazy import pygame
 from installation.visuals.raster import new_surface
 
 __all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip", "strip_width"]

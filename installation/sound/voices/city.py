@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pyo
 from pydantic import Field
 
+from installation.lazy import pyo
+from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
-from installation.sound.models import VOICES, VoiceParams
 from installation.sound.voice import Voice
 
 STEP = 2.0  # seconds between chances of a passing car

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pyo
 from pydantic import Field
 
+from installation.lazy import pyo
+from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.harmony import midi_to_hz, voice_lead
-from installation.sound.models import VOICES, VoiceParams
 from installation.sound.voice import Voice
 from installation.sound.voices._common import ChordList, Register
 

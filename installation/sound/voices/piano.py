@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pyo
 from pydantic import Field
 
+from installation.lazy import pyo
+from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.harmony import midi_to_hz, scale_notes
-from installation.sound.models import VOICES, VoiceParams
 from installation.sound.voice import Pool, Voice
 from installation.sound.voices._common import Register, contour_note
 

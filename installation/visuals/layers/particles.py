@@ -8,9 +8,9 @@ from types import SimpleNamespace
 from typing import Literal
 
 import numpy as np
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame

@@ -6,9 +6,9 @@ import math
 from types import SimpleNamespace
 from typing import Literal
 
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.models import KEBAB
 from installation.scene.params import ColourField
 from installation.scene.values import Num

@@ -7,9 +7,9 @@ import math
 from types import SimpleNamespace
 
 import numpy as np
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame

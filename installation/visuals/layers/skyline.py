@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.palettes import parse_colour
 from installation.scene.params import ColourField
 from installation.scene.values import Num, hash01_array

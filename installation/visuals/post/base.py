@@ -5,9 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
-import pygame
-
-from installation.registry import Registry
+from installation.lazy import pygame
+from installation.registry import POST
 from installation.scene.params import Params, evaluate
 from installation.scene.values import stable_seed
 from installation.visuals.blend import blend
@@ -62,8 +61,6 @@ class PostEffect(Moving):
     def summary(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
-
-POST: Registry[PostEffect] = Registry("post effect", "installation.visuals.post")
 
 GLOW_DIVISOR = 16
 

@@ -8,9 +8,9 @@ covers most of what gamma is used for in a grade.
 
 from __future__ import annotations
 
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.params import ColourField, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame

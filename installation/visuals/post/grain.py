@@ -6,9 +6,9 @@ import functools
 import math
 
 import numpy as np
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.params import Params
 from installation.scene.values import Num, _hash01
 from installation.visuals.frame import Frame

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pygame
 from pydantic import Field
 
+from installation.lazy import pygame
 from installation.scene.params import ColourField, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from installation.registry import Registry
+from installation.registry import VOICES
 from installation.scene.params import Params
 from installation.scene.values import Num
 
@@ -60,6 +60,3 @@ class SoundParams(Params):
         default_factory=list, description="voice entries: {voice: name, ...}"
     )
     master: MasterParams = Field(default_factory=MasterParams)
-
-
-VOICES: Registry = Registry("voice", "installation.sound.voices")
