@@ -140,13 +140,12 @@ def test_a_failing_layer_is_switched_off_and_the_rest_plays_on(
     assert picture[:, :, 0].mean() > picture[:, :, 2].mean()  # the sky still shows
 
 
-def test_no_audio_path(tmp_path, make_player, monkeypatch):
-    from installation.sound import engine
-
-    monkeypatch.setattr(engine, "list_output_devices", lambda: [])
-    player = make_player(scene_copy(tmp_path))
-    player.step()
-    assert player.audio.reason == "no audio output device" and player.current.sound is None
+def test_no_audio_path(tmp_path, make_player):
+    """No such device: the sound process says so, the picture plays alone, no scene has sound."""
+    player = make_player(scene_copy(tmp_path), audio_device="no-such-device")
+    assert run_until(player, lambda: player.audio.reason != "starting", seconds=60)
+    assert "no audio output device matching 'no-such-device'" in player.audio.reason
+    assert player.current.sound is None and player.audio.process is None
     off = make_player(scene_copy(tmp_path, "beach-dawn"), audio=False)
     assert "switched off" in off.audio.reason
 

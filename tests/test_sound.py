@@ -13,14 +13,7 @@ import pytest
 from installation.cli import main
 from installation.paths import bundled_scenes
 from installation.scene.loader import load_scene, parse_scene
-from installation.sound import engine
-from installation.sound.engine import (
-    SAMPLE_RATE,
-    OfflineSound,
-    SilentSound,
-    open_sound,
-    samples_per_frame,
-)
+from installation.sound.engine import SAMPLE_RATE, OfflineSound, samples_per_frame
 from installation.sound.loudness import calibrate, integrated_loudness, true_peak_db
 
 SECONDS = 60.0
@@ -125,18 +118,28 @@ def test_train_answers_its_cue():
     assert after > 2 * before
 
 
-def test_no_device_means_silent_with_a_reason(monkeypatch):
-    monkeypatch.setattr(engine, "list_output_devices", lambda: [])
-    sound = open_sound(load_scene(SOUNDING[0]))
-    assert isinstance(sound, SilentSound) and "no audio output device" in sound.reason
-    assert sound.features() == {}
+def test_a_device_is_found_by_number_or_part_of_its_name(monkeypatch):
+    from installation.sound import devices
+
+    monkeypatch.setattr(
+        devices, "list_output_devices", lambda: [devices.OutputDevice(3, "Speakers")]
+    )
+    assert devices.find_output("speak").index == 3 and devices.find_output(3).name == "Speakers"
+    assert devices.find_output("headphones") is None
 
 
-def test_unknown_device_name_is_silent(monkeypatch):
-    monkeypatch.setattr(engine, "list_output_devices", lambda: [engine.OutputDevice(3, "Speakers")])
-    sound = open_sound(load_scene(SOUNDING[0]), device="headphones")
-    assert isinstance(sound, SilentSound) and "headphones" in sound.reason
-    assert engine.find_output("speak").index == 3 and engine.find_output(3).name == "Speakers"
+def test_alsa_plugins_are_looked_for_where_the_distribution_keeps_them(monkeypatch, tmp_path):
+    from installation.sound import devices
+
+    multiarch = tmp_path / "lib" / "x86_64-linux-gnu" / "alsa-lib"
+    multiarch.mkdir(parents=True)
+    (multiarch / "libasound_module_pcm_pulse.so").touch()
+    monkeypatch.setattr(devices, "PLUGIN_DIRS", (str(tmp_path / "lib64/alsa-lib"),
+                                                 str(tmp_path / "lib/*-linux-gnu*/alsa-lib")))  # fmt: skip
+    monkeypatch.delenv("ALSA_PLUGIN_DIR", raising=False)
+    assert devices.use_system_alsa_plugins() == str(multiarch)
+    monkeypatch.setenv("ALSA_PLUGIN_DIR", "/somewhere/else")  # the person's own choice wins
+    assert devices.use_system_alsa_plugins() == "/somewhere/else"
 
 
 def test_devices_command_and_quiet_import():
@@ -183,25 +186,34 @@ def test_master_fade_and_ceiling_helpers():
     assert math.isclose(fade_gain(5.0, 0.0, None), 1.0)
 
 
-def test_realtime_engine_ticks_the_score_from_the_audio_thread():
-    """The live path, driven by a manual server in place of a sound card."""
+def test_the_live_mix_ticks_the_score_once_per_buffer():
+    """The sound process's mix, driven by a manual server in place of a sound card."""
     import pyo
 
-    from installation.sound.engine import RealtimeSound
+    from installation.play.sound_process import BUFFER, _Mix
 
-    server = pyo.Server(sr=SAMPLE_RATE, nchnls=2, buffersize=480, duplex=0, audio="manual")
+    server = pyo.Server(sr=SAMPLE_RATE, nchnls=2, buffersize=BUFFER, duplex=0, audio="manual")
     server.setVerbosity(1)
     server.boot()
     server.start()
     try:
-        sound = RealtimeSound(load_scene(SOUNDING[0]), server=server)
-        for _ in range(200):  # two seconds of 480-sample buffers
+        mix = _Mix(server, SAMPLE_RATE, volume_db=0.0)
+        mix.add(1, load_scene(SOUNDING[0]), 0.05, 10.0, 1.0, 12.0)
+        for _ in range(round(2 * SAMPLE_RATE / BUFFER)):  # two seconds of buffers
             server.process()
-        assert sound.time == pytest.approx(2.0, abs=0.02)  # one tick per buffer
-        assert sound.features()["master"]["rms"] > 0.05
-        sound.set_volume(-20)
-        assert sound.graph.master.volume_offset == -20
-        sound.close()
+        assert mix.scenes[1].time == pytest.approx(12.0, abs=0.02)  # from 10 s, one tick a buffer
+        assert mix.features()[1]["master"]["rms"] > 0.05
+        mix.volume(-20)
+        mix.gain(1, 10.0)
+        assert mix.scenes[1].graph.master.volume_offset == -20
+        assert mix.scenes[1].graph.master.gain_db == 10.0
+        mix.pause(1, True)
+        before = mix.scenes[1].time
+        server.process()
+        assert mix.scenes[1].time == before
+        mix.remove(1)
+        assert mix.features() == {}
+        mix.close()
     finally:
         server.stop()
         server.shutdown()

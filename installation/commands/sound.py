@@ -46,14 +46,19 @@ def cmd_listen(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from installation.sound.engine import _default_output, list_output_devices
+    from installation.sound.devices import default_output, list_output_devices
 
     devices = list_output_devices()
     if not devices:
-        print("no audio output devices: `installation play` will run with picture only")
+        print(
+            "no audio output devices: `installation play` will run with picture only.\n"
+            "On Debian or Ubuntu with PulseAudio or PipeWire, install libasound2-plugins (and\n"
+            "pipewire-alsa with PipeWire); see 'Sound on an exhibit PC' in the README."
+        )
         return EXIT_OK
-    default = _default_output()
+    default = default_output()
     for device in devices:
         mark = "*" if device.index == default else " "
         print(f"{mark} {device.index:>3}  {device.name}")
+    print("(* the default; pick another with `installation play --audio-device NAME-OR-NUMBER`)")
     return EXIT_OK

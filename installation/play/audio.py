@@ -1,38 +1,39 @@
-"""Live sound for the player: one pyo server, one graph per playing scene, crossfades.
+"""Live sound for the player: a sound process, one graph per playing scene, crossfades.
 
-pyo allows a single server per process, so every scene plays on the same one; each has its own
-fader. Loudness calibration needs an offline server of its own and runs in a spawned process;
-its results are cached on disk by scene content, so a restarted exhibit starts at the right
-level at once. No device: the player says so once, plays picture only, and looks for a device
-again every 30 seconds.
+The sound runs in a process of its own (``installation.play.sound_process``, which says why). This
+side keeps the books: which scenes sound, at what level, and their loudness gains. When the sound
+process ends (the device vanished, the sound server restarted) the player logs it once, plays the
+picture on, and starts a new one every 20 seconds; once it plays, every scene's sound comes back
+where the schedule is. Loudness calibration needs an offline server of its own and runs in a
+spawned process; its results are cached on disk by scene content, so a restarted exhibit starts
+at the right level at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import logging
 import multiprocessing
 import os
-import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from installation.play.monitor import cpu_seconds
+from installation.play.sound_process import serve
 from installation.scene.models import Scene
-from installation.sound import engine
+from installation.sound.engine import SAMPLE_RATE
 from installation.sound.loudness import scene_key
-
-if TYPE_CHECKING:
-    import pyo
-
-    from installation.sound.graph import SoundGraph
 
 __all__ = ["AudioSlot", "LiveAudio"]
 
 log = logging.getLogger("installation.audio")
 
-RETRY_SECONDS = 30.0
+RETRY_SECONDS = 20.0  # between attempts to start the sound while there is none
+START_SECONDS = 30.0  # a sound process that has not said "playing" by then is given up
 
 
 def _calibrate_file(path: str) -> float:
@@ -44,40 +45,25 @@ def _calibrate_file(path: str) -> float:
 
 
 class AudioSlot:
-    """One scene's sound on the live server; its clock is the sample clock."""
+    """One scene's sound in the sound process, seen from the player."""
 
-    def __init__(self, graph: SoundGraph, fader: pyo.SigTo, block: float):
-        self.graph = graph
-        self.fader = fader
-        self.block = block
-        self.time = 0.0
-        self.stamp = time.monotonic()
-        self.paused = False
-        self.alive = True
-
-    def tick(self) -> None:  # audio thread
-        if self.paused or not self.alive:
-            return
-        t0 = self.time
-        self.time += self.block
-        self.stamp = time.monotonic()
-        self.graph.tick(t0, self.time)
-
-    def now(self) -> float:
-        """Sample-clock time, interpolated between buffers for smooth picture motion."""
-        if self.paused:
-            return self.time
-        return self.time + min(time.monotonic() - self.stamp, 2 * self.block)
+    def __init__(self, audio: LiveAudio, slot_id: int, scene: Scene, generation: int):
+        self.audio = audio
+        self.id = slot_id
+        self.scene = scene
+        self.generation = generation  # which sound process it lives in
 
     def features(self) -> dict[str, dict[str, float]]:
-        return self.graph.features()
+        return self.audio.features_of(self)
 
     def fade_to(self, level: float, seconds: float) -> None:
-        self.fader.setTime(max(seconds, 0.01))
-        self.fader.value = level
+        self.audio.send(self, "fade", self.id, level, seconds)
 
     def set_gain(self, gain_db: float) -> None:
-        self.graph.master.gain_db = gain_db
+        self.audio.send(self, "gain", self.id, gain_db)
+
+    def pause(self, paused: bool) -> None:
+        self.audio.send(self, "pause", self.id, paused)
 
 
 class LiveAudio:
@@ -85,72 +71,124 @@ class LiveAudio:
         self.enabled = enabled
         self.device = device
         self.volume_db = volume_db
-        self.server = None
         self.slots: list[AudioSlot] = []
-        self.reason = "starting"
-        self._pattern = None
-        self._lock = threading.Lock()
+        self.reason = "starting" if enabled else "sound switched off (--no-audio)"
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.playing = False
+        self.generation = 0
+        self.buffers = 0  # buffers the sound process has played (its sample clock)
+        self._conn: Any = None
+        self._started_at = 0.0
         self._last_try = -RETRY_SECONDS
+        self._features: dict[int, dict[str, dict[str, float]]] = {}
+        self._ids = itertools.count(1)
+        self._cpu = (time.monotonic(), 0.0)
+        self.cpu_percent = 0.0  # the sound process's share of one core, over the last minute
         self._cache_path = state_dir / "loudness.json"
         self._gains = self._read_cache()
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, Future] = {}
         self.retry(force=True)
 
-    # -- device -------------------------------------------------------------------------------
-    @property
-    def playing(self) -> bool:
-        return self.server is not None
-
+    # -- the sound process --------------------------------------------------------------------
     def retry(self, force: bool = False) -> bool:
-        """Open the device if there is none yet; at most every 30 s. True when newly opened."""
-        if self.server is not None or not self.enabled:
-            if not self.enabled:
-                self.reason = "sound switched off (--no-audio)"
+        """Read the sound process's news, start one when there is none (at most every 20 s).
+        True once each time sound becomes available: the player then gives every scene its
+        sound again."""
+        if not self.enabled:
             return False
+        became = self._receive()
+        if self.process is None and (force or time.monotonic() - self._last_try >= RETRY_SECONDS):
+            self._start()
+        return became
+
+    def _start(self) -> None:
+        self._last_try = self._started_at = time.monotonic()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self.process = context.Process(
+            target=serve, args=(child, self.device, self.volume_db, SAMPLE_RATE),
+            name="installation-sound", daemon=True,
+        )  # fmt: skip
+        self.process.start()
+        child.close()
+        self._conn = parent
+        self.generation += 1
+
+    def _receive(self) -> bool:
+        """Drain the pipe; notice a sound process that ended. True when it has just started."""
+        if self._conn is None:
+            return False
+        became = False
+        try:
+            while self._conn is not None and self._conn.poll():
+                kind, *args = self._conn.recv()
+                if kind == "features":
+                    self._features, self.buffers = args
+                elif kind == "playing":
+                    self.playing, became = True, True
+                    self._say(f"playing on '{args[0]}'", logging.INFO)
+                elif kind in ("absent", "stalled"):
+                    self._lost(args[0])
+        except (EOFError, OSError):
+            self._lost(self._exit_reason())
+        if self.process is not None and not self.process.is_alive():
+            self._lost(self._exit_reason())
+        elif self.process is not None and not self.playing and self._late():
+            self._lost("the sound process did not start")
+        self._measure_cpu()
+        return became and self.playing
+
+    def _late(self) -> bool:
+        return time.monotonic() - self._started_at > START_SECONDS
+
+    def _exit_reason(self) -> str:
+        code = self.process.exitcode if self.process is not None else None
+        if code is not None and code < 0:
+            return f"the sound process was ended by signal {-code} (the device went away?)"
+        return f"the sound process ended (exit status {code})"
+
+    def _lost(self, reason: str) -> None:
+        """Sound is gone: say why once, drop its books, and try again in 20 s."""
+        was_playing = self.playing
+        self.playing = False
+        self._features = {}
+        self.slots.clear()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self.process is not None:
+            self.process.join(timeout=2.0)
+            if self.process.is_alive():
+                self.process.kill()
+            self.process = None
+        level = logging.ERROR if was_playing else logging.WARNING
+        self._say(f"{reason}; playing picture only, retrying every {RETRY_SECONDS:.0f} s", level)
+
+    def _say(self, reason: str, level: int) -> None:
+        if reason != self.reason:
+            log.log(level, "sound: %s", reason)
+        self.reason = reason
+
+    def _measure_cpu(self) -> None:
         now = time.monotonic()
-        if not force and now - self._last_try < RETRY_SECONDS:
-            return False
-        self._last_try = now
-        found = engine.find_output(self.device)
-        if found is None:
-            reason = (
-                f"no audio output device matching '{self.device}'"
-                if self.device is not None
-                else "no audio output device"
-            )
-            if reason != self.reason:
-                log.warning(
-                    "sound: %s; playing picture only, retrying every %.0f s", reason, RETRY_SECONDS
-                )
-            self.reason = reason
-            return False
-        import pyo
-
-        server = pyo.Server(sr=engine.SAMPLE_RATE, nchnls=2, buffersize=512, duplex=0)
-        server.setVerbosity(1)
-        server.setOutputDevice(found.index)
-        server.boot()
-        server.start()
-        self.server = server
-        self._pattern = pyo.Pattern(self._tick, time=512 / engine.SAMPLE_RATE).play()
-        self.reason = f"playing on '{found.name}'"
-        log.info("sound: %s", self.reason)
-        return True
-
-    def check_device(self) -> None:
-        """Lost device: if ours has vanished from the list, close and go back to retrying."""
-        if self.server is None or self.device is None:
+        if self.process is None or now - self._cpu[0] < 60.0:
             return
-        if engine.find_output(self.device) is None:
-            log.error("sound: the device '%s' is gone; picture goes on, retrying", self.device)
-            self._close_server()
+        used = cpu_seconds(self.process.pid)
+        self.cpu_percent = round(100.0 * (used - self._cpu[1]) / (now - self._cpu[0]), 1)
+        self._cpu = (now, used)
 
-    def _tick(self) -> None:  # audio thread, once per buffer
-        with self._lock:
-            slots = list(self.slots)
-        for slot in slots:
-            slot.tick()
+    def send(self, slot: AudioSlot | None, *message: Any) -> None:
+        """A command for the sound process; dropped when ``slot`` belongs to one that ended."""
+        if self._conn is None or (slot is not None and slot.generation != self.generation):
+            return
+        with contextlib.suppress(OSError, ValueError):  # it has ended: _receive will say so
+            self._conn.send(message)
+
+    def features_of(self, slot: AudioSlot) -> dict[str, dict[str, float]]:
+        if slot.generation != self.generation:
+            return {}
+        return self._features.get(slot.id, {})
 
     # -- scenes -------------------------------------------------------------------------------
     def add(
@@ -158,38 +196,23 @@ class LiveAudio:
     ) -> AudioSlot | None:
         """Start a scene's sound at scene time ``start``, fading in to ``level``; None when
         silent. The player then moves the level with the schedule's weight, frame by frame."""
-        if self.server is None or scene.sound is None:
+        if not self.playing or scene.sound is None:
             return None
-        import pyo
-
-        from installation.sound.graph import SoundGraph
-
-        gain = self.gain_for(scene)
-        graph = SoundGraph(scene, engine.SAMPLE_RATE, gain)
-        graph.master.volume_offset = self.volume_db
-        fader = pyo.SigTo(0.0, time=max(fade_in, 0.01), init=0.0)
-        out = (graph.output * fader).out()
-        slot = AudioSlot(graph, fader, 512 / engine.SAMPLE_RATE)
-        slot.out = out  # keep the output object alive
-        slot.time = start
-        fader.value = level
-        with self._lock:
-            self.slots.append(slot)
+        slot = AudioSlot(self, next(self._ids), scene, self.generation)
+        self.send(slot, "add", slot.id, scene, fade_in, start, level, self.gain_for(scene))
+        self.slots.append(slot)
         return slot
 
     def remove(self, slot: AudioSlot | None) -> None:
         if slot is None:
             return
-        slot.alive = False
-        with self._lock:
-            if slot in self.slots:
-                self.slots.remove(slot)
-        slot.out.stop()
+        if slot in self.slots:
+            self.slots.remove(slot)
+        self.send(slot, "remove", slot.id)
 
     def set_volume(self, db: float) -> None:
         self.volume_db = db
-        for slot in self.slots:
-            slot.graph.master.volume_offset = db
+        self.send(None, "volume", db)
 
     # -- loudness -----------------------------------------------------------------------------
     def gain_for(self, scene: Scene) -> float:
@@ -221,7 +244,7 @@ class LiveAudio:
                 continue
             self._write_cache()
             for slot in self.slots:
-                if scene_key(slot.graph.scene) == key:
+                if scene_key(slot.scene) == key:
                     slot.set_gain(self._gains[key])
             log.info("sound: calibrated %s at %+.1f dB", key[:12], self._gains[key])
 
@@ -239,20 +262,18 @@ class LiveAudio:
 
     # -- shutdown -----------------------------------------------------------------------------
     def fade_out(self, seconds: float) -> None:
-        for slot in self.slots:
-            slot.fade_to(0.0, seconds)
-
-    def _close_server(self) -> None:
-        if self._pattern is not None:
-            self._pattern.stop()
-        for slot in list(self.slots):
-            self.remove(slot)
-        if self.server is not None:
-            self.server.stop()
-            self.server.shutdown()
-        self.server = None
+        self.send(None, "fade_all", seconds)
 
     def close(self) -> None:
-        self._close_server()
+        self.send(None, "close")
+        if self.process is not None:
+            self.process.join(timeout=3.0)
+            if self.process.is_alive():
+                self.process.kill()
+            self.process = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.playing = False
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)

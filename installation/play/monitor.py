@@ -10,7 +10,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Heartbeat", "default_state_dir", "memory_mb", "setup_logging"]
+__all__ = [
+    "Heartbeat",
+    "cpu_seconds",
+    "default_state_dir",
+    "memory_mb",
+    "open_files",
+    "setup_logging",
+    "thread_count",
+]
 
 
 def default_state_dir() -> Path:
@@ -74,3 +82,31 @@ class Heartbeat:
         tmp.write_text(json.dumps(record, indent=1))
         os.replace(tmp, self.path)
         return True
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) a process has used, in seconds (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid or 'self'}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def open_files() -> int:
+    """File descriptors this process holds open (Linux /proc; 0 elsewhere)."""
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return 0
+
+
+def thread_count() -> int:
+    """Threads of this process, the C libraries' included (Linux /proc; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0

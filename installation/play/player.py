@@ -520,9 +520,10 @@ class Player:
     def _housekeeping(self) -> None:
         self.heartbeat.beat(self.status())
         self.audio.poll_calibrations()
-        if self.audio.retry():
+        if self.audio.retry():  # sound (back) on: every playing scene's sound from where it is
             for slot in self.slots.values():
                 slot.sound = self.audio.add(slot.scene, 2.0, slot.time(), level=0.0)
+                slot.level = -1.0  # so the schedule's next level glides in
         options = self.options
         if options.frames is not None and self.frames >= options.frames:
             self.stopping = "frame limit"

@@ -45,7 +45,7 @@ class Slot:
 
     def pause(self, paused: bool) -> None:
         if self.sound is not None:
-            self.sound.paused = paused
+            self.sound.pause(paused)
 
     def render(self) -> pygame.Surface:
         features = self.sound.features() if self.sound is not None else None

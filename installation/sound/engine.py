@@ -1,22 +1,16 @@
-"""Three ways to run a scene's sound behind one shape: offline, realtime, silent.
+"""Sound rendered offline: a manual pyo server advanced by exactly the samples of each frame.
 
-* **offline** advances a manual pyo server by exactly the samples of each video frame
-  (``sr / fps``), so a render gets that frame's own samples and the features computed from
-  them; identical run to run for the same seed.
-* **realtime** plays on the audio device. pyo's portaudio server kills the process (SIGSEGV)
-  when booted without an output device, so the device is probed first and, if there is
-  none, the engine goes silent with one log line instead.
-* **silent** makes no sound at all; audio features stay at zero.
+Each video frame gets ``sr / fps`` samples and the features computed from them, identical run to
+run for the same seed. Live sound for the player is ``installation.play.audio`` (its own
+process, see there).
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 os.environ.setdefault("PYO_GUI_WX", "0")  # no GUI toolkit warnings on import
@@ -32,10 +26,6 @@ __all__ = [
     "SAMPLE_RATE",
     "OfflineMix",
     "OfflineSound",
-    "RealtimeSound",
-    "SilentSound",
-    "list_output_devices",
-    "open_sound",
     "samples_per_frame",
 ]
 
@@ -43,7 +33,6 @@ log = logging.getLogger("installation.sound")
 
 SAMPLE_RATE = 48000
 CHANNELS = 2
-_NO_FEATURES: dict[str, dict[str, float]] = {}
 
 
 def samples_per_frame(index: int, fps: float, sr: int = SAMPLE_RATE) -> int:
@@ -191,150 +180,3 @@ class OfflineSound(OfflineMix):
         """``seconds`` of sound from the start, as one (n, 2) array."""
         count = round(seconds * self.fps)
         return np.concatenate([samples for samples, _ in self.frames(count)])
-
-
-@dataclass
-class OutputDevice:
-    index: int
-    name: str
-
-
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Silence C libraries writing to fd 2 (ALSA prints dozens of lines per probe)."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def list_output_devices() -> list[OutputDevice]:
-    """The output devices portaudio sees (safe to call with none present)."""
-    try:
-        with _quiet_stderr():
-            names, indexes = pyo.pa_get_output_devices()
-    except Exception:  # portaudio missing or broken: no devices
-        return []
-    return [OutputDevice(i, n) for n, i in zip(names, indexes, strict=False)]
-
-
-def _default_output() -> int:
-    try:
-        with _quiet_stderr():
-            return int(pyo.pa_get_default_output())
-    except Exception:
-        return -1
-
-
-def find_output(device: str | int | None) -> OutputDevice | None:
-    """The device to play on: by index, by (part of its) name, or the default; None if absent."""
-    devices = list_output_devices()
-    if not devices:
-        return None
-    if device is None:
-        default = _default_output()
-        return next((d for d in devices if d.index == default), None)
-    if isinstance(device, int) or str(device).isdigit():
-        return next((d for d in devices if d.index == int(device)), None)
-    return next((d for d in devices if str(device).lower() in d.name.lower()), None)
-
-
-class SilentSound:
-    """No device, or sound switched off: the picture goes on, features stay at zero."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-
-    def features(self) -> dict[str, dict[str, float]]:
-        return _NO_FEATURES
-
-    def set_volume(self, db: float) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class RealtimeSound:
-    """Plays a scene live; the player reads ``features()`` every frame.
-
-    The score advances from the audio thread, one buffer at a time, through a pyo ``Pattern``:
-    the notes follow the samples, not the picture's frame rate. ``server`` may be given (a
-    manual server in tests); by default a portaudio server opens ``device``.
-    """
-
-    def __init__(
-        self,
-        scene: Scene,
-        device: OutputDevice | None = None,
-        *,
-        gain_db: float = 0.0,
-        buffersize: int = 512,
-        server: pyo.Server | None = None,
-    ):
-        self.sr = SAMPLE_RATE
-        self.owns_server = server is None
-        if server is None:
-            server = pyo.Server(sr=self.sr, nchnls=CHANNELS, buffersize=buffersize, duplex=0)
-            server.setVerbosity(1)
-            if device is not None:
-                server.setOutputDevice(device.index)
-            server.boot()
-        self.server = server
-        server.setGlobalSeed(stable_seed(scene.seed, "sound") % 2**31 or 1)
-        self.graph = SoundGraph(scene, self.sr, gain_db)
-        self.graph.out()
-        self.time = 0.0
-        self._block = server.getBufferSize() / self.sr
-        self._pattern = pyo.Pattern(self._tick, time=self._block).play()
-        if self.owns_server:
-            server.start()
-            name = device.name if device else "the default device"
-            log.info(
-                "sound: playing on '%s' at %d Hz, %d-sample buffers", name, self.sr, buffersize
-            )
-
-    def _tick(self) -> None:
-        t0 = self.time
-        self.time += self._block
-        self.graph.tick(t0, self.time)
-
-    def features(self) -> dict[str, dict[str, float]]:
-        return self.graph.features()
-
-    def set_volume(self, db: float) -> None:
-        self.graph.master.volume_offset = db
-
-    def close(self) -> None:
-        self._pattern.stop()
-        if self.owns_server:
-            self.server.stop()
-            self.server.shutdown()
-
-
-def open_sound(
-    scene: Scene, *, enabled: bool = True, device: str | int | None = None, gain_db: float = 0.0
-) -> Any:
-    """A realtime engine when there is sound and a device; otherwise a silent one, said once."""
-    if not enabled:
-        return SilentSound("sound switched off")
-    if scene.sound is None:
-        return SilentSound("the scene has no sound")
-    found = find_output(device)
-    if found is None:
-        what = (
-            f"no audio output device matching '{device}'"
-            if device is not None
-            else "no audio output device"
-        )
-        log.warning("sound: %s; playing picture only", what)
-        return SilentSound(what)
-    return RealtimeSound(scene, found, gain_db=gain_db)

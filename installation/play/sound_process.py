@@ -1,0 +1,182 @@
+"""The live sound's own process: one pyo server on the output device, one graph per scene.
+
+Why a process of its own:
+
+* portaudio ends the whole process when the device vanishes under a running stream (unloading
+  a PulseAudio sink trips an assertion in ``pa_linux_alsa.c``: SIGABRT). Here that costs the
+  sound, which the player notices and starts again; the picture never stops.
+* pyo calls Python from its audio thread once per buffer to advance the score. In the player's
+  process a heavy frame holding the GIL would make those calls late; here the sound has a GIL
+  of its own.
+
+The player talks to it through a pipe (:class:`installation.play.audio.LiveAudio`): commands go
+in, and 30 times a second the audio features of every playing scene come back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+__all__ = ["BUFFER", "serve"]
+
+BUFFER = 512  # samples per buffer: 10.7 ms at 48 kHz
+FEATURES_EVERY = 1.0 / 30.0  # seconds between feature reports to the player
+STALL_SECONDS = 3.0  # no buffer for this long while started: the device has stopped taking sound
+
+
+class _Scene:
+    """One scene's graph on the live server; its score advances with the sample clock."""
+
+    def __init__(self, graph: Any, fader: Any, out: Any, start: float, block: float):
+        self.graph = graph
+        self.fader = fader
+        self.out = out
+        self.time = start
+        self.block = block
+        self.paused = False
+
+    def tick(self) -> None:  # audio thread
+        if not self.paused:
+            t0, self.time = self.time, self.time + self.block
+            self.graph.tick(t0, self.time)
+
+
+class _Mix:
+    """Every playing scene, each behind its own fader, on one pyo server."""
+
+    def __init__(self, server: Any, sr: int, volume_db: float):
+        import pyo
+
+        self.pyo = pyo
+        self.server = server
+        self.sr = sr
+        self.volume_db = volume_db
+        self.scenes: dict[int, _Scene] = {}
+        self.buffers = 0
+        self._lock = threading.Lock()
+        self._pattern = pyo.Pattern(self._tick, time=BUFFER / sr).play()
+
+    def _tick(self) -> None:  # audio thread, once per buffer
+        self.buffers += 1
+        with self._lock:
+            scenes = list(self.scenes.values())
+        for scene in scenes:
+            scene.tick()
+
+    def add(self, slot_id: int, scene: Any, fade_in: float, start: float, level: float,
+            gain_db: float) -> None:  # fmt: skip
+        from installation.sound.graph import SoundGraph
+
+        graph = SoundGraph(scene, self.sr, gain_db)
+        graph.master.volume_offset = self.volume_db
+        fader = self.pyo.SigTo(0.0, time=max(fade_in, 0.01), init=0.0)
+        out = (graph.output * fader).out()
+        fader.value = level
+        with self._lock:
+            self.scenes[slot_id] = _Scene(graph, fader, out, start, BUFFER / self.sr)
+
+    def remove(self, slot_id: int) -> None:
+        with self._lock:
+            scene = self.scenes.pop(slot_id, None)
+        if scene is not None:
+            scene.out.stop()
+
+    def fade(self, slot_id: int, level: float, seconds: float) -> None:
+        scene = self.scenes.get(slot_id)
+        if scene is not None:
+            scene.fader.setTime(max(seconds, 0.01))
+            scene.fader.value = level
+
+    def fade_all(self, seconds: float) -> None:
+        for slot_id in list(self.scenes):
+            self.fade(slot_id, 0.0, seconds)
+
+    def gain(self, slot_id: int, gain_db: float) -> None:
+        scene = self.scenes.get(slot_id)
+        if scene is not None:
+            scene.graph.master.gain_db = gain_db
+
+    def pause(self, slot_id: int, paused: bool) -> None:
+        scene = self.scenes.get(slot_id)
+        if scene is not None:
+            scene.paused = paused
+
+    def volume(self, db: float) -> None:
+        self.volume_db = db
+        for scene in list(self.scenes.values()):
+            scene.graph.master.volume_offset = db
+
+    def features(self) -> dict[int, dict[str, dict[str, float]]]:
+        return {slot_id: scene.graph.features() for slot_id, scene in list(self.scenes.items())}
+
+    def close(self) -> None:
+        self._pattern.stop()
+        for slot_id in list(self.scenes):
+            self.remove(slot_id)
+
+
+def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int) -> None:
+    """The child process's main: open the device, then obey the player until it hangs up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the player's to handle
+    os.environ.setdefault("PYO_GUI_WX", "0")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s sound process: %(message)s")
+    from installation.sound.devices import find_output, quiet_stderr
+
+    found = find_output(device)
+    if found is None:
+        what = f"no audio output device matching '{device}'" if device is not None else (
+            "no audio output device")  # fmt: skip
+        conn.send(("absent", what))
+        return
+    import pyo
+
+    with quiet_stderr():  # ALSA lists every card it cannot open while portaudio starts
+        server = pyo.Server(sr=sr, nchnls=2, buffersize=BUFFER, duplex=0)
+        server.setVerbosity(1)
+        server.setOutputDevice(found.index)
+        server.boot()
+        if server.getIsBooted():
+            server.start()
+    if not server.getIsBooted():  # listed but would not open (a sound server with no sink)
+        conn.send(("absent", f"the device '{found.name}' would not open"))
+        return
+    mix = _Mix(server, sr, volume_db)
+    conn.send(("playing", found.name))
+    try:
+        _obey(conn, mix)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the player has gone: so do we
+    finally:
+        mix.close()
+        server.stop()
+        server.shutdown()
+
+
+def _obey(conn: Connection, mix: _Mix) -> None:
+    handlers = {
+        "add": mix.add, "remove": mix.remove, "fade": mix.fade, "fade_all": mix.fade_all,
+        "gain": mix.gain, "pause": mix.pause, "volume": mix.volume,
+    }  # fmt: skip
+    next_report = 0.0
+    heard, heard_at = -1, time.monotonic()
+    while True:
+        if conn.poll(0.005):
+            name, *args = conn.recv()
+            if name == "close":
+                return
+            handlers[name](*args)
+        now = time.monotonic()
+        if now >= next_report:
+            next_report = now + FEATURES_EVERY
+            conn.send(("features", mix.features(), mix.buffers))
+            if mix.buffers != heard:
+                heard, heard_at = mix.buffers, now
+            elif now - heard_at > STALL_SECONDS:
+                conn.send(("stalled", f"no sound buffer for {STALL_SECONDS:g} s"))
+                return
