@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pygame
 import pytest
 from pythonosc.dispatcher import Dispatcher
 from pythonosc.osc_server import BlockingOSCUDPServer
@@ -299,3 +300,41 @@ def test_end_to_end_in_a_real_window_under_xvfb(tmp_path):
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
+
+
+def test_the_governor_measures_work_not_the_wait_for_the_display(
+    tmp_path, make_player, monkeypatch
+):
+    """A display whose flip blocks for a whole refresh period (vsync) leaves quality alone
+    when the scene's own work fits; the same work made slow lowers it."""
+    player = make_player(scene_copy(tmp_path), audio=False)
+    period = 1.0 / player.fps
+    monkeypatch.setattr(pygame.display, "flip", lambda: time.sleep(period))
+    for _ in range(40):
+        player.step()
+    assert player.current.work_ms < player.budget_ms
+    assert all(level == 1.0 for level in player.current.governor.levels().values())
+    slow = player.current.compositor.render
+
+    def heavy(*args, **kw):
+        time.sleep(period)  # this time the scene itself is slow
+        return slow(*args, **kw)
+
+    monkeypatch.setattr(player.current.compositor, "render", heavy)
+    for _ in range(40):
+        player.step()
+    assert any(level < 1.0 for level in player.current.governor.levels().values())
+
+
+def test_no_display_is_said_and_exits_2(tmp_path):
+    """No screen and no driver asked for: SDL would draw offscreen; play refuses instead."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                            "SDL_VIDEODRIVER")}  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-m", "installation", "play", "magic-hour", "--no-audio", "--no-osc",
+         "--exit-after", "5", "--state-dir", str(tmp_path)],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert "no display found" in run.stderr and "installation render" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 from installation.commands.common import (
     EXIT_FAILURE,
     EXIT_OK,
+    EXIT_USAGE,
     UsageError,
     parse_size,
 )
@@ -19,7 +20,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     import time
 
     from installation.play.monitor import default_state_dir, memory_mb, setup_logging
-    from installation.play.player import Player, PlayOptions, soak_report
+    from installation.play.player import NoDisplay, Player, PlayOptions, soak_report
 
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
     log_path = setup_logging(state_dir, args.verbose)
@@ -55,6 +56,14 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     try:
         player = Player(options)
+    except NoDisplay as err:
+        print(
+            f"installation play: {err}. Start it on the exhibit's screen (DISPLAY, a desktop\n"
+            "session, or SDL_VIDEODRIVER=kmsdrm from a console; see the README), or make files\n"
+            "without a screen with `installation render`.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except pygame.error as err:
         print(
             f"installation play: cannot open a window: {err} "

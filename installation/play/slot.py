@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class Slot:
         self.sound: AudioSlot | None = audio.add(scene, 0.0, clock(), level=0.0)
         self.signature = signature(path)
         self.level = -1.0  # the sound level last set (-1: not yet)
+        self.work_ms = 0.0  # what drawing the last frame cost
 
     def time(self) -> float:
         return self.clock()
@@ -48,8 +50,18 @@ class Slot:
             self.sound.pause(paused)
 
     def render(self) -> pygame.Surface:
+        """This scene's picture now; ``work_ms`` keeps what drawing it cost."""
         features = self.sound.features() if self.sound is not None else None
-        return self.compositor.render(self.time(), features)
+        start = time.perf_counter()
+        picture = self.compositor.render(self.time(), features)
+        self.work_ms = (time.perf_counter() - start) * 1000.0
+        return picture
+
+    def pace(self, budget_ms: float) -> None:
+        """Tell the quality governor what this scene's own drawing cost against its budget:
+        never another scene's work in a crossfade, never the wait for the display."""
+        self.governor.budget_ms = budget_ms
+        self.governor.observe(self.work_ms, self.compositor.layer_ms)
 
 
 def signature(path: Path) -> tuple[int, int] | None:
