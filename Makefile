@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run render test lint setup clean
+.PHONY: run render test lint setup clean soak
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,12 @@ render: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check installation tests
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider
+
+# Endurance, before a release: 50 minutes at 30x = 25 hours of the bundled show, scene clocks and
+# hours included, sound on a private null sink; prints memory, files and threads per hour of show.
+soak: $(STAMP)
+	SDL_VIDEODRIVER=dummy scripts/with-null-sink $(BIN)/installation play --soak 50 \
+	  --size 640x360 --no-osc --state-dir out/soak
 
 lint: $(STAMP)
 	$(BIN)/ruff check installation tests

@@ -17,10 +17,9 @@ from installation.commands.common import (
 
 def cmd_play(args: argparse.Namespace) -> int:
     import logging
-    import time
 
-    from installation.play.monitor import default_state_dir, memory_mb, setup_logging
-    from installation.play.player import NoDisplay, Player, PlayOptions, soak_report
+    from installation.play.monitor import default_state_dir, setup_logging
+    from installation.play.player import NoDisplay, Player, PlayOptions
 
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
     log_path = setup_logging(state_dir, args.verbose)
@@ -46,7 +45,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         exit_after=args.soak * 60 if soak else args.exit_after,
         frames=args.frames,
         speed=args.speed if args.speed else (30.0 if soak else 1.0),
-        vsync=not soak,
+        vsync=not soak,  # paced by the clock alone: a soak may run where no display syncs
         at=args.at,
         loop=_span(args.loop) if args.loop else None,
     )
@@ -77,20 +76,19 @@ def cmd_play(args: argparse.Namespace) -> int:
         except Exception:  # logged with its traceback; exit 1 so a supervisor restarts us
             log.exception("the player stopped on an unexpected error")
             return EXIT_FAILURE
-    # soak: the show runs with scene changes sped up and no frame pacing; memory is sampled
-    samples, started, last = [], time.monotonic(), -1e9
+    # soak: the show, its scene clocks and its hours run `speed` times faster
+    from installation.play.soak import Soak
+
+    soak_run = Soak(options.speed)
     try:
         while not player.stopping:
             player.step()
-            now = time.monotonic()
-            if now - last >= 10.0:
-                last = now
-                samples.append(((now - started) / 60.0, memory_mb()))
+            soak_run.observe(player)
+        report = soak_run.report(player)
     finally:
         player.close()
-    samples.append(((time.monotonic() - started) / 60.0, memory_mb()))
-    print(soak_report(samples))
-    print(f"frames: {player.frames}, scene changes: {player.position}, errors: {player.errors}")
+    print(report)
+    log.info("soak report:\n%s", report)
     return EXIT_OK
 
 

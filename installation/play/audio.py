@@ -77,6 +77,7 @@ class LiveAudio:
         self.playing = False
         self.generation = 0
         self.buffers = 0  # buffers the sound process has played (its sample clock)
+        self.built = self.freed = 0  # scene graphs made and let go, over the whole run
         self._conn: Any = None
         self._started_at = 0.0
         self._last_try = -RETRY_SECONDS
@@ -153,6 +154,7 @@ class LiveAudio:
         was_playing = self.playing
         self.playing = False
         self._features = {}
+        self.freed += len(self.slots)  # their graphs went with the process
         self.slots.clear()
         if self._conn is not None:
             self._conn.close()
@@ -201,6 +203,7 @@ class LiveAudio:
         slot = AudioSlot(self, next(self._ids), scene, self.generation)
         self.send(slot, "add", slot.id, scene, fade_in, start, level, self.gain_for(scene))
         self.slots.append(slot)
+        self.built += 1
         return slot
 
     def remove(self, slot: AudioSlot | None) -> None:
@@ -208,6 +211,7 @@ class LiveAudio:
             return
         if slot in self.slots:
             self.slots.remove(slot)
+            self.freed += 1
         self.send(slot, "remove", slot.id)
 
     def set_volume(self, db: float) -> None:

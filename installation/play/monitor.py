@@ -47,10 +47,10 @@ def setup_logging(state_dir: Path, verbose: bool = False) -> Path:
     return path
 
 
-def memory_mb() -> float:
-    """Resident memory of this process in MB (Linux /proc; 0 elsewhere)."""
+def memory_mb(pid: int | None = None) -> float:
+    """Resident memory of a process (this one by default) in MB (Linux /proc; 0 elsewhere)."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        pages = int(Path(f"/proc/{pid or 'self'}/statm").read_text().split()[1])
     except (OSError, ValueError, IndexError):
         return 0.0
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6

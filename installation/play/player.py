@@ -24,9 +24,15 @@ import pygame
 from installation.paths import SCENES, resolve_scene
 from installation.play.audio import LiveAudio
 from installation.play.hud import Hud
-from installation.play.monitor import Heartbeat, default_state_dir, memory_mb
+from installation.play.monitor import (
+    Heartbeat,
+    default_state_dir,
+    memory_mb,
+    open_files,
+    thread_count,
+)
 from installation.play.remote import Remote
-from installation.play.slot import Slot, live_values, signature, soak_report
+from installation.play.slot import Slot, live_values, signature
 from installation.render.program import blend_parts
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
@@ -34,7 +40,7 @@ from installation.scene.show import Show, is_show_file, load_show, single_scene_
 from installation.schedule import Part, Schedule
 from installation.visuals.quality import describe_levels
 
-__all__ = ["DEFAULT_SHOW", "NoDisplay", "PlayOptions", "Player", "memory_mb", "soak_report"]
+__all__ = ["DEFAULT_SHOW", "NoDisplay", "PlayOptions", "Player", "memory_mb"]
 
 log = logging.getLogger("installation.player")
 
@@ -209,7 +215,7 @@ class Player:
         for slot in drawn:  # scenes drawn together (a crossfade) share the frame's budget
             slot.pace(self.budget_ms / len(drawn))
         pygame.display.flip()
-        self._clock.tick(self.fps if self.options.vsync else 0)
+        self._clock.tick(self.fps)  # with vsync, flip() has already waited; this is a backstop
         self.frames += 1
         self._pace()
         self._housekeeping()
@@ -530,6 +536,10 @@ class Player:
             "last_error": self.hud.message or (failed[-1] if failed else ""),
             "frames": self.frames,
             "pacing": self.pacing,
+            "open_files": open_files(),
+            "threads": thread_count(),
+            "sound_cpu_percent": self.audio.cpu_percent,
+            "sound_starts": self.audio.generation,
         }
 
     def _housekeeping(self) -> None:

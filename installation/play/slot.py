@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ from installation.scene.models import Scene
 from installation.visuals.compositor import Compositor
 from installation.visuals.quality import QualityGovernor
 
-__all__ = ["Slot", "live_values", "signature", "soak_report"]
+__all__ = ["Slot", "live_values", "signature"]
 
 
 class Slot:
@@ -82,15 +81,3 @@ def live_values(slot: Slot) -> list[str]:
             if track.changes or not track.base.constant:
                 lines.append(f"{name}.{param} = {track.at(moment):.3f}")
     return lines
-
-
-def soak_report(samples: list[tuple[float, float]]) -> str:
-    """Memory over a soak run: (minutes, MB) pairs to a short report."""
-    after_first = [mb for minutes, mb in samples if minutes >= 1.0] or [samples[-1][1]]
-    growth = after_first[-1] - after_first[0]
-    lines = [f"{minutes:7.1f} min  {mb:8.1f} MB" for minutes, mb in samples]
-    lines.append(
-        f"memory after the first minute: {after_first[0]:.1f} MB, at the end {after_first[-1]:.1f} MB "
-        f"({growth:+.1f} MB), max {max(after_first):.1f} MB, median {statistics.median(after_first):.1f} MB"
-    )
-    return "\n".join(lines)
