@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-osc", action="store_true", help="no remote control")
     p.add_argument(
+        "--fresh", action="store_true",
+        help="start the show from the top, not where it would be now after a restart",
+    )  # fmt: skip
+    p.add_argument(
         "--state-dir", help="log file and heartbeat (default ~/.local/state/installation)"
     )
     p.add_argument("--exit-after", type=float, help="stop after this many seconds")

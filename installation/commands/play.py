@@ -48,9 +48,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         vsync=not soak,  # paced by the clock alone: a soak may run where no display syncs
         at=args.at,
         loop=_span(args.loop) if args.loop else None,
+        resume=not args.fresh,
     )
     log = logging.getLogger("installation")
-    log.info("log file: %s", log_path)
+    if log_path is not None:
+        log.info("log file: %s", log_path)
     import pygame
 
     try:

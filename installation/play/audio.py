@@ -15,14 +15,14 @@ import contextlib
 import itertools
 import json
 import logging
+import math
 import multiprocessing
-import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from installation.play.monitor import cpu_seconds
+from installation.play.monitor import cpu_seconds, write_atomically
 from installation.play.sound_process import serve
 from installation.scene.models import Scene
 from installation.sound.engine import SAMPLE_RATE
@@ -253,16 +253,24 @@ class LiveAudio:
             log.info("sound: calibrated %s at %+.1f dB", key[:12], self._gains[key])
 
     def _read_cache(self) -> dict[str, float]:
+        """The cached gains; a missing, unreadable or corrupt cache is an empty one (each scene
+        is measured again) and says so."""
         try:
-            return {k: float(v) for k, v in json.loads(self._cache_path.read_text()).items()}
-        except (OSError, ValueError):
+            data = json.loads(self._cache_path.read_text())
+            return {str(k): float(v) for k, v in data.items() if math.isfinite(float(v))}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, TypeError, AttributeError) as err:
+            log.warning("sound: loudness cache %s unreadable (%s); measuring again",
+                        self._cache_path, err)  # fmt: skip
             return {}
 
     def _write_cache(self) -> None:
-        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._cache_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._gains, indent=1))
-        os.replace(tmp, self._cache_path)
+        try:
+            write_atomically(self._cache_path, json.dumps(self._gains, indent=1))
+        except OSError as err:
+            log.warning("sound: cannot keep the loudness cache (%s); measured again next start",
+                        err)  # fmt: skip
 
     # -- shutdown -----------------------------------------------------------------------------
     def fade_out(self, seconds: float) -> None:

@@ -6,6 +6,7 @@ import json
 import logging
 import logging.handlers
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "open_files",
     "setup_logging",
     "thread_count",
+    "write_atomically",
 ]
 
 
@@ -26,24 +28,47 @@ def default_state_dir() -> Path:
     return Path(base) / "installation"
 
 
-def setup_logging(state_dir: Path, verbose: bool = False) -> Path:
-    """Log to the console and to ``state_dir/installation.log`` (5 MB, 5 old files kept)."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / "installation.log"
+class _SturdyFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that may stop being writable (disk full, folder made read-only): the first
+    failure is said once on stderr, and the file is left alone from then on; the console
+    handler goes on. The stock handler would print a traceback for every line instead."""
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            self.failed = True
+            err = sys.exc_info()[1]
+            sys.stderr.write(f"WARNING log file {self.baseFilename} unwritable ({err}); "
+                             "logging to stderr only\n")  # fmt: skip
+
+
+def setup_logging(state_dir: Path, verbose: bool = False) -> Path | None:
+    """Log to the console and to ``state_dir/installation.log`` (5 MB, 5 old files kept).
+    Returns the log file, or None when the folder cannot hold one (the console goes on)."""
     root = logging.getLogger("installation")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    form = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    rotating = logging.handlers.RotatingFileHandler(
-        path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-    )
-    rotating.setFormatter(form)
     console = logging.StreamHandler()
     console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
-    root.addHandler(rotating)
     root.addHandler(console)
     root.propagate = False
+    path = state_dir / "installation.log"
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        rotating = _SturdyFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    except OSError as err:
+        root.warning(
+            "state folder %s unusable (%s): no log file, no heartbeat file", state_dir, err
+        )
+        return None
+    rotating.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(rotating)
     return path
 
 
@@ -64,6 +89,7 @@ class Heartbeat:
         self.every = every
         self._last = -every
         self.started = time.monotonic()
+        self.failed = False
 
     def beat(self, status: dict[str, Any], force: bool = False) -> bool:
         now = time.monotonic()
@@ -77,11 +103,27 @@ class Heartbeat:
             "memory_mb": round(memory_mb(), 1),
             **status,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(json.dumps(record, indent=1))
-        os.replace(tmp, self.path)
+        try:
+            write_atomically(self.path, json.dumps(record, indent=1))
+        except OSError as err:
+            if not self.failed:  # said once: a full or read-only disk must not stop the show
+                self.failed = True
+                logging.getLogger("installation").warning("heartbeat unwritable: %s", err)
+            return False
+        self.failed = False
         return True
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a small file so that a reader (or a crash) never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def cpu_seconds(pid: int | None = None) -> float:

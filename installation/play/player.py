@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import signal
 import statistics
@@ -23,6 +24,7 @@ import pygame
 
 from installation.paths import SCENES, resolve_scene
 from installation.play.audio import LiveAudio
+from installation.play.bookmark import Bookmark, read_bookmark, write_bookmark
 from installation.play.hud import Hud
 from installation.play.monitor import (
     Heartbeat,
@@ -32,7 +34,7 @@ from installation.play.monitor import (
     thread_count,
 )
 from installation.play.remote import Remote
-from installation.play.slot import Slot, live_values, signature
+from installation.play.slot import FileWatch, Slot, live_values
 from installation.render.program import blend_parts
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
@@ -76,6 +78,7 @@ class PlayOptions:
     timer: Any = None  # a function returning monotonic seconds (tests drive a fake one)
     at: float = 0.0  # start the first scene at this time (tuning)
     loop: tuple[float, float] | None = None  # play only this span of the scene, again and again
+    resume: bool = False  # start where the bookmark says the show is now (the CLI's default)
 
 
 class Player:
@@ -113,7 +116,7 @@ class Player:
         self.frames = 0
         self.started = time.monotonic()
         self._last_poll = 0.0
-        self._show_sig = signature(self.show_path) if self.show_path else None
+        self._show_watch = FileWatch(self.show_path) if self.show_path else None
         self._last_flip: float | None = None
         self._last_pace_log = time.monotonic()
         self._intervals: list[float] = []
@@ -122,7 +125,8 @@ class Player:
         self._clock = pygame.time.Clock()
         self._install_signals()
         self.overlay = False  # the live values of modulated parameters (key O)
-        self.schedule = Schedule(self.show, self._wall0, offset=options.at)
+        self._bookmark_path = options.state_dir / "bookmark.json"
+        self.schedule = self._resume() or Schedule(self.show, self._wall0, offset=options.at)
         self._schedule()
 
     # -- setup --------------------------------------------------------------------------------
@@ -137,6 +141,31 @@ class Player:
             return load_show(path), path
         load_scene(path)  # fail early, with positions, before any window opens
         return single_scene_show(path), None
+
+    def _source(self) -> str:
+        return str((self.show_path or self.show.items[0].path).resolve())
+
+    def _resume(self) -> Schedule | None:
+        """After a restart: the schedule as if the show had played on while we were away."""
+        options = self.options
+        if not options.resume or options.at or options.loop:
+            return None
+        mark = read_bookmark(self._bookmark_path, self._source(), options.speed, self.now())
+        if mark is None:
+            return None
+        shown = mark.shown_by(self.now())
+        self._t0 = self.timer() - shown / options.speed
+        self._wall0 = self.now() - dt.timedelta(seconds=shown / options.speed)
+        log.info("resuming the show: position %d, %.0f s on", mark.position, shown)
+        return Schedule(self.show, self._wall0, position=mark.position, offset=mark.offset)
+
+    def _keep_bookmark(self) -> None:
+        part = self._current_part()
+        if part.position is None:  # closed: the hours, not the bookmark, say what plays
+            return
+        mark = Bookmark(self._source(), part.position, part.offset, self.frame_time - part.begin,
+                        self.options.speed, self.now().isoformat())  # fmt: skip
+        write_bookmark(self._bookmark_path, mark)
 
     def _open_window(self) -> pygame.Surface:
         pygame.display.init()
@@ -255,7 +284,7 @@ class Player:
         for name, args, sender in self.remote.pending():
             try:
                 self._command(name, args, sender)
-            except (ValueError, TypeError, IndexError) as err:
+            except Exception as err:  # whatever arrives over the network, the show goes on
                 log.warning("remote: bad /%s %s: %s", name, args, err)
 
     def _command(self, name: str, args: tuple, sender: tuple[str, int]) -> None:
@@ -267,7 +296,10 @@ class Player:
         elif name == "goto":
             self.goto(str(args[0]))
         elif name == "volume":
-            self.set_volume(float(args[0]))
+            db = float(args[0])
+            if not math.isfinite(db):
+                raise ValueError("the volume must be a finite number of dB")
+            self.set_volume(db)
         elif name == "pause":
             self.pause(bool(args[0]) if args else not self.paused)
         elif name == "status":
@@ -398,12 +430,11 @@ class Player:
         if now - self._last_poll < RELOAD_POLL:
             return
         self._last_poll = now
-        if self.show_path is not None and signature(self.show_path) != self._show_sig:
+        if self._show_watch is not None and self._show_watch.settled_change():
             self._reload_show()
         for part_id, slot in list(self.slots.items()):
-            if signature(slot.path) == slot.signature:
+            if not slot.watch.settled_change():
                 continue
-            slot.signature = signature(slot.path)
             try:
                 scene = load_scene(slot.path)
             except SceneError as err:
@@ -422,7 +453,6 @@ class Player:
             self.slots[part_id] = self._slot(part, scene)  # the scene goes on where it was
 
     def _reload_show(self) -> None:
-        self._show_sig = signature(self.show_path)
         try:
             show = load_show(self.show_path)
         except SceneError as err:
@@ -543,7 +573,8 @@ class Player:
         }
 
     def _housekeeping(self) -> None:
-        self.heartbeat.beat(self.status())
+        if self.heartbeat.beat(self.status()) and self.options.resume:
+            self._keep_bookmark()
         self.audio.poll_calibrations()
         if self.audio.retry():  # sound (back) on: every playing scene's sound from where it is
             for slot in self.slots.values():

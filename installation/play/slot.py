@@ -13,7 +13,7 @@ from installation.scene.models import Scene
 from installation.visuals.compositor import Compositor
 from installation.visuals.quality import QualityGovernor
 
-__all__ = ["Slot", "live_values", "signature"]
+__all__ = ["FileWatch", "Slot", "live_values", "signature"]
 
 
 class Slot:
@@ -37,7 +37,7 @@ class Slot:
         self.compositor = Compositor(scene, size, isolate=True)
         self.governor = QualityGovernor(self.compositor.layers, budget_ms, self.compositor.effects)
         self.sound: AudioSlot | None = audio.add(scene, 0.0, clock(), level=0.0)
-        self.signature = signature(path)
+        self.watch = FileWatch(path)
         self.level = -1.0  # the sound level last set (-1: not yet)
         self.work_ms = 0.0  # what drawing the last frame cost
 
@@ -69,6 +69,31 @@ def signature(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
+
+
+class FileWatch:
+    """Notices that a file changed, once it has stopped changing.
+
+    A change counts when the file's size and time, different from the last version read, are
+    the same on two looks in a row: a file still being written (a slow copy, an editor that
+    writes in place) is not read half-way. With the player's look every 0.2 s, a saved file is
+    read 0.2 to 0.4 s after the last write."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.known = signature(path)
+        self._seen = self.known
+
+    def settled_change(self) -> bool:
+        now = signature(self.path)
+        if now == self.known:
+            self._seen = now
+            return False
+        if now != self._seen:  # still changing: look again next time
+            self._seen = now
+            return False
+        self.known = now
+        return True
 
 
 def live_values(slot: Slot) -> list[str]:
