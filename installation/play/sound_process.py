@@ -26,6 +26,11 @@ from typing import Any
 __all__ = ["BUFFER", "serve"]
 
 BUFFER = 512  # samples per buffer: 10.7 ms at 48 kHz
+#: how far ahead of the speakers the sound is made, through PulseAudio or PipeWire. Their ALSA
+#: bridge otherwise takes portaudio's lowest latency, 32 ms (measured): one late buffer under
+#: a busy picture and the server starves, and the stream stops for two seconds while it fills
+#: again. 100 ms rides out a busy frame; the picture's response to the sound lags by as much.
+SERVER_LATENCY_MS = 100
 FEATURES_EVERY = 1.0 / 30.0  # seconds between feature reports to the player
 STALL_SECONDS = 3.0  # no buffer for this long while started: the device has stopped taking sound
 
@@ -125,6 +130,8 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int)
     """The child process's main: open the device, then obey the player until it hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the player's to handle
     os.environ.setdefault("PYO_GUI_WX", "0")
+    os.environ.setdefault("PULSE_LATENCY_MSEC", str(SERVER_LATENCY_MS))
+    os.environ.setdefault("PIPEWIRE_LATENCY", f"{sr * SERVER_LATENCY_MS // 1000}/{sr}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s sound process: %(message)s")
     from installation.sound.devices import find_output, quiet_stderr
 
