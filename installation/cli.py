@@ -15,7 +15,7 @@ from installation.commands.common import EXIT_FAILURE, EXIT_USAGE, UsageError
 from installation.commands.play import cmd_play
 from installation.commands.render import cmd_render, cmd_sheet, cmd_still
 from installation.commands.scenes import cmd_docs, cmd_list, cmd_new, cmd_schema, cmd_validate
-from installation.commands.sound import cmd_devices, cmd_listen
+from installation.commands.sound import cmd_devices, cmd_listen, cmd_sound_report
 
 __all__ = ["build_parser", "main"]
 
@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="a .wav file (48 kHz, 24-bit, stereo)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(run=cmd_listen)
+
+    p = sub.add_parser(
+        "sound-report", help="measure each scene's calibrated sound on a minute it was not tuned on"
+    )
+    p.add_argument("scenes", nargs="*", help="scene files or ids (default: every bundled scene)")
+    p.add_argument("--seconds", type=float, default=60.0, help="length measured (60)")
+    p.set_defaults(run=cmd_sound_report)
 
     p = sub.add_parser("devices", help="list audio output devices")
     p.set_defaults(run=cmd_devices)

@@ -13,6 +13,7 @@ import pytest
 from installation.cli import main
 from installation.paths import bundled_scenes
 from installation.scene.loader import load_scene, parse_scene
+from installation.sound.analysis import lr_correlation, short_term_loudness, spectral_centroid
 from installation.sound.engine import SAMPLE_RATE, OfflineSound, samples_per_frame
 from installation.sound.loudness import calibrate, integrated_loudness, true_peak_db
 
@@ -47,7 +48,7 @@ def test_scene_sound(path):
     lufs = integrated_loudness(x, SAMPLE_RATE)
     assert abs(lufs - scene.sound.master.loudness) <= 1.0, f"{lufs:.2f} LUFS"
     assert np.abs(x.mean(axis=0)).max() < 1e-3, "DC offset"
-    assert 120 < spectral_centroid(x) < 2500, "not a warm spectrum"
+    assert 120 < spectral_centroid(x, SAMPLE_RATE) < 2500, "not a warm spectrum"
 
 
 @pytest.mark.parametrize("path", SOUNDING, ids=lambda p: p.stem)
@@ -62,13 +63,6 @@ def test_scene_sound_never_repeats_exactly_within_a_minute(path):
             continue
         difference = np.sqrt(np.mean((x[lag:] - x[:-lag]) ** 2))
         assert difference > 0.2 * level, f"repeats every {bars} bar(s)"
-
-
-def spectral_centroid(x: np.ndarray) -> float:
-    mono = x.mean(axis=1)
-    spectrum = np.abs(np.fft.rfft(mono * np.hanning(len(mono))))
-    freqs = np.fft.rfftfreq(len(mono), 1 / SAMPLE_RATE)
-    return float((spectrum * freqs).sum() / spectrum.sum())
 
 
 def test_same_seed_same_samples_other_seed_other_samples():
@@ -174,6 +168,25 @@ def test_listen_bad_arguments(tmp_path, capsys, args, message):
         argv += ["--out", str(tmp_path / "x.wav")]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_measures_of_the_sound_report():
+    t = np.arange(SAMPLE_RATE * 4) / SAMPLE_RATE
+    tone = 0.1 * np.sin(2 * np.pi * 440 * t)
+    mono = np.stack([tone, tone], axis=1)
+    assert spectral_centroid(mono, SAMPLE_RATE) == pytest.approx(440, rel=0.02)
+    assert lr_correlation(mono) == pytest.approx(1.0)
+    assert lr_correlation(np.stack([tone, -tone], axis=1)) == pytest.approx(-1.0)
+    short = short_term_loudness(mono, SAMPLE_RATE)
+    assert len(short) == 2 and abs(short[0] - short[1]) < 0.1
+
+
+def test_sound_report_measures_a_minute_the_calibration_never_heard(capsys):
+    assert main(["sound-report", "magic-hour", "--seconds", "10"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| magic-hour"))
+    lufs = float(row.split("|")[3].split()[0])
+    assert -30 < lufs < -16
 
 
 def test_master_fade_and_ceiling_helpers():

@@ -45,6 +45,54 @@ def cmd_listen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sound_report(args: argparse.Namespace) -> int:
+    """Each scene's calibrated sound, measured on a minute the calibration never heard."""
+    headless()
+    import time
+
+    import numpy as np
+
+    from installation.paths import bundled_scenes, resolve_scene
+    from installation.scene.loader import load_scene
+    from installation.sound.analysis import lr_correlation, short_term_loudness, spectral_centroid
+    from installation.sound.engine import SAMPLE_RATE as SR
+    from installation.sound.engine import OfflineSound
+    from installation.sound.loudness import (
+        CALIBRATION_SECONDS,
+        calibrate,
+        integrated_loudness,
+        true_peak_db,
+    )
+
+    paths = [resolve_scene(s) for s in args.scenes] if args.scenes else bundled_scenes()
+    print(
+        f"Calibrated on seconds 0-{CALIBRATION_SECONDS:g}; measured on seconds "
+        f"{CALIBRATION_SECONDS:g}-{CALIBRATION_SECONDS + args.seconds:g} "
+        "(`installation sound-report`).\n\n"
+        "| scene | gain dB | LUFS (target) | true peak dBFS | short-term LUFS 10th / 95th pct "
+        "| centroid Hz | L/R correlation | offline speed |\n| --- | --- | --- | --- | --- | --- "
+        "| --- | --- |"
+    )
+    for path in paths:
+        scene = load_scene(path)
+        if scene.sound is None:
+            continue
+        gain = calibrate(scene)
+        start = time.perf_counter()
+        with OfflineSound(scene, gain_db=gain) as sound:
+            x = sound.render(CALIBRATION_SECONDS + args.seconds)[int(CALIBRATION_SECONDS * SR) :]
+        speed = (CALIBRATION_SECONDS + args.seconds) / (time.perf_counter() - start)
+        short = short_term_loudness(x, SR)
+        low, high = np.percentile(short[np.isfinite(short)], [10, 95])
+        print(
+            f"| {scene.id} | {gain:+.1f} | {integrated_loudness(x, SR):.1f} "
+            f"({scene.sound.master.loudness:g}) | {true_peak_db(x):.1f} | {low:.1f} / {high:.1f} "
+            f"| {spectral_centroid(x, SR):.0f} | {lr_correlation(x):.2f} | {speed:.0f}x |",
+            flush=True,
+        )
+    return EXIT_OK
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from installation.sound.devices import default_output, list_output_devices
 
