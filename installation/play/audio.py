@@ -34,6 +34,7 @@ log = logging.getLogger("installation.audio")
 
 RETRY_SECONDS = 20.0  # between attempts to start the sound while there is none
 START_SECONDS = 30.0  # a sound process that has not said "playing" by then is given up
+CPU_WINDOW = 30.0  # seconds over which the sound process's CPU share is measured
 
 
 def _calibrate_file(path: str) -> float:
@@ -84,7 +85,7 @@ class LiveAudio:
         self._features: dict[int, dict[str, dict[str, float]]] = {}
         self._ids = itertools.count(1)
         self._cpu = (time.monotonic(), 0.0)
-        self.cpu_percent = 0.0  # the sound process's share of one core, over the last minute
+        self.cpu_percent = 0.0  # the sound process's share of one core, over the last 30 s
         self._cache_path = state_dir / "loudness.json"
         self._gains = self._read_cache()
         self._pool: ProcessPoolExecutor | None = None
@@ -128,6 +129,7 @@ class LiveAudio:
                     self._features, self.buffers = args
                 elif kind == "playing":
                     self.playing, became = True, True
+                    self._cpu = (time.monotonic(), cpu_seconds(self.process.pid))  # from now on
                     self._say(f"playing on '{args[0]}'", logging.INFO)
                 elif kind in ("absent", "stalled"):
                     self._lost(args[0])
@@ -174,7 +176,7 @@ class LiveAudio:
 
     def _measure_cpu(self) -> None:
         now = time.monotonic()
-        if self.process is None or now - self._cpu[0] < 60.0:
+        if self.process is None or not self.playing or now - self._cpu[0] < CPU_WINDOW:
             return
         used = cpu_seconds(self.process.pid)
         self.cpu_percent = round(100.0 * (used - self._cpu[1]) / (now - self._cpu[0]), 1)
