@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--jobs", type=int, default=1, help="worker processes painting frames (1)")
     p.add_argument("--no-audio", action="store_true", help="picture only")
+    p.add_argument(
+        "--opens-at", metavar="DATE-TIME",
+        help="a show's wall-clock time at --start, like 2026-11-27T19:30: its opening hours "
+        "apply (default: always open)",
+    )  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_render)
 

@@ -166,3 +166,25 @@ def test_bench_times_are_runs_spread_over_the_timeline():
     starts = [t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > 1]
     assert starts == [0.0, 60.0, 120.0, 180.0]  # four runs, a quarter of the loop apart
     assert all(abs((b - a) - 1 / 30) < 1e-9 for a, b in itertools.pairwise(times) if b - a < 1)
+
+
+def test_render_follows_a_shows_opening_hours_from_a_given_time(tmp_path):
+    show = tmp_path / "hours.yaml"
+    show.write_text(
+        "show: hours\nscenes: [magic-hour]\nhours: {mon-sun: '10:00-18:00'}\nclosed: black\n"
+    )
+    means = {}
+    for clock in ("2026-11-27T12:00", "2026-11-27T22:00"):
+        out = tmp_path / clock.replace(":", "")
+        args = ["render", str(show), "--frames", "1", "--size", "64x36", "--no-audio", "-q",
+                "--start", "5", "--opens-at", clock, "--out", str(out)]  # fmt: skip
+        assert main(args) == 0
+        means[clock] = np.asarray(Image.open(next(out.glob("*.png")))).mean()
+    assert means["2026-11-27T12:00"] > 20 and means["2026-11-27T22:00"] < 1
+
+
+def test_render_refuses_a_bad_opening_time(tmp_path, capsys):
+    args = ["render", "scenes/shows/default.yaml", "--frames", "1", "--opens-at", "friday night",
+            "--out", str(tmp_path / "x")]  # fmt: skip
+    assert main(args) == 2
+    assert "--opens-at takes a date and time" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -45,9 +46,13 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     source = scene_or_show(args.target)
     check_writable(out if kind == "folder" else out.parent, out)
+    opens_at = _wall_time(args.opens_at) if args.opens_at else None
+    if opens_at is not None:  # the show's clock at the first frame, --start included
+        opens_at -= dt.timedelta(seconds=args.start)
     job = Job(
-        source, out, size, args.fps, args.start, count, args.quality, args.jobs, not args.no_audio
-    )
+        source, out, size, args.fps, args.start, count, args.quality, args.jobs,
+        not args.no_audio, opens_at,
+    )  # fmt: skip
     with tqdm(total=count, unit="frame", disable=args.quiet, desc=source.stem) as bar:
         try:
             written, interrupted = run_render(job, progress=bar.update)
@@ -59,6 +64,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {written} frames of '{source.stem}' to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _wall_time(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--opens-at takes a date and time like 2026-11-27T19:30, not '{text}'"
+        ) from None
 
 
 def cmd_still(args: argparse.Namespace) -> int:

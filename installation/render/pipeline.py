@@ -10,6 +10,7 @@ removes the partial output.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import multiprocessing
 import signal
 import sys
@@ -63,6 +64,7 @@ class Job:
     quality: str = "good"
     jobs: int = 1
     sound: bool = True
+    opens_at: dt.datetime | None = None  # wall-clock time at show time 0, for opening hours
 
 
 class _Folder:
@@ -156,13 +158,15 @@ class _Wav:
 _PAINTER: FramePainter | None = None
 
 
-def _init_worker(source: str, until: float, size: tuple[int, int]) -> None:
+def _init_worker(
+    source: str, until: float, size: tuple[int, int], opens_at: dt.datetime | None
+) -> None:
     import os
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     global _PAINTER
-    _PAINTER = FramePainter(load_program(Path(source), until), size)
+    _PAINTER = FramePainter(load_program(Path(source), until, opens_at), size)
 
 
 def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
@@ -174,7 +178,7 @@ def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple
     """Render ``job``; returns (frames written, interrupted)."""
     kind = output_kind(job.out)
     until = job.start + job.count / job.fps
-    program = load_program(job.source, until)
+    program = load_program(job.source, until, job.opens_at)
     sound = job.sound and program.has_sound
     if kind == "wav" and not sound:
         raise ValueError(f"'{program.name}' has no sound to write")
@@ -206,7 +210,9 @@ def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple
             pictures: Iterator[bytes | None] = (None for _ in tasks())
         elif job.jobs > 1:
             ctx = multiprocessing.get_context("spawn")
-            pool = ctx.Pool(job.jobs, _init_worker, (str(job.source), until, job.size))
+            pool = ctx.Pool(
+                job.jobs, _init_worker, (str(job.source), until, job.size, job.opens_at)
+            )
             pictures = pool.imap(_paint, tasks(), chunksize=2)
         else:
             painter = FramePainter(program, job.size)
