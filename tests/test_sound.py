@@ -220,6 +220,17 @@ def test_the_live_mix_ticks_the_score_once_per_buffer():
         mix.gain(1, 10.0)
         assert mix.scenes[1].graph.master.volume_offset == -20
         assert mix.scenes[1].graph.master.gain_db == 10.0
+        scene = mix.scenes[1]
+        scene.sync(scene.time + 0.2)  # the picture's clock is 0.2 s ahead: caught up at 1 %
+        for _ in range(round(19 * SAMPLE_RATE / BUFFER)):
+            server.process()
+        assert scene.behind > 0.0  # not yet: 19 s at 1 % is 0.19 s
+        for _ in range(round(2 * SAMPLE_RATE / BUFFER)):
+            server.process()
+        assert scene.behind == pytest.approx(0.0, abs=1e-9)
+        assert scene.time == pytest.approx(12.0 + 21.0 + 0.2, abs=0.02)
+        scene.sync(scene.time + 30.0)  # far off (a soak, a resumed pause): it jumps
+        assert scene.behind == 0.0
         mix.pause(1, True)
         before = mix.scenes[1].time
         server.process()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from installation.play.monitor import cpu_seconds, write_atomically
-from installation.play.sound_process import serve
+from installation.play.sound_process import SERVER_LATENCY_MS, serve
 from installation.scene.models import Scene
 from installation.sound.engine import SAMPLE_RATE
 from installation.sound.loudness import scene_key
@@ -34,6 +34,9 @@ log = logging.getLogger("installation.audio")
 
 RETRY_SECONDS = 20.0  # between attempts to start the sound while there is none
 START_SECONDS = 30.0  # a sound process that has not said "playing" by then is given up
+#: how far ahead of the speakers the sound process makes its sound (its server's buffer): the
+#: score leads the picture by as much, so what is heard matches what is seen
+LEAD = SERVER_LATENCY_MS / 1000.0
 CPU_WINDOW = 30.0  # seconds over which the sound process's CPU share is measured
 
 
@@ -65,6 +68,11 @@ class AudioSlot:
 
     def pause(self, paused: bool) -> None:
         self.audio.send(self, "pause", self.id, paused)
+
+    def sync(self, scene_time: float) -> None:
+        """Keep the score on the picture's clock: ``scene_time`` is the scene's time now, and
+        the sound being made now is heard ``LEAD`` later."""
+        self.audio.send(self, "sync", self.id, scene_time + LEAD)
 
 
 class LiveAudio:

@@ -48,6 +48,7 @@ log = logging.getLogger("installation.player")
 
 DEFAULT_SHOW = SCENES / "shows" / "default.yaml"
 RELOAD_POLL = 0.2  # seconds between looks at the files on disk: reloads show within 0.5 s
+SYNC_EVERY = 5.0  # seconds between telling the sound where each scene's picture is
 CLOCK_JUMP = 2.0  # seconds the wall clock may disagree with the show's before hours are re-read
 
 
@@ -122,6 +123,7 @@ class Player:
         self._intervals: list[float] = []
         self.pacing: dict[str, float] = {}
         self._last_hours = 0.0
+        self._last_sync = time.monotonic()
         self._clock = pygame.time.Clock()
         self._install_signals()
         self.overlay = False  # the live values of modulated parameters (key O)
@@ -580,6 +582,11 @@ class Player:
             for slot in self.slots.values():
                 slot.sound = self.audio.add(slot.scene, 2.0, slot.time(), level=0.0)
                 slot.level = -1.0  # so the schedule's next level glides in
+        if time.monotonic() - self._last_sync >= SYNC_EVERY:
+            self._last_sync = time.monotonic()
+            for slot in self.slots.values():
+                if slot.sound is not None and not self.paused:
+                    slot.sound.sync(slot.time())
         options = self.options
         if options.frames is not None and self.frames >= options.frames:
             self.stopping = "frame limit"

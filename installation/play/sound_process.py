@@ -35,8 +35,14 @@ FEATURES_EVERY = 1.0 / 30.0  # seconds between feature reports to the player
 STALL_SECONDS = 3.0  # no buffer for this long while started: the device has stopped taking sound
 
 
+MAX_SLEW = 0.01  # a drift is taken up at most 1 % faster or slower: notes move by ms, pitch not
+JUMP_SECONDS = 1.0  # further apart than this, the score jumps to the picture's time
+
+
 class _Scene:
-    """One scene's graph on the live server; its score advances with the sample clock."""
+    """One scene's graph on the live server; its score advances with the sample clock, kept
+    on the player's clock by :meth:`sync` (a sound card's crystal and the computer's clock
+    differ by tens of parts per million: seconds a day between sound and picture otherwise)."""
 
     def __init__(self, graph: Any, fader: Any, out: Any, start: float, block: float):
         self.graph = graph
@@ -44,12 +50,24 @@ class _Scene:
         self.out = out
         self.time = start
         self.block = block
+        self.behind = 0.0  # score seconds still to be made up (negative: to give back)
         self.paused = False
 
     def tick(self) -> None:  # audio thread
         if not self.paused:
-            t0, self.time = self.time, self.time + self.block
+            limit = self.block * MAX_SLEW
+            catch_up = max(-limit, min(limit, self.behind))
+            self.behind -= catch_up
+            t0, self.time = self.time, self.time + self.block + catch_up
             self.graph.tick(t0, self.time)
+
+    def sync(self, scene_time: float) -> None:
+        """The player's scene time for the buffer being made now: drift toward it."""
+        error = scene_time - self.time
+        if abs(error) > JUMP_SECONDS:
+            self.time, self.behind = scene_time, 0.0
+        else:
+            self.behind = error
 
 
 class _Mix:
@@ -112,6 +130,11 @@ class _Mix:
         if scene is not None:
             scene.paused = paused
 
+    def sync(self, slot_id: int, scene_time: float) -> None:
+        scene = self.scenes.get(slot_id)
+        if scene is not None and not scene.paused:
+            scene.sync(scene_time)
+
     def volume(self, db: float) -> None:
         self.volume_db = db
         for scene in list(self.scenes.values()):
@@ -168,7 +191,7 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int)
 def _obey(conn: Connection, mix: _Mix) -> None:
     handlers = {
         "add": mix.add, "remove": mix.remove, "fade": mix.fade, "fade_all": mix.fade_all,
-        "gain": mix.gain, "pause": mix.pause, "volume": mix.volume,
+        "gain": mix.gain, "pause": mix.pause, "volume": mix.volume, "sync": mix.sync,
     }  # fmt: skip
     next_report = 0.0
     heard, heard_at = -1, time.monotonic()
