@@ -81,9 +81,27 @@ def test_a_killed_player_resumes_where_the_schedule_is_now(tmp_path):
 
 def test_a_bookmark_counts_the_time_away():
     saved = dt.datetime(2026, 11, 25, 12, 0, 0)
-    mark = Bookmark("show.yaml", 3, 0.0, 40.0, 1.0, saved.isoformat())
+    mark = Bookmark("show.yaml", 3, 0.0, 40.0, 1.0, saved.timestamp())
     assert mark.shown_by(saved + dt.timedelta(seconds=20)) == 60.0
     assert mark.shown_by(saved - dt.timedelta(seconds=20)) == 40.0  # a clock set back
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"into": float("nan")}, {"into": -5.0}, {"position": None}, {"speed": 0},
+     {"saved_at": "2026-11-25T12:00:00+01:00"}, {"source": 7}],
+)  # fmt: skip
+def test_a_malformed_bookmark_starts_the_show_from_the_top(tmp_path, fields):
+    from installation.play.bookmark import read_bookmark
+
+    now = dt.datetime(2026, 11, 25, 12, 0, 10)
+    good = {"source": "s.yaml", "position": 2, "offset": 0.0, "into": 3.0, "speed": 1.0,
+            "saved_at": now.timestamp() - 10}  # fmt: skip
+    path = tmp_path / "bookmark.json"
+    path.write_text(json.dumps(good))
+    assert read_bookmark(path, "s.yaml", 1.0, now) is not None
+    path.write_text(json.dumps({**good, **fields}))
+    assert read_bookmark(path, "s.yaml", 1.0, now) is None
 
 
 def test_a_full_state_folder_leaves_the_show_playing(tmp_path):
@@ -209,3 +227,24 @@ def test_a_file_still_being_written_is_not_read(tmp_path):
     assert not watch.settled_change()  # still changing
     assert watch.settled_change()  # the same twice: read it
     assert not watch.settled_change()
+
+
+def test_an_osc_bundle_timed_for_the_future_does_not_deafen_the_remote(player):
+    """python-osc would sleep in the reader thread until a bundle's time tag: an hour here."""
+    from pythonosc.osc_bundle_builder import OscBundleBuilder
+    from pythonosc.osc_message_builder import OscMessageBuilder
+
+    port = free_port()
+    p = player(SCENES / "magic-hour.yaml", osc=("127.0.0.1", port))
+    bundle = OscBundleBuilder(time.time() + 3600)
+    bundle.add_content(OscMessageBuilder("/pause").build())
+    client = SimpleUDPClient("127.0.0.1", port)
+    client.send(bundle.build())
+    client.send_message("/next", [])
+    end = time.monotonic() + 5
+    while time.monotonic() < end and p.current.scene.id == "magic-hour" and not p.paused:
+        p.step()
+    assert p.paused or p.current.scene.id != "magic-hour"
+    started = time.monotonic()
+    p.remote.close()
+    assert time.monotonic() - started < 2.0

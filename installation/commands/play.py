@@ -48,7 +48,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         vsync=not soak,  # paced by the clock alone: a soak may run where no display syncs
         at=args.at,
         loop=_span(args.loop) if args.loop else None,
-        resume=not args.fresh,
+        resume=not args.fresh and not soak,  # a soak neither resumes nor moves the bookmark
     )
     log = logging.getLogger("installation")
     if log_path is not None:

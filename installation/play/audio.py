@@ -17,8 +17,10 @@ import json
 import logging
 import math
 import multiprocessing
+import select
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,8 @@ START_SECONDS = 30.0  # a sound process that has not said "playing" by then is g
 #: how far ahead of the speakers the sound process makes its sound (its server's buffer): the
 #: score leads the picture by as much, so what is heard matches what is seen
 LEAD = SERVER_LATENCY_MS / 1000.0
-CPU_WINDOW = 30.0  # seconds over which the sound process's CPU share is measured
+CPU_WINDOW = 30.0
+SILENT_SECONDS = 5.0  # a playing sound process reports 30 times a second; silence means stuck  # seconds over which the sound process's CPU share is measured
 
 
 def _calibrate_file(path: str) -> float:
@@ -89,6 +92,7 @@ class LiveAudio:
         self.built = self.freed = 0  # scene graphs made and let go, over the whole run
         self._conn: Any = None
         self._started_at = 0.0
+        self._heard_at = 0.0
         self._last_try = -RETRY_SECONDS
         self._features: dict[int, dict[str, dict[str, float]]] = {}
         self._ids = itertools.count(1)
@@ -120,10 +124,18 @@ class LiveAudio:
             target=serve, args=(child, self.device, self.volume_db, SAMPLE_RATE),
             name="installation-sound", daemon=True,
         )  # fmt: skip
-        self.process.start()
-        child.close()
-        self._conn = parent
         self.generation += 1
+        try:
+            self.process.start()
+        except OSError as err:  # out of processes, memory or files: try again later
+            self.process = None
+            parent.close()
+            self._say(f"cannot start the sound process ({err})", logging.ERROR)
+            return
+        finally:
+            child.close()
+        self._conn = parent
+        self._heard_at = time.monotonic()
 
     def _receive(self) -> bool:
         """Drain the pipe; notice a sound process that ended. True when it has just started."""
@@ -133,27 +145,44 @@ class LiveAudio:
         try:
             while self._conn is not None and self._conn.poll():
                 kind, *args = self._conn.recv()
+                self._heard_at = time.monotonic()
                 if kind == "features":
                     self._features, self.buffers = args
                 elif kind == "playing":
                     self.playing, became = True, True
                     self._cpu = (time.monotonic(), cpu_seconds(self.process.pid))  # from now on
                     self._say(f"playing on '{args[0]}'", logging.INFO)
+                elif kind == "failed":
+                    self._failed(*args)
                 elif kind in ("absent", "stalled"):
                     self._lost(args[0])
         except (EOFError, OSError):
             self._lost(self._exit_reason())
-        if self.process is not None and not self.process.is_alive():
+        if self.process is None:
+            pass
+        elif not self.process.is_alive():
             self._lost(self._exit_reason())
-        elif self.process is not None and not self.playing and self._late():
+        elif not self.playing and self._late():
             self._lost("the sound process did not start")
+        elif self.playing and time.monotonic() - self._heard_at > SILENT_SECONDS:
+            self._lost(f"the sound process has not answered for {SILENT_SECONDS:g} s")
         self._measure_cpu()
         return became and self.playing
 
     def _late(self) -> bool:
         return time.monotonic() - self._started_at > START_SECONDS
 
+    def _failed(self, slot_id: int, why: str) -> None:
+        """One scene's sound broke in the sound process: that scene goes silent, the rest plays."""
+        for slot in [s for s in self.slots if s.id == slot_id]:
+            self.slots.remove(slot)
+            self.freed += 1
+            slot.generation = -1  # its commands and features are dropped from now on
+            log.error("sound: the sound of %s failed (%s); it plays silent", slot.scene.id, why)
+
     def _exit_reason(self) -> str:
+        if self.process is not None:
+            self.process.join(timeout=0.5)  # reaped, so that the exit status is known
         code = self.process.exitcode if self.process is not None else None
         if code is not None and code < 0:
             return f"the sound process was ended by signal {-code} (the device went away?)"
@@ -170,9 +199,9 @@ class LiveAudio:
             self._conn.close()
             self._conn = None
         if self.process is not None:
-            self.process.join(timeout=2.0)
-            if self.process.is_alive():
+            if self.process.is_alive():  # stalled, late or not answering: no waiting on it
                 self.process.kill()
+            self.process.join(timeout=1.0)
             self.process = None
         level = logging.ERROR if was_playing else logging.WARNING
         self._say(f"{reason}; playing picture only, retrying every {RETRY_SECONDS:.0f} s", level)
@@ -193,6 +222,10 @@ class LiveAudio:
     def send(self, slot: AudioSlot | None, *message: Any) -> None:
         """A command for the sound process; dropped when ``slot`` belongs to one that ended."""
         if self._conn is None or (slot is not None and slot.generation != self.generation):
+            return
+        # never block the picture on a sound process that has stopped reading: a full pipe
+        # means it is stuck, and _receive ends it once it has been silent too long
+        if not select.select([], [self._conn.fileno()], [], 0)[1]:
             return
         with contextlib.suppress(OSError, ValueError):  # it has ended: _receive will say so
             self._conn.send(message)
@@ -239,11 +272,15 @@ class LiveAudio:
     def _calibrate_later(self, scene: Scene, key: str) -> None:
         if key in self._pending or not Path(scene.path).is_file():
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            )
-        self._pending[key] = self._pool.submit(_calibrate_file, scene.path)
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                )
+            self._pending[key] = self._pool.submit(_calibrate_file, scene.path)
+        except (BrokenProcessPool, OSError, RuntimeError) as err:  # its worker died: a new one
+            log.error("sound: calibration unavailable (%s); trying again with the next scene", err)
+            self._pool = None
 
     def poll_calibrations(self) -> None:
         """Apply finished calibrations to the scenes playing now (the gain glides)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,29 +32,37 @@ class Bookmark:
     offset: float  # that part's scene time when it began
     into: float  # show seconds since that part began
     speed: float  # show seconds per wall second (1, or a soak's speed)
-    saved_at: str  # wall-clock time, ISO 8601
+    saved_at: float  # wall-clock time, seconds since the epoch (no time zone, no summer time)
 
     def shown_by(self, now: dt.datetime) -> float:
         """Show seconds the part has been playing at ``now``, the time away included."""
-        away = (now - dt.datetime.fromisoformat(self.saved_at)).total_seconds()
-        return self.into + max(0.0, away) * self.speed
+        return self.into + max(0.0, now.timestamp() - self.saved_at) * self.speed
+
+    def sound(self) -> bool:
+        """Whether every field is what it should be (the file may come from anywhere)."""
+        numbers = (self.offset, self.into, self.speed, self.saved_at)
+        return (
+            isinstance(self.source, str)
+            and isinstance(self.position, int) and self.position >= 0
+            and all(isinstance(x, int | float) and math.isfinite(x) for x in numbers)
+            and self.offset >= 0 and self.into >= 0 and self.speed > 0
+        )  # fmt: skip
 
 
 def read_bookmark(path: Path, source: str, speed: float, now: dt.datetime) -> Bookmark | None:
-    """The bookmark for this show at this speed, if there is a recent one."""
+    """The bookmark for this show at this speed, if there is a recent, well-formed one."""
     try:
         mark = Bookmark(**json.loads(path.read_text()))
-        saved = dt.datetime.fromisoformat(mark.saved_at)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError) as err:
         log.warning("bookmark %s unreadable (%s); the show starts from the top", path, err)
         return None
-    if (
-        mark.source != source
-        or mark.speed != speed
-        or not dt.timedelta(0) <= now - saved <= MAX_AGE
-    ):
+    if not mark.sound():
+        log.warning("bookmark %s malformed; the show starts from the top", path)
+        return None
+    age = now.timestamp() - mark.saved_at
+    if mark.source != source or mark.speed != speed or not 0 <= age <= MAX_AGE.total_seconds():
         return None
     return mark
 

@@ -30,21 +30,24 @@ def default_state_dir() -> Path:
 
 class _SturdyFileHandler(logging.handlers.RotatingFileHandler):
     """A log file that may stop being writable (disk full, folder made read-only): the first
-    failure is said once on stderr, and the file is left alone from then on; the console
-    handler goes on. The stock handler would print a traceback for every line instead."""
+    failure is said once on stderr, and the file is tried again a minute later, and so on; the
+    console handler goes on. The stock handler would print a traceback for every line."""
 
-    failed = False
+    RETRY = 60.0
+    failed_at: float | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not self.failed:
-            super().emit(record)
+        if self.failed_at is not None and time.monotonic() - self.failed_at < self.RETRY:
+            return
+        super().emit(record)
 
     def handleError(self, record: logging.LogRecord) -> None:
-        if not self.failed:
-            self.failed = True
+        if self.failed_at is None:
             err = sys.exc_info()[1]
             sys.stderr.write(f"WARNING log file {self.baseFilename} unwritable ({err}); "
-                             "logging to stderr only\n")  # fmt: skip
+                             "logging to stderr only, trying again every minute\n")  # fmt: skip
+        self.failed_at = time.monotonic()
+        self.close()  # reopened by the next emit
 
 
 def setup_logging(state_dir: Path, verbose: bool = False) -> Path | None:
@@ -90,6 +93,9 @@ class Heartbeat:
         self._last = -every
         self.started = time.monotonic()
         self.failed = False
+
+    def due(self) -> bool:
+        return time.monotonic() - self._last >= self.every
 
     def beat(self, status: dict[str, Any], force: bool = False) -> bool:
         now = time.monotonic()

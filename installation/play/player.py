@@ -165,8 +165,9 @@ class Player:
         part = self._current_part()
         if part.position is None:  # closed: the hours, not the bookmark, say what plays
             return
-        mark = Bookmark(self._source(), part.position, part.offset, self.frame_time - part.begin,
-                        self.options.speed, self.now().isoformat())  # fmt: skip
+        into = max(0.0, self.frame_time - part.begin)
+        mark = Bookmark(self._source(), part.position, part.offset, into, self.options.speed,
+                        self.now().timestamp())  # fmt: skip
         write_bookmark(self._bookmark_path, mark)
 
     def _open_window(self) -> pygame.Surface:
@@ -403,7 +404,10 @@ class Player:
 
     def _slot(self, part: Part, scene) -> Slot:
         clock = lambda: part.scene_time(self.frame_time)  # noqa: E731
-        return Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms)
+        slot = Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms)
+        if self.paused:  # a scene reloaded while paused waits, sound and all
+            slot.pause(True)
+        return slot
 
     def _follow_wall_clock(self, t: float) -> None:
         """Opening hours follow the wall clock: when it jumps (set by hand, daylight saving, a
@@ -575,13 +579,16 @@ class Player:
         }
 
     def _housekeeping(self) -> None:
-        if self.heartbeat.beat(self.status()) and self.options.resume:
+        # the status is built only when the heartbeat is written
+        wrote = self.heartbeat.due() and self.heartbeat.beat(self.status())
+        if wrote and self.options.resume:
             self._keep_bookmark()
         self.audio.poll_calibrations()
         if self.audio.retry():  # sound (back) on: every playing scene's sound from where it is
             for slot in self.slots.values():
                 slot.sound = self.audio.add(slot.scene, 2.0, slot.time(), level=0.0)
                 slot.level = -1.0  # so the schedule's next level glides in
+                slot.pause(self.paused)
         if time.monotonic() - self._last_sync >= SYNC_EVERY:
             self._last_sync = time.monotonic()
             for slot in self.slots.values():

@@ -57,7 +57,9 @@ class Remote:
         self.dropped = 0  # packets over the rate, since the last summary
         self.unknown: dict[str, int] = {}  # unknown addresses seen, since the last summary
         self._last_report = time.monotonic()
-        dispatcher = Dispatcher()
+        # strict_timing off: a bundle timed for the future would otherwise make the one reader
+        # thread sleep until then (an hour, a year), deaf to everything else
+        dispatcher = Dispatcher(strict_timing=False)
         for name in COMMANDS:
             dispatcher.map(f"/{name}", self._receive, name, needs_reply_address=True)
         dispatcher.set_default_handler(self._unknown, needs_reply_address=True)
@@ -112,5 +114,8 @@ class Remote:
         SimpleUDPClient(*sender).send_message(address, value)
 
     def close(self) -> None:
-        self.server.shutdown()
+        """Stop listening, waiting at most a second for the reader thread (it is a daemon)."""
+        stopper = threading.Thread(target=self.server.shutdown, daemon=True)
+        stopper.start()
+        stopper.join(timeout=1.0)
         self.server.server_close()

@@ -39,6 +39,7 @@ class Soak:
     seams: int = 0
     _loops: dict[int, int] = field(default_factory=dict)
     _last_sample: float = -math.inf
+    _first_hours: float | None = None
     started: float = field(default_factory=time.monotonic)
 
     def observe(self, player: Any) -> None:
@@ -58,10 +59,15 @@ class Soak:
             self._last_sample = now
             self.sample(player)
 
+    def _hours0(self, player: Any) -> float:
+        if self._first_hours is None:
+            self._first_hours = player.show_time() / 3600.0
+        return self._first_hours
+
     def sample(self, player: Any) -> None:
         process = player.audio.process
         sound = memory_mb(process.pid) if process is not None and process.is_alive() else 0.0
-        self.samples.append(Sample(player.show_time() / 3600.0, memory_mb(), sound, open_files(),
+        self.samples.append(Sample(player.show_time() / 3600.0 - self._hours0(player), memory_mb(), sound, open_files(),
                                    thread_count()))  # fmt: skip
 
     def slope(self, values: list[float], hours: list[float]) -> float:

@@ -15,6 +15,7 @@ in, and 30 times a second the audio features of every playing scene come back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -24,6 +25,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 __all__ = ["BUFFER", "serve"]
+
+log = logging.getLogger("installation.sound")
 
 BUFFER = 512  # samples per buffer: 10.7 ms at 48 kHz
 #: how far ahead of the speakers the sound is made, through PulseAudio or PipeWire. Their ALSA
@@ -66,6 +69,7 @@ class _Scene:
         error = scene_time - self.time
         if abs(error) > JUMP_SECONDS:
             self.time, self.behind = scene_time, 0.0
+            self.graph.jumped()
         else:
             self.behind = error
 
@@ -82,15 +86,21 @@ class _Mix:
         self.volume_db = volume_db
         self.scenes: dict[int, _Scene] = {}
         self.buffers = 0
+        self.failed: list[int] = []  # scenes whose sound broke, for the player to hear of
         self._lock = threading.Lock()
         self._pattern = pyo.Pattern(self._tick, time=BUFFER / sr).play()
 
     def _tick(self) -> None:  # audio thread, once per buffer
         self.buffers += 1
         with self._lock:
-            scenes = list(self.scenes.values())
-        for scene in scenes:
-            scene.tick()
+            scenes = list(self.scenes.items())
+        for slot_id, scene in scenes:
+            try:
+                scene.tick()
+            except Exception:  # one scene's failure silences that scene, not the others
+                log.exception("the sound of scene %d failed; it is silenced", slot_id)
+                self.remove(slot_id)
+                self.failed.append(slot_id)
 
     def add(self, slot_id: int, scene: Any, fade_in: float, start: float, level: float,
             gain_db: float) -> None:  # fmt: skip
@@ -151,11 +161,19 @@ class _Mix:
 
 def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int) -> None:
     """The child process's main: open the device, then obey the player until it hangs up."""
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the player's to handle
     os.environ.setdefault("PYO_GUI_WX", "0")
     os.environ.setdefault("PULSE_LATENCY_MSEC", str(SERVER_LATENCY_MS))
     os.environ.setdefault("PIPEWIRE_LATENCY", f"{sr * SERVER_LATENCY_MS // 1000}/{sr}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s sound process: %(message)s")
+    with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):
+        _serve(conn, device, volume_db, sr)  # a broken pipe: the player has gone, so do we
+
+
+def _serve(conn: Connection, device: str | int | None, volume_db: float, sr: int) -> None:
+    import pyo  # here, not lazily: a broken install says so with its own error
+
     from installation.sound.devices import find_output, quiet_stderr
 
     found = find_output(device)
@@ -164,8 +182,6 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int)
             "no audio output device")  # fmt: skip
         conn.send(("absent", what))
         return
-    import pyo
-
     with quiet_stderr():  # ALSA lists every card it cannot open while portaudio starts
         server = pyo.Server(sr=sr, nchnls=2, buffersize=BUFFER, duplex=0)
         server.setVerbosity(1)
@@ -180,12 +196,24 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int)
     conn.send(("playing", found.name))
     try:
         _obey(conn, mix)
-    except (EOFError, BrokenPipeError, ConnectionResetError):
-        pass  # the player has gone: so do we
     finally:
         mix.close()
         server.stop()
         server.shutdown()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this process when the player's ends, even by SIGKILL, even
+    while it is still opening the device (where it would not notice the pipe closing)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the closed pipe ends us once we read it
+    if os.getppid() == 1:  # the player died before the line above ran
+        os._exit(0)
 
 
 def _obey(conn: Connection, mix: _Mix) -> None:
@@ -200,7 +228,14 @@ def _obey(conn: Connection, mix: _Mix) -> None:
             name, *args = conn.recv()
             if name == "close":
                 return
-            handlers[name](*args)
+            try:
+                handlers[name](*args)
+            except Exception as err:  # a scene that will not build is silent; the rest plays
+                log.exception("sound: /%s failed", name)
+                if name == "add":
+                    conn.send(("failed", args[0], f"{type(err).__name__}: {err}"))
+        while mix.failed:
+            conn.send(("failed", mix.failed.pop(), "its sound raised while playing"))
         now = time.monotonic()
         if now >= next_report:
             next_report = now + FEATURES_EVERY

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ def list_output_devices() -> list[OutputDevice]:
     try:
         with quiet_stderr():
             names, indexes = pyo.pa_get_output_devices()
-    except Exception:  # portaudio missing or broken: no devices
+    except Exception as err:  # portaudio missing or broken: no devices, and why
+        logging.getLogger("installation.sound").warning("sound: cannot list devices: %s", err)
         return []
     return [OutputDevice(i, n) for n, i in zip(names, indexes, strict=False)]
 

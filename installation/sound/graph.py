@@ -111,6 +111,10 @@ class SoundGraph:
                 voice.output.mul = 0.0
                 log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
 
+    def jumped(self) -> None:
+        """The score was moved to another time: update every parameter on the next tick."""
+        self._next_update = -1e9
+
     def features(self) -> dict[str, dict[str, float]]:
         return {name: follow.read() for name, follow in self.follows.items()}
 
