@@ -124,3 +124,9 @@ def longest_gap(levels: np.ndarray, floor_db: float = -70.0, window: float = 0.0
 def sound_starts(levels: np.ndarray, floor_db: float = -60.0, window: float = 0.01) -> float | None:
     loud = np.nonzero(levels > floor_db)[0]
     return float(loud[0] * window) if len(loud) else None
+
+
+def sound_ends(levels: np.ndarray, floor_db: float = -60.0, window: float = 0.01) -> float | None:
+    """When the last sound above ``floor_db`` ends (the player's fade-out, then teardown)."""
+    loud = np.nonzero(levels > floor_db)[0]
+    return float((loud[-1] + 1) * window) if len(loud) else None

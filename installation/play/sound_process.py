@@ -224,7 +224,8 @@ def _obey(conn: Connection, mix: _Mix) -> None:
     next_report = 0.0
     heard, heard_at = -1, time.monotonic()
     while True:
-        if conn.poll(0.005):
+        # sleep until a command comes or the next report is due: no busy polling
+        if conn.poll(max(0.0, next_report - time.monotonic())):
             name, *args = conn.recv()
             if name == "close":
                 return
