@@ -152,3 +152,22 @@ def test_the_sound_comes_back_after_the_sink_is_lost(server, calibrated, tmp_pat
     assert len(lost) == 1, output
     back = sound_starts(levels_db(read_wav(wav)))
     assert back is not None and back <= 30.0, output
+
+
+def test_a_player_started_before_its_sink_plays_once_the_sink_comes(server, calibrated, tmp_path):
+    """No sink at start (the sound server came up first, its output later): the sound process
+    waits and looks again by itself; the sound starts within 30 s of the sink."""
+    server.unload_sink()
+    try:
+        player = play(server, "magic-hour", calibrated, 40)
+        time.sleep(6)
+    finally:
+        server.load_sink()
+    wav = tmp_path / "late.wav"
+    recorder = server.record(wav)
+    output = finish(player)
+    server.finish(recorder)
+    assert "would not open" in output or "no audio output device" in output, output
+    assert "ERROR" not in output, output
+    back = sound_starts(levels_db(read_wav(wav)))
+    assert back is not None and back <= 30.0, output

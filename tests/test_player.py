@@ -146,7 +146,7 @@ def test_no_audio_path(tmp_path, make_player):
     player = make_player(scene_copy(tmp_path), audio_device="no-such-device")
     assert run_until(player, lambda: player.audio.reason != "starting", seconds=60)
     assert "no audio output device matching 'no-such-device'" in player.audio.reason
-    assert player.current.sound is None and player.audio.process is None
+    assert player.current.sound is None and not player.audio.playing
     off = make_player(scene_copy(tmp_path, "beach-dawn"), audio=False)
     assert "switched off" in off.audio.reason
 

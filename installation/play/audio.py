@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from installation.play.monitor import cpu_seconds, write_atomically
-from installation.play.sound_process import SERVER_LATENCY_MS, serve
+from installation.play.sound_process import PROBE_SECONDS, SERVER_LATENCY_MS, serve
 from installation.scene.models import Scene
 from installation.sound.engine import SAMPLE_RATE
 from installation.sound.loudness import scene_key
@@ -93,6 +93,7 @@ class LiveAudio:
         self._conn: Any = None
         self._started_at = 0.0
         self._heard_at = 0.0
+        self._waiting = False
         self._last_try = -RETRY_SECONDS
         self._features: dict[int, dict[str, dict[str, float]]] = {}
         self._ids = itertools.count(1)
@@ -136,6 +137,7 @@ class LiveAudio:
             child.close()
         self._conn = parent
         self._heard_at = time.monotonic()
+        self._waiting = False  # for a device, which the sound process looks for itself
 
     def _receive(self) -> bool:
         """Drain the pipe; notice a sound process that ended. True when it has just started."""
@@ -152,9 +154,14 @@ class LiveAudio:
                     self.playing, became = True, True
                     self._cpu = (time.monotonic(), cpu_seconds(self.process.pid))  # from now on
                     self._say(f"playing on '{args[0]}'", logging.INFO)
+                    self.send(None, "volume", self.volume_db)  # it may have changed meanwhile
                 elif kind == "failed":
                     self._failed(*args)
-                elif kind in ("absent", "stalled"):
+                elif kind == "absent":  # it waits and looks again by itself
+                    self._waiting = True
+                    self._say(f"{args[0]}; playing picture only, looking again every "
+                              f"{PROBE_SECONDS:.0f} s", logging.WARNING)  # fmt: skip
+                elif kind == "stalled":
                     self._lost(args[0])
         except (EOFError, OSError):
             self._lost(self._exit_reason())
@@ -162,7 +169,7 @@ class LiveAudio:
             pass
         elif not self.process.is_alive():
             self._lost(self._exit_reason())
-        elif not self.playing and self._late():
+        elif not self.playing and not self._waiting and self._late():
             self._lost("the sound process did not start")
         elif self.playing and time.monotonic() - self._heard_at > SILENT_SECONDS:
             self._lost(f"the sound process has not answered for {SILENT_SECONDS:g} s")

@@ -35,6 +35,7 @@ BUFFER = 512  # samples per buffer: 10.7 ms at 48 kHz
 #: again. 100 ms rides out a busy frame; the picture's response to the sound lags by as much.
 SERVER_LATENCY_MS = 100
 FEATURES_EVERY = 1.0 / 30.0  # seconds between feature reports to the player
+PROBE_SECONDS = 20.0  # between looks for a device while there is none
 STALL_SECONDS = 3.0  # no buffer for this long while started: the device has stopped taking sound
 
 
@@ -174,32 +175,45 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int)
 def _serve(conn: Connection, device: str | int | None, volume_db: float, sr: int) -> None:
     import pyo  # here, not lazily: a broken install says so with its own error
 
-    from installation.sound.devices import find_output, quiet_stderr
-
-    found = find_output(device)
-    if found is None:
-        what = f"no audio output device matching '{device}'" if device is not None else (
-            "no audio output device")  # fmt: skip
-        conn.send(("absent", what))
-        return
-    with quiet_stderr():  # ALSA lists every card it cannot open while portaudio starts
-        server = pyo.Server(sr=sr, nchnls=2, buffersize=BUFFER, duplex=0)
-        server.setVerbosity(1)
-        server.setOutputDevice(found.index)
-        server.boot()
-        if server.getIsBooted():
-            server.start()
-    if not server.getIsBooted():  # listed but would not open (a sound server with no sink)
-        conn.send(("absent", f"the device '{found.name}' would not open"))
-        return
+    server, name = _open(pyo, conn, device, sr)
     mix = _Mix(server, sr, volume_db)
-    conn.send(("playing", found.name))
+    conn.send(("playing", name))
     try:
         _obey(conn, mix)
     finally:
         mix.close()
         server.stop()
         server.shutdown()
+
+
+def _open(pyo: Any, conn: Connection, device: str | int | None, sr: int) -> tuple[Any, str]:
+    """A started server on the device, looking again every ``PROBE_SECONDS`` while there is
+    none (cheaper than a new process each time: no imports, one ALSA probe). Says "absent"
+    once; a "close" from the player, or its end, ends the wait."""
+    from installation.sound.devices import find_output, quiet_stderr
+
+    said = None
+    while True:
+        found = find_output(device)
+        if found is None:
+            what = f"no audio output device matching '{device}'" if device is not None else (
+                "no audio output device")  # fmt: skip
+        else:
+            with quiet_stderr():  # ALSA lists every card it cannot open while portaudio starts
+                server = pyo.Server(sr=sr, nchnls=2, buffersize=BUFFER, duplex=0)
+                server.setVerbosity(1)
+                server.setOutputDevice(found.index)
+                server.boot()
+                if server.getIsBooted():
+                    server.start()
+                    return server, found.name
+                server.shutdown()
+            what = f"the device '{found.name}' would not open"  # a sound server with no sink
+        if what != said:
+            conn.send(("absent", what))
+            said = what
+        if conn.poll(PROBE_SECONDS) and conn.recv()[0] == "close":
+            raise EOFError  # the player is stopping
 
 
 def _die_with_parent() -> None:
