@@ -15,9 +15,10 @@ from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from installation.colour import mix_oklab
 from installation.scene.values import Const, Keys, Lfo, Moment, Noise, Value, ease
 
-__all__ = ["Change", "Clock", "Cue", "Motion", "Track", "landed"]
+__all__ = ["Change", "Clock", "ColourChange", "ColourTrack", "Cue", "Motion", "Track", "landed"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,35 @@ class Track:
             target = change.value.at(m)
             x = target if u >= 1 else x + (target - x) * ease("in-out", u)
         return x
+
+
+@dataclass(frozen=True)
+class ColourChange:
+    """At ``at`` seconds, glide over ``ramp`` seconds (eased in-out) to the colour ``value``."""
+
+    at: float
+    ramp: float
+    value: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class ColourTrack:
+    """A colour as written followed by the timeline's changes to it. Colours glide in OKLab,
+    so a ramp from coral to violet passes through rose and keeps its lightness even; they are
+    whole sRGB levels, so a slow glide changes a layer's cached image only when it shows."""
+
+    base: tuple[int, int, int]
+    changes: tuple[ColourChange, ...] = ()
+
+    def at(self, m: Moment) -> tuple[int, int, int]:
+        x: tuple[float, ...] = self.base
+        for change in self.changes:
+            if m.t < change.at:
+                break
+            u = 1.0 if change.ramp <= 0 else (m.t - change.at) / change.ramp
+            x = change.value if u >= 1 else mix_oklab(x, change.value, ease("in-out", u))
+        r, g, b = (max(0, min(255, round(c))) for c in x)
+        return r, g, b
 
 
 @dataclass(frozen=True)

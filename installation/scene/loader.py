@@ -11,12 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from installation.clock import Change, Clock, Cue, Track
+from installation.clock import Change, Clock, ColourChange, ColourTrack, Cue, Track
 from installation.registry import LAYERS, POST
 from installation.scene.errors import Problem, SceneError, did_you_mean
 from installation.scene.models import Entry, Scene, SceneHeader, TimelineEvent
 from installation.scene.palettes import PALETTES, parse_colour
-from installation.scene.params import numeric_paths
+from installation.scene.params import colour_paths, numeric_paths
 from installation.scene.sound import VOICES, SoundParams
 from installation.scene.validate import validate_model
 from installation.scene.values import _show, parse_value, stable_seed
@@ -227,6 +227,13 @@ def _timeline(
                 problems.append(doc.problem(where, resolved, key=True))
                 continue
             owner, param, bounds = resolved
+            if bounds is None:  # a colour
+                change = _colour_change(owner, param, target, event, value)
+                if isinstance(change, str):
+                    problems.append(doc.problem(where, change))
+                else:
+                    changes.setdefault((owner.address, param), []).append(change)
+                continue
             try:
                 parsed = parse_value(value, (bounds.lo, bounds.hi))
                 issue = parsed.bounds_problem(bounds.lo, bounds.hi)
@@ -245,15 +252,39 @@ def _timeline(
 
 
 def _resolve(target: str, owners: dict[str, Entry]) -> tuple[Entry, str, Any] | str:
-    """``'bokeh.count'`` → (owner, 'count', bounds), or a message saying what is wrong."""
+    """``'bokeh.count'`` → (owner, 'count', bounds), ``'sky.top'`` → (owner, 'top', None) for
+    a colour, or a message saying what is wrong."""
     candidates = []
     for address, owner in owners.items():
-        for param, bounds in numeric_paths(owner.params).items():
+        paths: dict[str, Any] = dict(numeric_paths(owner.params))
+        paths.update((c, None) for c in colour_paths(owner.params))
+        for param, bounds in paths.items():
             full = f"{address}.{param}"
             candidates.append(full)
             if full == target:
                 return owner, param, bounds
-    return f"unknown parameter '{target}'{did_you_mean(target, candidates)} (only numeric parameters change over time)"
+        for param in colour_paths(owner.params, baked=True):
+            if f"{address}.{param}" == target:
+                return (
+                    f"'{target}' is drawn once when the scene starts and cannot change over"
+                    " time: write the colour in the layer, or glide the light around it"
+                )
+    return (
+        f"unknown parameter '{target}'{did_you_mean(target, candidates)}"
+        " (numbers and colours change over time; words and lists do not)"
+    )
+
+
+def _colour_change(
+    owner: Entry, param: str, target: str, event: TimelineEvent, value: Any
+) -> ColourChange | str:
+    """A timeline change to a colour, or what is wrong with it."""
+    if _get(owner.params, param) is None:
+        return f"'{target}' is not written in its layer: give it a colour there to glide from"
+    try:
+        return ColourChange(event.at, event.ramp, parse_colour(value))
+    except ValueError as err:
+        return f"'{target}' {err}"
 
 
 def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], seed: int) -> None:
@@ -277,6 +308,10 @@ def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], s
             for c in found
         )
         owner.tracks[param] = Track(base, bound)
+    for param in colour_paths(owner.params):
+        found = sorted(changes.get((owner.address, param), []), key=operator.attrgetter("at"))
+        if found:
+            owner.tracks[param] = ColourTrack(_get(owner.params, param), tuple(found))
 
 
 def _get(params: BaseModel, dotted: str) -> Any:

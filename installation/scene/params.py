@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchem
 from installation.scene.palettes import COLOURS, Colour, parse_colour
 from installation.scene.values import Bounds, Moment, Value
 
-__all__ = ["ColourField", "Pair", "Params", "bounds_of", "evaluate", "numeric_paths"]
+__all__ = [
+    "ColourField",
+    "Pair",
+    "Params",
+    "bounds_of",
+    "colour_paths",
+    "evaluate",
+    "numeric_paths",
+]
 
 
 class Params(BaseModel):
@@ -21,6 +29,9 @@ class Params(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, allow_inf_nan=False, validate_default=True, frozen=True
     )
+    #: colour fields drawn once when the scene starts (baked into strips or sprites): the
+    #: timeline refuses to glide them rather than accept a change that would never show
+    baked: typing.ClassVar[tuple[str, ...]] = ()
 
 
 # YAML has lists, not tuples; strict models would refuse a list for a tuple field.
@@ -71,6 +82,31 @@ def numeric_paths(params: BaseModel, prefix: str = "") -> dict[str, Bounds]:
     return out
 
 
+def colour_paths(params: BaseModel, prefix: str = "", baked: bool = False) -> list[str]:
+    """Dotted paths of every colour field the timeline may glide, nested models included (with
+    ``baked``: of those it may not, because they are drawn once)."""
+    out: list[str] = []
+    fixed = getattr(type(params), "baked", ())
+    for name, info in type(params).model_fields.items():
+        child = getattr(params, name)
+        if isinstance(child, BaseModel):
+            out += colour_paths(child, f"{prefix}{name}.", baked)
+        elif (name in fixed) != baked:
+            continue
+        elif _is_colour(info.annotation) or any(_is_colour(m) for m in info.metadata):
+            out.append(prefix + name)
+    return out
+
+
+def _is_colour(annotation: Any) -> bool:
+    """Whether a field's type is ``ColourField`` (or an optional one)."""
+    if isinstance(annotation, PlainValidator):
+        return annotation.func is _colour
+    return any(_is_colour(a) for a in typing.get_args(annotation)) or any(
+        _is_colour(m) for m in getattr(annotation, "__metadata__", ())
+    )
+
+
 Tracks = typing.Mapping[str, Any]
 
 
@@ -93,5 +129,7 @@ def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> 
             raw = x
         elif isinstance(raw, BaseModel):
             raw = evaluate(raw, m, tracks, path + ".")
+        elif isinstance(raw, tuple) and path in tracks:  # a colour the timeline glides
+            raw = tracks[path].at(m)
         setattr(out, name, raw)
     return out

@@ -56,7 +56,12 @@ class Compositor:
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
         moment = self.scene.clock.moment(t, features)
         frame = Frame(moment, self.size, self.scene.clock, self.scene.palette)
-        return replace(frame, grained=self.post.hides_banding(frame))
+        sky = next((la for la in self.layers if la.name == "sky" and not la.off), None)
+        return replace(
+            frame,
+            grained=self.post.hides_banding(frame),
+            sky=sky.values(frame) if sky is not None else None,
+        )
 
     def render(
         self, t: float, features: Mapping[str, Mapping[str, float]] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,9 @@ class Frame:
     #: may skip their own dithering (a second upscale and three full-frame passes: os-logo's
     #: upscale fell from 3.8 to 1.4 ms at 1080p, measured)
     grained: bool = False
+    #: the values of the scene's sky at this moment (its colours, its sun), or None: what the
+    #: sky is doing lights what lies under it (the sea mirrors it, haze takes its colour)
+    sky: Any = None
 
     @property
     def t(self) -> float:

@@ -110,6 +110,24 @@ class Layer(Moving):
         None when it cannot tell. Image layers need not override it: ``cache_key`` serves."""
         return self.cache_key(frame, v)
 
+    def span_of(self, param: str, samples: int = 240) -> tuple[float, float]:
+        """The lowest and highest ``param`` reaches over the loop (or the first ten minutes):
+        what a layer may bake once and what it must draw per frame. Sampled densely, so a ramp's
+        ends are met; a little margin covers what falls between samples."""
+        track = self.tracks.get(param)
+        if track is None:
+            x = getattr(self.params, param)
+            x = float(x.at(self.clock.moment(0.0))) if hasattr(x, "at") else float(x)
+            return x, x
+        span = self.clock.loop or 600.0
+        xs = [track.at(self.clock.moment_in_loop(span * i / samples)) for i in range(samples + 1)]
+        ends = [c.at for c in track.changes] + [c.at + c.ramp for c in track.changes]
+        xs += [track.at(self.clock.moment_in_loop(min(t, span))) for t in ends]
+        low, high = min(xs), max(xs)
+        if low == high:
+            return low, high
+        return low - 0.01 * (high - low), high + 0.01 * (high - low)
+
     # -- used by the compositor -------------------------------------------------------------
     def rng(self, *salt: object) -> np.random.Generator:
         """A generator seeded by the scene's seed, this layer's index and ``salt``: no globals."""

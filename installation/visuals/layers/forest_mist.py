@@ -19,6 +19,7 @@ from installation.visuals.strips import Strip, fog_low, mix, new_strip, strip_wi
 
 
 class ForestMistParams(LayerParams):
+    baked = ("mist", "trees", "ground", "figure_colour")
     planes: int = Field(3, ge=1, le=5, description="rows of trees, far to near")
     mist: ColourField = Field("warm-grey", description="colour the far trees dissolve into")
     trees: ColourField = Field("#3B2A2A", description="colour of the nearest trees")

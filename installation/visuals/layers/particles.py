@@ -30,6 +30,7 @@ KINDS = {
 
 
 class ParticlesParams(LayerParams):
+    baked = ("colour",)
     blend: Literal["add", "screen"] = Field("add", description="particles catch the light")
     kind: Literal["dust", "snow", "rain"] = Field("dust", description="what is in the air")
     count: Num(0, MAX_PARTICLES) = Field(200, description="number of particles")

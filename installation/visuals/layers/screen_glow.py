@@ -21,6 +21,7 @@ GRADIENT = 1024  # entries of the colour lookup
 
 
 class ScreenGlowParams(LayerParams):
+    baked = ("figure_colour",)
     screen: list[float] = Field(
         [0.18, 0.12, 0.82, 0.52],
         min_length=4,

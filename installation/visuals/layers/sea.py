@@ -30,6 +30,11 @@ class SeaParams(LayerParams):
     speed: Num(0, 4) = Field(1.0, description="pace of the swells")
     glints: Num(0, 1) = Field(0.5, description="sparkles on the path of light")
     shore: Num(0, 1) = Field(0.4, description="foam of the last wave at the bottom")
+    mirror: Num(0, 1) = Field(
+        0.5,
+        description="how much the water takes the colours of the sky above it (its sun too: the "
+        "path of light follows the sun and fades as it sets)",
+    )
 
 
 @LAYERS.register("sea")
@@ -46,6 +51,24 @@ class Sea(Layer):
         self.gx = rng.normal(0.0, 1.0, GLINTS).astype(np.float32)
         self.gy = rng.random(GLINTS).astype(np.float32) ** 1.6
         self.gsize = rng.integers(0, 3, GLINTS)
+
+    def values(self, frame: Frame) -> SimpleNamespace:
+        """The written values, with the sky above mirrored in: water takes the sky's colours
+        (the horizon's near the horizon, the zenith's toward the viewer, as a calm sea does)."""
+        v = super().values(frame)
+        sky = frame.sky
+        if sky is None or v.mirror <= 0:
+            return v
+        m = v.mirror
+        zenith = sky.middle if sky.middle is not None else sky.top
+        v.far = _toward(v.far, sky.bottom, m)
+        v.near = _toward(v.near, _darker(zenith, 0.75), m * 0.8)
+        if sky.sun is not None:
+            v.light = _toward(v.light, sky.sun.halo, m * 0.7)
+            v.sun_x = v.sun_x + (sky.sun.x - v.sun_x) * m
+            # the path dims as the sun nears the horizon and is gone once it has set
+            v.path *= 1.0 - m + m * min(1.0, max(0.0, (sky.sun.height + 0.04) / 0.1))
+        return v
 
     def _water(self, frame: Frame, v: SimpleNamespace, rows: int) -> np.ndarray:
         """The water below the horizon only, at quarter size: (3, rows, w)."""
@@ -92,11 +115,22 @@ class Sea(Layer):
         xs = v.sun_x * w + self.gx * (0.02 + 0.18 * below) * w * 0.6
         epoch = frame.epochs(6.0, self.gy * 97)
         on = hash01_array(self.seed, np.arange(GLINTS) * 131 + epoch) < v.glints * 0.5
+        # glints sparkle on the path of light only: none once the sun has gone
+        on &= hash01_array(self.seed + 1, np.arange(GLINTS)) < min(1.0, v.path / 0.3)
+        light = tuple(round(c) for c in v.light)  # whole levels: a few sprites, cached
         blits = [
-            (_glint(int(self.gsize[i]) + 1, v.light), (int(xs[i]), int(ys[i])))
+            (_glint(int(self.gsize[i]) + 1, light), (int(xs[i]), int(ys[i])))
             for i in np.nonzero(on)[0]
         ]
         target.fblits(blits, pygame.BLEND_RGB_ADD)
+
+
+def _toward(a: tuple, b: tuple, u: float) -> tuple[float, float, float]:
+    return (a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u, a[2] + (b[2] - a[2]) * u)
+
+
+def _darker(c: tuple, k: float) -> tuple[float, float, float]:
+    return (c[0] * k, c[1] * k, c[2] * k)
 
 
 @functools.lru_cache(maxsize=16)

@@ -19,13 +19,18 @@ from installation.visuals.strips import Strip, fog_low, mix, new_strip, strip_wi
 
 
 class SkylineParams(LayerParams):
+    baked = ("colour", "haze")
     planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
     depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
     height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
     drift: Num(-400, 400) = Field(
         6.0, description="parallax drift of the nearest plane, px/s at 1080 lines"
     )
-    windows: float = Field(0.35, ge=0, le=1, description="fraction of windows that are lit")
+    windows: Num(0, 1) = Field(
+        0.35,
+        description="share of windows lit; as it rises the city comes on floor by floor, "
+        "tower by tower, in runs",
+    )
     twinkle: Num(0, 4) = Field(0.5, description="windows switching on and off, per minute each")
     colour: ColourField = Field("#3A2026", description="silhouette colour of the nearest plane")
     haze: ColourField = Field("peach", description="colour the far planes fade toward")
@@ -39,6 +44,9 @@ class _Plane:
     toggles: np.ndarray  # (n, 4): x, y, w, h of windows that switch on and off
     toggle_sprites: list[pygame.Surface]
     phases: np.ndarray  # when each switching window changes state
+    evening: np.ndarray  # (n, 4): windows lit only while ``windows`` is above their rank
+    ranks: np.ndarray  # the share of windows at which each of those comes on
+    evening_sprites: list[pygame.Surface]
 
 
 @LAYERS.register("skyline")
@@ -51,6 +59,9 @@ class Skyline(Layer):
     def setup(self) -> None:
         p = self.params
         lights = p.lights or [parse_colour(c) for c in ("amber", "mustard", "cream", "peach")]
+        # windows that are lit all loop long are baked into the planes; those the timeline
+        # switches on and off are drawn each frame
+        self.lit_range = self.span_of("windows")
         self.planes = [self._bake(k, p, lights) for k in range(p.planes)]
         self._memo: tuple | None = None
 
@@ -78,50 +89,74 @@ class Skyline(Layer):
         if p.walkway and k == count - 1:
             _walkway(strip, rng, h, body, width, self.unit, lights)
         fog_low(strip, p.haze, fade * 0.4, p.depth * 0.35)
-        toggles = self._windows(strip, rng, windows, lights, fade, p.windows, p.haze)
+        toggles, evening, ranks = self._windows(strip, rng, windows, lights, fade, p.haze)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
         baked = Strip(strip, top, parallax)
         baked.seal()
         sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
-        return _Plane(baked, toggles, sprites, rng.random(len(toggles)))
+        later = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(evening)]
+        return _Plane(baked, toggles, sprites, rng.random(len(toggles)), evening, ranks, later)
 
-    def _windows(self, strip, rng, windows, lights, fade, lit_share, haze) -> np.ndarray:
-        toggles = []
+    def _windows(
+        self, strip, rng, windows, lights, fade, haze
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Bake the windows lit all along; return those that switch by themselves, those the
+        ``windows`` value switches (with the share at which each comes on)."""
+        low, high = self.lit_range
+        toggles, evening, ranks = [], [], []
         for tower in windows:
-            # some towers are dark, some busy; lit floors come in runs, not as salt and pepper
-            share = min(1.0, lit_share * rng.uniform(0.0, 2.0))
-            floors: dict[int, bool] = {}
+            # some towers are eager, some late; a floor comes on as a run along it, so the city
+            # lights floor by floor as the share rises, not as salt and pepper
+            eager = rng.random()
+            floors: dict[int, float] = {}
             for rect in tower:
                 if rect[1] not in floors:
-                    floors[rect[1]] = rng.random() < 0.35 + 0.65 * share
-                roll = rng.random()
-                if roll < 0.03:
+                    floors[rect[1]] = rng.random()
+                rank = 0.5 * eager + 0.42 * floors[rect[1]] + 0.08 * rng.random()
+                if rng.random() < 0.03:
                     toggles.append(rect)  # drawn per frame, on or off
-                elif floors[rect[1]] and roll < share:
+                elif rank < low:
                     colour = lights[int(rng.integers(0, len(lights)))]
                     strip.fill(mix(colour, haze, fade * 0.8), rect)
-        return np.array(toggles, dtype=np.int32).reshape(-1, 4)
+                elif rank < high:
+                    evening.append(rect)
+                    ranks.append(rank)
+        return (
+            np.array(toggles, dtype=np.int32).reshape(-1, 4),
+            np.array(evening, dtype=np.int32).reshape(-1, 4),
+            np.array(ranks, dtype=np.float32),
+        )
 
     def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
         """Where each strip stands and which switching windows show: the planes drift a pixel
         a few times a second, so most frames at 60 fps repeat the last one exactly."""
-        return tuple((offset, shown.tobytes()) for offset, shown, _ in self._state(frame, v))
+        return tuple(
+            (offset, shown.tobytes(), lit.tobytes())
+            for offset, shown, _, lit, _ in self._state(frame, v)
+        )
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
-        for plane, (offset, shown, xs) in zip(self.planes, self._state(frame, v), strict=True):
+        for plane, state in zip(self.planes, self._state(frame, v), strict=True):
+            offset, shown, xs, lit, exs = state
             plane.strip.blit(target, offset)
-            ys = plane.toggles[:, 1]
+            ys, eys = plane.toggles[:, 1], plane.evening[:, 1]
             target.fblits([(plane.toggle_sprites[i], (int(xs[i]), int(ys[i]))) for i in shown])
+            target.fblits([(plane.evening_sprites[i], (int(exs[i]), int(eys[i]))) for i in lit])
 
-    def _state(self, frame: Frame, v: SimpleNamespace) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    def _state(self, frame: Frame, v: SimpleNamespace) -> list[tuple]:
         """Per plane: its strip's offset, the switching windows lit and in view, and where they
-        are. Worked out once per frame (the key and the drawing both need it)."""
-        memo_key = (frame.t, frame.clock, v.twinkle)
+        are, then the same for the windows ``windows`` lights. Worked out once per frame (the key
+        and the drawing both need it)."""
+        memo_key = (frame.t, frame.clock, v.twinkle, v.windows)
         if self._memo is None or self._memo[0] != memo_key:
             states = []
             for k, plane in enumerate(self.planes):
                 offset = plane.strip.offset(self, frame)
-                states.append((offset, *self._switching(plane, k, offset, frame, v.twinkle)))
+                width = plane.strip.surface.get_width()
+                exs = (plane.evening[:, 0] - offset) % width
+                lit = np.nonzero((plane.ranks < v.windows) & (exs < self.size[0]))[0]
+                switching = self._switching(plane, k, offset, frame, v.twinkle)
+                states.append((offset, *switching, lit, exs))
             self._memo = (memo_key, states)
         return self._memo[1]
 
@@ -137,7 +172,7 @@ class Skyline(Layer):
             return np.zeros(0, dtype=np.intp), xs
         epochs = frame.epochs(rate / 60.0, plane.phases)
         index = np.arange(len(xs), dtype=np.int64)
-        lit = hash01_array(self.seed + 7 * k + 1, index * 7919 + epochs) < self.params.windows
+        lit = hash01_array(self.seed + 7 * k + 1, index * 7919 + epochs) < self.lit_range[0]
         return np.nonzero(lit & (xs < self.size[0]))[0], xs
 
 

@@ -19,6 +19,7 @@ from installation.visuals.strips import KEY, mix
 
 
 class TrainWindowParams(LayerParams):
+    baked = ("wood", "pylon_colour")
     wood: ColourField = Field("#C9A27A", description="the blond wood of the carriage")
     speed: Num(0, 3000) = Field(900.0, description="how fast pylons pass, px/s at 1080 lines")
     pylons: float = Field(0.5, ge=0, le=1, description="how often pylons pass")

@@ -16,6 +16,7 @@ from installation.visuals.raster import upscale_dithered
 
 
 class VignetteParams(Params):
+    baked = ("colour",)
     amount: Num(0, 1) = Field(0.3, description="how dark the corners get")
     softness: float = Field(0.9, ge=0.1, le=2, description="width of the fall-off")
     colour: ColourField = Field("maroon", description="the corners darken toward this hue")
