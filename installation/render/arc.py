@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from installation.colour import delta_e, mean_lab
 from installation.lazy import pygame
 from installation.scene.models import Scene
-from installation.colour import delta_e, mean_lab
 from installation.visuals.compositor import Compositor
 
 __all__ = ["Arc", "colour_arc"]
