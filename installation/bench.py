@@ -17,6 +17,8 @@ __all__ = [
     "bench_render",
     "format_render_table",
     "format_table",
+    "full_frame_ms",
+    "in_passes",
     "percentile",
     "sample_times",
 ]
@@ -46,6 +48,29 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+def full_frame_ms(size: tuple[int, int] = (1920, 1080), count: int = 200) -> float:
+    """The median time of one full-frame blit at ``size`` between two surfaces of the canvas's
+    format: the unit scene costs are given in, so that figures from machines of different
+    speeds compare (a scene costing 12 passes costs 12 passes on any of them)."""
+    from installation.visuals.raster import new_surface
+
+    source, target = new_surface(size), new_surface(size)
+    source.fill((120, 80, 70))
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        target.blit(source, (0, 0))
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times)
+
+
+def in_passes(rows: list[dict[str, Any]], unit_ms: float) -> None:
+    """Add each row's median and p99 in full-frame passes (``full_frame_ms``) to the row."""
+    for row in rows:
+        row["median_passes"] = round(row["median_ms"] / unit_ms, 1)
+        row["p99_passes"] = round(row["p99_ms"] / unit_ms, 1)
 
 
 def bench_frames(
@@ -158,19 +183,25 @@ def format_render_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def format_table(rows: list[dict[str, Any]]) -> str:
+def format_table(rows: list[dict[str, Any]], unit_ms: float | None = None) -> str:
     head = (
         f"{'scene':<22} {'size':>10} {'frames':>6} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'audio x':>8}"
+        f" {'passes':>7} {'p99 passes':>10} {'audio x':>8}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         line = (
             f"{r['scene']:<22} {r['size']:>10} {r['frames']:>6} {r['median_ms']:>10.2f} "
-            f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r.get('audio_x_realtime') or '':>8}"
+            f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r.get('median_passes', ''):>7} "
+            f"{r.get('p99_passes', ''):>10} {r.get('audio_x_realtime') or '':>8}"
         )
         if "quality" in r:
             lowered = describe_levels(r["quality"])
             line += f"   adaptive {r['budget_ms']:g} ms: {lowered or 'full quality'}"
         lines.append(line)
+    if unit_ms is not None:
+        lines.append(
+            f"passes: frame time in 1920x1080 full-frame blits, {unit_ms:.3f} ms each on this"
+            " machine in this run (compare passes between machines, ms only within one)"
+        )
     return "\n".join(lines)

@@ -13,7 +13,7 @@ os.environ.setdefault("PYO_GUI_WX", "0")
 from installation.commands.bench import cmd_bench
 from installation.commands.common import EXIT_FAILURE, EXIT_USAGE, UsageError
 from installation.commands.play import cmd_play
-from installation.commands.render import cmd_render, cmd_sheet, cmd_still
+from installation.commands.render import cmd_arc, cmd_render, cmd_sheet, cmd_still
 from installation.commands.scenes import cmd_docs, cmd_list, cmd_new, cmd_schema, cmd_validate
 from installation.commands.sound import cmd_devices, cmd_listen, cmd_sound_report
 
@@ -101,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", type=int, default=4, help="frames per scene (4)")
     p.add_argument("--tile", default="384x216", help="size of each frame (384x216)")
     p.set_defaults(run=cmd_sheet)
+
+    p = sub.add_parser(
+        "arc",
+        help="how far each scene's light travels over its loop (CIELAB dE between its moments)"
+        " and its largest step between two frames",
+    )
+    p.add_argument("scenes", nargs="*", help="scene files or ids (default: every bundled scene)")
+    p.add_argument("--moments", type=int, default=12, help="moments measured over the loop (12)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=cmd_arc)
 
     p = sub.add_parser("play", help="play a scene or a show in a window or fullscreen")
     p.add_argument(

@@ -71,21 +71,6 @@ def test_a_frame_after_a_run_of_frames_is_the_frame_drawn_afresh(compositor):
     assert np.array_equal(pixels(compositor.render(t)), pixels(fresh.render(t)))
 
 
-def test_loop_has_no_jump(compositor):
-    """Across the seam of a looping timeline, the change is like any other frame's."""
-    loop = compositor.scene.clock.loop
-    if not loop:
-        pytest.skip("endless scene without a timeline loop")
-    fps = 30
-    across = np.abs(
-        pixels(compositor.render(loop - 1 / fps)) - pixels(compositor.render(loop))
-    ).mean()
-    within = np.abs(
-        pixels(compositor.render(loop / 2 - 1 / fps)) - pixels(compositor.render(loop / 2))
-    ).mean()
-    assert across < within + 2.0, (across, within)
-
-
 def test_timeline_tracks_return_to_their_start_when_looping(compositor):
     clock = compositor.scene.clock
     if not clock.loop:
@@ -94,7 +79,9 @@ def test_timeline_tracks_return_to_their_start_when_looping(compositor):
         for name, track in layer.tracks.items():
             start = track.at(clock.moment(0.0))
             end = track.at(clock.moment(clock.loop - 1e-3))
-            if track.changes and track.base.constant:
+            if isinstance(track.base, tuple):  # a colour: within a level of where it began
+                assert max(abs(a - b) for a, b in zip(start, end, strict=True)) <= 1, name
+            elif track.changes and track.base.constant:
                 assert end == pytest.approx(start, abs=0.02), f"{layer.name}.{name}"
 
 

@@ -65,7 +65,9 @@ def test_the_seam_is_a_frame_like_any_other(path):
         a = blocks(pixels(compositor.render(t - 1 / 30)))
         return np.abs(a - blocks(pixels(compositor.render(t)))).mean()
 
-    within = max(step(loop * f) for f in (0.2, 0.4, 0.6, 0.8))
+    # steps differ (a strip steps a pixel on some frames only): the largest of a few frames at
+    # seven moments of the loop is what an ordinary step may be
+    within = max(step(loop * k / 8 + i / 30) for k in range(1, 8) for i in range(4))
     assert step(loop) < within * 1.5 + 0.5, (step(loop), within)
 
 
@@ -78,6 +80,9 @@ def test_every_parameter_returns_to_its_start_at_the_seam(path):
         for name, track in entry.tracks.items():
             start = track.at(clock.moment(0.0))
             end = track.at(clock.moment(clock.loop - 1e-3))
+            if isinstance(start, tuple):  # a colour: back within one level
+                assert max(abs(a - b) for a, b in zip(start, end, strict=True)) <= 1, name
+                continue
             scale = max(1.0, abs(start))
             assert end == pytest.approx(start, abs=0.03 * scale), f"{entry.address}.{name}"
 

@@ -118,3 +118,27 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     render_sheet(scenes, out, columns=args.columns, tile=parse_size(args.tile))
     print(f"wrote a contact sheet of {len(scenes)} scene(s) to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_arc(args: argparse.Namespace) -> int:
+    """How far each scene's light travels over its loop, and its largest frame-to-frame step."""
+    headless()
+    import json
+
+    from installation.paths import bundled_scenes
+    from installation.render.arc import colour_arc
+    from installation.scene.loader import load_scene
+
+    paths = [scene_or_show(name) for name in args.scenes] or bundled_scenes()
+    rows = []
+    for path in paths:
+        arc = colour_arc(load_scene(path), moments=args.moments)
+        rows.append(arc)
+        if not args.json:
+            print(
+                f"{arc.scene:18s} {arc.span:6.0f} s   travel {arc.travel:5.1f} dE"
+                f"   largest step {arc.step:4.2f} dE (at {arc.step_at:.1f} s)"
+            )
+    if args.json:
+        print(json.dumps([vars(a) for a in rows], indent=2))
+    return EXIT_OK

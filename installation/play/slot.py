@@ -103,6 +103,9 @@ def live_values(slot: Slot) -> list[str]:
     for owner in (*slot.compositor.layers, *slot.compositor.effects):
         name = getattr(owner, "name", "?")
         for param, track in owner.tracks.items():
-            if track.changes or not track.base.constant:
+            if isinstance(track.base, tuple):  # a colour the timeline glides
+                r, g, b = track.at(moment)
+                lines.append(f"{name}.{param} = #{r:02x}{g:02x}{b:02x}")
+            elif track.changes or not track.base.constant:
                 lines.append(f"{name}.{param} = {track.at(moment):.3f}")
     return lines

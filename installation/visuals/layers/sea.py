@@ -67,7 +67,7 @@ class Sea(Layer):
             v.light = _toward(v.light, sky.sun.halo, m * 0.7)
             v.sun_x = v.sun_x + (sky.sun.x - v.sun_x) * m
             # the path dims as the sun nears the horizon and is gone once it has set
-            v.path *= 1.0 - m + m * min(1.0, max(0.0, (sky.sun.height + 0.04) / 0.1))
+            v.path *= min(1.0, max(0.0, (sky.sun.height + 0.04) / 0.1))
         return v
 
     def _water(self, frame: Frame, v: SimpleNamespace, rows: int) -> np.ndarray:
@@ -116,7 +116,7 @@ class Sea(Layer):
         epoch = frame.epochs(6.0, self.gy * 97)
         on = hash01_array(self.seed, np.arange(GLINTS) * 131 + epoch) < v.glints * 0.5
         # glints sparkle on the path of light only: none once the sun has gone
-        on &= hash01_array(self.seed + 1, np.arange(GLINTS)) < min(1.0, v.path / 0.3)
+        on &= hash01_array(self.seed + 1, np.arange(GLINTS)) < min(1.0, v.path / 0.4)
         light = tuple(round(c) for c in v.light)  # whole levels: a few sprites, cached
         blits = [
             (_glint(int(self.gsize[i]) + 1, light), (int(xs[i]), int(ys[i])))

@@ -19,7 +19,7 @@ from installation.visuals.strips import Strip, fog_low, mix, new_strip, strip_wi
 
 
 class SkylineParams(LayerParams):
-    baked = ("colour", "haze")
+    baked = ("colour", "haze", "dusk")
     planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
     depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
     height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
@@ -35,6 +35,14 @@ class SkylineParams(LayerParams):
     colour: ColourField = Field("#3A2026", description="silhouette colour of the nearest plane")
     haze: ColourField = Field("peach", description="colour the far planes fade toward")
     lights: list[ColourField] | None = Field(None, description="window colours")
+    dusk: ColourField | None = Field(
+        None,
+        description="the colour far planes fade toward at night (the haze's by day): with "
+        "'night' the city's depth follows the light of a day",
+    )
+    night: Num(0, 1) = Field(
+        0.0, description="0 far planes fade toward 'haze', 1 toward 'dusk' (needs 'dusk')"
+    )
     walkway: bool = Field(False, description="a raised walkway across the nearest plane")
 
 
@@ -47,6 +55,7 @@ class _Plane:
     evening: np.ndarray  # (n, 4): windows lit only while ``windows`` is above their rank
     ranks: np.ndarray  # the share of windows at which each of those comes on
     evening_sprites: list[pygame.Surface]
+    dusk: Strip | None = None  # the same plane faded toward 'dusk'
 
 
 @LAYERS.register("skyline")
@@ -62,10 +71,13 @@ class Skyline(Layer):
         # windows that are lit all loop long are baked into the planes; those the timeline
         # switches on and off are drawn each frame
         self.lit_range = self.span_of("windows")
-        self.planes = [self._bake(k, p, lights) for k in range(p.planes)]
+        self.planes = [self._bake(k, p, lights, p.haze) for k in range(p.planes)]
+        if p.dusk is not None and self.span_of("night")[1] > 0:
+            for k, plane in enumerate(self.planes):  # the same towers (same seed), darker air
+                plane.dusk = self._bake(k, p, lights, p.dusk).strip
         self._memo: tuple | None = None
 
-    def _bake(self, k: int, p: SkylineParams, lights: list) -> _Plane:
+    def _bake(self, k: int, p: SkylineParams, lights: list, haze: tuple) -> _Plane:
         _w, h = self.size
         count = p.planes
         nearness = (k + 1) / count  # 1 for the nearest plane
@@ -75,7 +87,7 @@ class Skyline(Layer):
         per_loop = self.motion_on(self.clock, "drift").per_loop()
         width = strip_width(self.size[0], per_loop and per_loop * parallax * self.unit)
         strip = new_strip(width, h)
-        body = mix(p.colour, p.haze, fade)
+        body = mix(p.colour, haze, fade)
         # far planes are the tall towers of the centre; near planes lower blocks seen from above
         tallest = p.height * (1.3 - 0.65 * nearness)
         windows = []
@@ -88,8 +100,8 @@ class Skyline(Layer):
             x += tw + gap
         if p.walkway and k == count - 1:
             _walkway(strip, rng, h, body, width, self.unit, lights)
-        fog_low(strip, p.haze, fade * 0.4, p.depth * 0.35)
-        toggles, evening, ranks = self._windows(strip, rng, windows, lights, fade, p.haze)
+        fog_low(strip, haze, fade * 0.4, p.depth * 0.35)
+        toggles, evening, ranks = self._windows(strip, rng, windows, lights, fade, haze)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
         baked = Strip(strip, top, parallax)
         baked.seal()
@@ -130,15 +142,24 @@ class Skyline(Layer):
     def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
         """Where each strip stands and which switching windows show: the planes drift a pixel
         a few times a second, so most frames at 60 fps repeat the last one exactly."""
-        return tuple(
+        return self._dusk(v), tuple(
             (offset, shown.tobytes(), lit.tobytes())
             for offset, shown, _, lit, _ in self._state(frame, v)
         )
 
+    def _dusk(self, v: SimpleNamespace) -> int:
+        """How far toward the night planes, in 64ths (a step is invisible, a redraw is not)."""
+        return round(v.night * 64) if self.params.dusk is not None else 0
+
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         for plane, state in zip(self.planes, self._state(frame, v), strict=True):
             offset, shown, xs, lit, exs = state
-            plane.strip.blit(target, offset)
+            night = self._dusk(v)
+            if night < 64 or plane.dusk is None:
+                plane.strip.blit(target, offset)
+            if night > 0 and plane.dusk is not None:
+                plane.dusk.surface.set_alpha(None if night >= 64 else night * 4)
+                plane.dusk.blit(target, offset)
             ys, eys = plane.toggles[:, 1], plane.evening[:, 1]
             target.fblits([(plane.toggle_sprites[i], (int(xs[i]), int(ys[i]))) for i in shown])
             target.fblits([(plane.evening_sprites[i], (int(exs[i]), int(eys[i]))) for i in lit])
