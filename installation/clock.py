@@ -49,6 +49,9 @@ class Track:
         return x
 
 
+GLIDE_STEPS = 4  # colour steps a second during a glide
+
+
 @dataclass(frozen=True)
 class ColourChange:
     """At ``at`` seconds, glide over ``ramp`` seconds (eased in-out) to the colour ``value``."""
@@ -61,18 +64,20 @@ class ColourChange:
 @dataclass(frozen=True)
 class ColourTrack:
     """A colour as written followed by the timeline's changes to it. Colours glide in OKLab,
-    so a ramp from coral to violet passes through rose and keeps its lightness even; they are
-    whole sRGB levels, so a slow glide changes a layer's cached image only when it shows."""
+    so a ramp from coral to violet passes through rose and keeps its lightness even. They step
+    GLIDE_STEPS times a second, all together, in whole sRGB levels: a sky whose three colours
+    glide is redrawn four times a second, not every frame (each step is a level or two: unseen)."""
 
     base: tuple[int, int, int]
     changes: tuple[ColourChange, ...] = ()
 
     def at(self, m: Moment) -> tuple[int, int, int]:
         x: tuple[float, ...] = self.base
+        t = math.floor(m.t * GLIDE_STEPS) / GLIDE_STEPS
         for change in self.changes:
             if m.t < change.at:
                 break
-            u = 1.0 if change.ramp <= 0 else (m.t - change.at) / change.ramp
+            u = 1.0 if change.ramp <= 0 else max(0.0, t - change.at) / change.ramp
             x = change.value if u >= 1 else mix_oklab(x, change.value, ease("in-out", u))
         r, g, b = (max(0, min(255, round(c))) for c in x)
         return r, g, b
