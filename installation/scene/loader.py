@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from installation.clock import Change, Clock, ColourChange, ColourTrack, Cue, Track
 from installation.registry import LAYERS, POST
+from installation.scene.assets import scene_folder
 from installation.scene.errors import Problem, SceneError, did_you_mean
 from installation.scene.models import Entry, Scene, SceneHeader, TimelineEvent
 from installation.scene.palettes import PALETTES, parse_colour
@@ -31,6 +32,11 @@ def load_scene(path: str | FsPath) -> Scene:
 
 
 def parse_scene(source: bytes | str, path: str = "<scene>") -> Scene:
+    with scene_folder(path):  # asset paths are found from the scene file's folder
+        return _parse_scene(source, path)
+
+
+def _parse_scene(source: bytes | str, path: str) -> Scene:
     doc = read_yaml(source, path)
     if not isinstance(doc.data, dict):
         message = f"a scene is a mapping of keys (scene:, visuals:, ...), not {_show(doc.data)}"

@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from installation.lazy import pygame
+from installation.scene.landmarks import LandmarkField
 from installation.scene.palettes import parse_colour
 from installation.scene.params import ColourField
 from installation.scene.values import Num, hash01_array
@@ -44,6 +45,17 @@ class SkylineParams(LayerParams):
         0.0, description="0 far planes fade toward 'haze', 1 toward 'dusk' (needs 'dusk')"
     )
     walkway: bool = Field(False, description="a raised walkway across the nearest plane")
+    landmarks: list[LandmarkField] = Field(
+        default_factory=list,
+        description="named towers from assets/landmarks/ standing among the others, e.g. "
+        "[shanghai-tower, oriental-pearl]",
+    )
+    landmark_plane: int = Field(
+        0, ge=0, le=5, description="the plane they stand in, 0 the farthest"
+    )
+    landmark_height: float = Field(
+        0.62, ge=0.1, le=1, description="height of the tallest of them, in frame heights"
+    )
 
 
 @dataclass
@@ -102,6 +114,8 @@ class Skyline(Layer):
             gap = rng.uniform(-0.25, 1.4 - nearness) * tw  # far planes are sparser
             windows.append(_tower(strip, rng, x, tw, th, h, body, width, self.unit))
             x += tw + gap
+        if p.landmarks and k == min(p.landmark_plane, count - 1):
+            _landmarks(strip, rng, p.landmarks, h, p.landmark_height, body, width, lights[0])
         if p.walkway and k == count - 1:
             _walkway(strip, rng, h, body, width, self.unit, lights)
         fog_low(strip, haze, fade * 0.4, p.depth * 0.35)
@@ -245,6 +259,35 @@ def _runs(evening, ranks, lights, fade, haze, size, top, parallax) -> list[tuple
         run.seal()
         out.append((float(ranks[chunk].max()), run))
     return out
+
+
+def _landmarks(strip, rng, marks, h, tallest, colour, width, lamp) -> None:
+    """Draw named outlines across the strip, all at one scale: the tallest ``tallest`` of the
+    frame's height. Holes are cut back to the strip's transparent key, so sky shows through."""
+    metres = h * tallest / max(m.height for m in marks)
+    spacing = width / len(marks)
+    for i, mark in enumerate(marks):
+        cx = spacing * (i + 0.5) + rng.uniform(-0.25, 0.25) * spacing
+        for shift in (0, -width, width):  # wraps at the strip's ends
+            x0 = cx + shift
+
+            def at(x: float, y: float, x0: float = x0) -> tuple[float, float]:
+                return x0 + x * metres, h - y * metres
+
+            for shape in mark.shapes:
+                if shape.ellipse:
+                    ex, ey, rx, ry = shape.ellipse
+                    left, top = at(ex - rx, ey + ry)
+                    rect = pygame.Rect(round(left), round(top), round(2 * rx * metres),
+                                       round(2 * ry * metres))  # fmt: skip
+                    pygame.draw.ellipse(strip, colour, rect)
+                else:
+                    points = [at(x, y) for x, y in (shape.polygon or shape.hole)]
+                    pygame.draw.polygon(strip, colour if shape.polygon else KEY, points)
+            for x, y in mark.lights:
+                lx, ly = at(x, y)
+                size = max(1, round(metres * 3))
+                strip.fill((232, 90, 70), pygame.Rect(round(lx) - size // 2, round(ly), size, size))
 
 
 def _mix(a, b, u: float) -> tuple[int, int, int]:

@@ -1,21 +1,28 @@
-"""grade: warmth, lift and gain, split toning and a blue pull: the film's palette as a look.
+"""grade: warmth, lift and gain, split toning, a blue pull and ``.cube`` looks: the film's palette.
 
 Everything here is an affine map per channel, ``out = in * gain + lift``, done as two SIMD fills
 (multiply, then add or subtract) over the frame: about 0.4 ms at 1080p. Gamma curves would need a
 per-pixel lookup (16 ms at 1080p in numpy, measured) and are left out on purpose; ``contrast``
-covers most of what gamma is used for in a grade.
+covers most of what gamma is used for in a grade. A ``.cube`` LUT is followed as far as such a
+map can (see ``installation/cube.py``). Gains above 1 (a brighter grade, or a LUT that lifts)
+double the frame first with one more blit, since a multiply fill can only darken.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
+from installation.cube import fit_cube
 from installation.lazy import pygame
+from installation.scene.assets import asset_kind
 from installation.scene.params import ColourField, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.post.base import POST, PostEffect
 from installation.visuals.raster import scratch
+
+# a malformed file is refused at load, at the 'lut' key
+CubeFile = asset_kind(".cube", what="a 3D LUT", check=fit_cube)
 
 
 class GradeParams(Params):
@@ -27,6 +34,10 @@ class GradeParams(Params):
     highlights: ColourField = Field("cream", description="tint of the brightest light")
     split: Num(0, 1) = Field(0.3, description="strength of the highlight tint")
     blue: Num(0, 1) = Field(0.5, description="pull any blue toward teal-grey")
+    lut: CubeFile | None = Field(
+        None, description="a look from a grading tool: a 3D .cube file (e.g. assets/grades/...)"
+    )
+    lut_mix: Num(0, 1) = Field(1.0, description="how much of the LUT's look: 0 none, 1 all")
 
 
 @POST.register("grade")
@@ -40,12 +51,17 @@ class Grade(PostEffect):
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         v = self.values(frame)
         gains, lifts = _affine(v)
-        if v.contrast > 1.0:  # above 1 needs a scale-up, which fills cannot do: add a copy
+        extra = tuple(max(0.0, g - 1.0) for g in gains)
+        copy = None
+        if any(extra):  # a gain above 1, which a multiply fill cannot do: x*g = x*1 + x*(g-1)
             copy = scratch(self.size, "grade")
             copy.blit(canvas, (0, 0))
+            copy.fill(tuple(_byte(e * 255) for e in extra), special_flags=pygame.BLEND_RGB_MULT)
+        canvas.fill(
+            tuple(_byte(min(g, 1.0) * 255) for g in gains), special_flags=pygame.BLEND_RGB_MULT
+        )
+        if copy is not None:  # added after the scale-down: bright pixels clip, as light does
             canvas.blit(copy, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-            gains = tuple(g / 2 for g in gains)
-        canvas.fill(tuple(_byte(g * 255) for g in gains), special_flags=pygame.BLEND_RGB_MULT)
         add = tuple(_byte(max(x, 0.0)) for x in lifts)
         sub = tuple(_byte(max(-x, 0.0)) for x in lifts)
         if any(add):
@@ -59,13 +75,24 @@ def _byte(x: float) -> int:
 
 
 def _affine(v) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
-    """Per-channel gain (0..1, after any doubling) and lift in 0..255 units."""
+    """Per-channel gain (up to 2: the frame is doubled first above 1) and lift in 0..255 units:
+    the LUT's map first, then the grade's own."""
     warm = (1.0 + 0.08 * v.warmth, 1.0 + 0.01 * v.warmth, 1.0 - 0.12 * v.warmth)
     tint = [1.0 - v.split * 0.25 * (1.0 - c / 255.0) for c in v.highlights]
     blue = 1.0 - 0.22 * v.blue
-    gains = [v.gain * v.contrast * warm[c] * tint[c] * (blue if c == 2 else 1.0) for c in range(3)]
-    scale = max(1.0, max(gains)) if v.contrast <= 1.0 else 1.0
-    gains = [g / scale for g in gains]  # fills can only scale down
+    # warmth and tints only ever take light away: kept to 1 at most, so the grade's brightness is
+    # what ``gain`` says (it was normalised away before, and gain above 1 did nothing)
+    colour = [warm[c] * tint[c] * (blue if c == 2 else 1.0) for c in range(3)]
+    colour = [x / max(1.0, max(colour)) for x in colour]
+    gains = [v.gain * v.contrast * colour[c] for c in range(3)]
     mid = 128.0 * (1.0 - v.contrast)
     lifts = [mid + v.lift * v.shadows[c] for c in range(3)]
+    if v.lut is not None and v.lut_mix > 0:
+        fit = fit_cube(v.lut)
+        m = v.lut_mix
+        lut_gains = [1.0 + (fit.gains[c] - 1.0) * m for c in range(3)]
+        lut_lifts = [fit.lifts[c] * m for c in range(3)]
+        lifts = [gains[c] * lut_lifts[c] + lifts[c] for c in range(3)]
+        gains = [gains[c] * lut_gains[c] for c in range(3)]
+    gains = [min(2.0, g) for g in gains]
     return (gains[0], gains[1], gains[2]), (lifts[0], lifts[1], lifts[2])

@@ -1,0 +1,77 @@
+"""image: an artist's photograph from assets/, graded into the palette, drifting and zooming."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from pydantic import Field
+
+from installation.lazy import pygame
+from installation.scene.assets import asset_kind
+from installation.scene.params import ColourField
+from installation.scene.values import Num
+from installation.visuals.frame import Frame
+from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.media import grade_into, rostrum, to_surface
+
+#: longest side kept in memory: enough for a slow zoom at 1080p, a sixth of a 6000 px photo
+MAX_SIDE = 2400
+
+
+class ImageParams(LayerParams):
+    baked = ("shadows", "highlights")
+    file: asset_kind(".png", ".jpg", ".jpeg", ".webp", what="a picture") = Field(
+        description="the picture, e.g. assets/images/city-out-of-focus.jpg"
+    )
+    zoom: Num(1, 3) = Field(1.08, description="1 just covers the frame; more leaves room to drift")
+    drift: Num(0, 1) = Field(0.5, description="how far the view wanders over the spare margin")
+    period: float = Field(90.0, ge=0, le=3600, description="seconds for one slow round; 0 still")
+    grade: float = Field(
+        0.6, ge=0, le=1, description="how far the picture is moved into the palette (0 as shot)"
+    )
+    shadows: ColourField = Field("plum-night", description="the picture's darks move to this")
+    highlights: ColourField = Field("cream", description="its lights move to this")
+
+
+@LAYERS.register("image")
+class Image(Layer):
+    """A photograph, graded into the scene's palette, with a slow rostrum drift and zoom."""
+
+    Params = ImageParams
+    scale = 0.5  # photographs shown soft and moving: drawn at half size and scaled up
+    min_quality = 0.5
+    dither = False  # a photograph has its own grain
+    opaque = True
+
+    def setup(self) -> None:
+        from PIL import Image as PILImage
+
+        p = self.params
+        with PILImage.open(p.file) as picture:
+            picture = picture.convert("RGB")
+            # at least a frame's pixels per picture pixel at the closest zoom, so the drift
+            # moves by a pixel of the frame at a time, not by a jerky step of a small picture
+            need = max(self.size[0] / picture.width, self.size[1] / picture.height)
+            need *= self.span_of("zoom")[1]
+            if need > 1:
+                size = (round(picture.width * need), round(picture.height * need))
+                picture = picture.resize(size, PILImage.LANCZOS)
+            if max(picture.size) > MAX_SIDE:
+                picture.thumbnail((MAX_SIDE, MAX_SIDE), PILImage.LANCZOS)
+            rgb = np.asarray(picture)
+        self.source = to_surface(grade_into(rgb, p.shadows, p.highlights, p.grade))
+        self.phase = self.rng("drift").random()
+
+    def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+        return tuple(self._view(frame, v)), self.internal_size
+
+    def _view(self, frame: Frame, v: SimpleNamespace) -> pygame.Rect:
+        return rostrum(
+            frame, self.source.get_size(), self.size, v.zoom, v.drift, self.params.period,
+            self.phase,
+        )  # fmt: skip
+
+    def draw(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface:
+        view = self._view(frame, v)
+        return pygame.transform.smoothscale(self.source.subsurface(view), self.internal_size)
