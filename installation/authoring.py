@@ -303,6 +303,8 @@ def layer_thumbnail_scene(name: str) -> str:
         if info.is_required() and field == "cue":
             entry += "    cue: tick\n"
             timeline = "timeline:\n  - at: 0.5\n    cue: tick\n"
+        elif info.is_required() and info.examples:  # a file: the bundled example
+            entry += f"    {field}: {info.examples[0]}\n"
     sky = "" if name == "sky" else "  - layer: sky\n"
     return f"scene: thumbnail\nvisuals:\n{sky}{entry}{timeline}"
 

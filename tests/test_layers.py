@@ -26,6 +26,9 @@ SOLO = {
     "waveform": "  - layer: waveform\n    idle: 0.05\n",
     "screen-glow": "  - layer: screen-glow\n",
     "train-window": SKY + "  - layer: train-window\n",
+    "crowd": SKY + "  - layer: crowd\n    count: 120\n    speed: 3\n",
+    "cabin": SKY + "  - layer: cabin\n",
+    "interior": "  - layer: interior\n    glow: {lfo: sine, period: 20, range: [0.6, 0.9]}\n",
     "image": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n",
     "footage": "  - layer: footage\n    file: assets/footage/rain-on-glass.mp4\n",
     "pulse": SKY

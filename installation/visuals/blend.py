@@ -39,9 +39,13 @@ def blend(canvas: pygame.Surface, layer: pygame.Surface, mode: str, opacity: flo
         return
     level = round(255 * min(opacity, 1.0))
     if mode == "normal":
-        layer.set_alpha(level if level < 255 else None)
+        # set_alpha(None) would also switch off a layer's own per-pixel alpha (an RGBA layer
+        # such as a window's glass): those keep blending, at 255
+        per_pixel = bool(layer.get_flags() & pygame.SRCALPHA)
+        rest = 255 if per_pixel else None
+        layer.set_alpha(level if level < 255 else rest)
         canvas.blit(layer, (0, 0))
-        layer.set_alpha(None)
+        layer.set_alpha(rest)
     elif mode == "add":
         canvas.blit(_scaled(layer, level, "blend"), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
     elif mode == "screen":  # c + s * (1 - c): the light a layer adds shrinks as c nears white

@@ -47,7 +47,10 @@ Clip = asset_kind(".mp4", ".mov", ".webm", ".mkv", what="a video clip", check=_p
 
 class FootageParams(LayerParams):
     baked = ("shadows", "highlights")
-    file: Clip = Field(description="the clip, e.g. assets/footage/rain-on-glass.mp4")
+    file: Clip = Field(
+        description="the clip, e.g. assets/footage/rain-on-glass.mp4",
+        examples=["assets/footage/rain-on-glass.mp4"],
+    )
     speed: float = Field(1.0, gt=0, le=4, description="playback speed: 0.5 half, 2 double")
     zoom: Num(1, 3) = Field(1.0, description="1 just covers the frame; more leaves room to drift")
     drift: Num(0, 1) = Field(0.0, description="how far the view wanders over the spare margin")

@@ -22,11 +22,13 @@ MAX_SIDE = 2400
 class ImageParams(LayerParams):
     baked = ("shadows", "highlights")
     file: asset_kind(".png", ".jpg", ".jpeg", ".webp", what="a picture") = Field(
-        description="the picture, e.g. assets/images/city-out-of-focus.jpg"
+        description="the picture, e.g. assets/images/city-out-of-focus.jpg",
+        examples=["assets/images/city-out-of-focus.jpg"],
     )
     zoom: Num(1, 3) = Field(1.08, description="1 just covers the frame; more leaves room to drift")
     drift: Num(0, 1) = Field(0.5, description="how far the view wanders over the spare margin")
     period: float = Field(90.0, ge=0, le=3600, description="seconds for one slow round; 0 still")
+    light: Num(0, 1) = Field(1.0, description="how much of its light shows: 0 black, 1 as it is")
     grade: float = Field(
         0.6, ge=0, le=1, description="how far the picture is moved into the palette (0 as shot)"
     )
@@ -64,7 +66,7 @@ class Image(Layer):
         self.phase = self.rng("drift").random()
 
     def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
-        return tuple(self._view(frame, v)), self.internal_size
+        return tuple(self._view(frame, v)), self.internal_size, round(v.light * 255)
 
     def _view(self, frame: Frame, v: SimpleNamespace) -> pygame.Rect:
         return rostrum(
@@ -74,4 +76,8 @@ class Image(Layer):
 
     def draw(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface:
         view = self._view(frame, v)
-        return pygame.transform.smoothscale(self.source.subsurface(view), self.internal_size)
+        image = pygame.transform.smoothscale(self.source.subsurface(view), self.internal_size)
+        level = round(v.light * 255)
+        if level < 255:
+            image.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+        return image

@@ -30,6 +30,10 @@ class SeaParams(LayerParams):
     speed: Num(0, 4) = Field(1.0, description="pace of the swells")
     glints: Num(0, 1) = Field(0.5, description="sparkles on the path of light")
     shore: Num(0, 1) = Field(0.4, description="foam of the last wave at the bottom")
+    beach: Num(0, 0.9) = Field(
+        0.0, description="share of the ground below the horizon that is sand, from the bottom"
+    )
+    sand: ColourField = Field("#E6C9A8", description="colour of the dry sand")
     mirror: Num(0, 1) = Field(
         0.5,
         description="how much the water takes the colours of the sky above it (its sun too: the "
@@ -88,15 +92,31 @@ class Sea(Layer):
         width = 0.03 + 0.2 * below
         path = v.path * np.exp(-(((xs - v.sun_x) / width) ** 2)) * (1.0 - 0.6 * below)
         light = path * (0.55 + 0.45 * swell)
+        # where the water ends: the bottom of the frame, or a shoreline the waves wash up and down
+        line = 1.0 - v.beach
+        if v.beach > 0:
+            line = line + 0.015 * np.sin(xs * 7.0 + warped) + 0.01 * np.sin(churned)
         if v.shore > 0:
-            foam = np.clip((below - 0.9) * 10, 0, 1) * (0.5 + 0.5 * np.sin(xs * 23 + churned)) ** 4
+            edge = np.clip(1.0 - np.abs(below - (line - 0.1 if v.beach <= 0 else line)) * 12, 0, 1)
+            foam = edge * (0.5 + 0.5 * np.sin(xs * 23 + churned)) ** 4
             light = light + v.shore * foam
         light = np.clip(light, 0, 1)
         planes = []
         for c in range(3):
             base = (v.far[c] + (v.near[c] - v.far[c]) * depth) * shade
             planes.append(base + (v.light[c] - base) * light)
-        return np.stack(planes)
+        water = np.stack(planes)
+        if v.beach <= 0:
+            return water
+        # sand: wet and darker (a mirror of the sky's light) at the line, dry and pale beyond
+        past = np.clip((below - line) / max(v.beach, 1e-3), 0, 1)
+        wet = np.exp(-past * 9.0)
+        sand = np.array(v.sand, np.float32)[:, None, None]
+        sand = sand * (0.92 + 0.08 * past) * (1 - 0.18 * wet) + np.array(v.light, np.float32)[
+            :, None, None
+        ] * 0.12 * wet * (1 - past)
+        on_sand = (below > line).astype(np.float32)[None]
+        return water * (1 - on_sand) + sand * on_sand
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         w, h = self.size
@@ -110,7 +130,8 @@ class Sea(Layer):
     def _glints(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         w, h = self.size
         horizon = v.horizon * h
-        ys = horizon + 2 + self.gy * (h - horizon) * 0.8
+        water = (h - horizon) * (1.0 - v.beach)  # glints on the water, never on the sand
+        ys = horizon + 2 + self.gy * water * 0.8
         below = (ys - horizon) / max(h - horizon, 1)
         xs = v.sun_x * w + self.gx * (0.02 + 0.18 * below) * w * 0.6
         epoch = frame.epochs(6.0, self.gy * 97)
