@@ -274,3 +274,24 @@ def test_still_layers_are_reused_from_a_snapshot_and_match_a_fresh_frame():
     moved = pixels(compositor.render(13.0)).copy()  # it has now: painted again
     assert compositor.layer_ms[1] > 0.0
     assert np.array_equal(moved, pixels(Compositor(scene, (320, 180)).render(13.0)))
+
+
+def test_dancers_move_to_the_beat_each_in_their_own_measure():
+    """Eight beats on, every dancer is where they were (all measures divide a two-bar phrase);
+    half a beat on, they are not; and they do not all move alike."""
+    text = "scene: x\ntempo: 120\nvisuals:\n  - layer: screen-glow\n    figures: 9\n"
+    compositor = Compositor(parse_scene(text, "<t>"), (320, 180))
+    layer = compositor.layers[0]
+
+    def dancers(t: float) -> np.ndarray:
+        target = pygame.Surface((320, 180))
+        target.fill((200, 150, 130))
+        frame = compositor.frame(t)
+        layer._dancers(target, frame, layer.values(frame))
+        return pixels(target)
+
+    first = dancers(10.0)
+    assert np.array_equal(first, dancers(10.0 + 8 * 0.5))  # eight beats at 120 bpm
+    assert np.abs(first - dancers(10.25)).mean() > 0.05  # half a beat
+    measures = {d[4] for d in layer.dancers}
+    assert len(measures) > 1, "every dancer moves in the same measure"

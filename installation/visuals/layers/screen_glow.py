@@ -37,6 +37,9 @@ class ScreenGlowParams(LayerParams):
     speed: Num(0, 4) = Field(1.0, description="pace of the colour fields")
     figures: int = Field(5, ge=0, le=30, description="slow dancers in silhouette")
     figure_colour: ColourField = Field("#2A1A20", description="their colour")
+    rim: Num(0, 1) = Field(
+        0.6, description="the screen's light on the dancers' edges and their reflection below"
+    )
 
 
 @LAYERS.register("screen-glow")
@@ -60,16 +63,21 @@ class ScreenGlow(Layer):
         )
         rng = self.rng("dancers")
         p = self.params
+        # each dances their own way to the one beat: some every beat, some at half time, a few
+        # on the off-beat; arms, bounce and sway in their own measure
         self.dancers = [
             (
                 rng.uniform(0.08, 0.92),
                 rng.uniform(0.0, 1.0),
                 rng.uniform(0.75, 1.25),
-                rng.random() * math.tau,
+                rng.random(),
+                float(rng.choice([1.0, 0.5, 0.5, 0.25])),  # beats per move
+                float(rng.uniform(0.3, 1.0)),  # how much they move
             )
             for _ in range(p.figures)
         ]
         self.dancers.sort(key=lambda d: d[1])  # far ones first
+        self.rim_colour = tuple(float(c) for c in self._gradient.mean(axis=1))
 
     def _maps(self, w: int, h: int) -> tuple:
         """What does not move: the screen's mask, its spill around it and its floor reflection
@@ -114,24 +122,65 @@ class ScreenGlow(Layer):
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         light = soft_upscale(self._light(frame, v), self.size, dither=False)
         target.blit(light, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-        self._dancers(target, frame)
+        self._dancers(target, frame, v)
 
-    def _dancers(self, target: pygame.Surface, frame: Frame) -> None:
-        """Slow dancers: a few poses each, swaying; far ones smaller and higher on the floor."""
+    def _dancers(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+        """Dancers to the scene's beat, each in their own measure; the screen's light catches
+        their upper edges (a rim) and the glossy floor shows them faintly; far ones smaller."""
         w, h = self.size
         p = self.params
-        for x, depth, tall, phase in self.dancers:
+        # the beat as the music counts it, fitted to the loop so the dance joins at the seam
+        beat = frame.cycles(frame.clock.tempo / 60.0)
+        rim = round(v.rim * min(1.0, v.brightness * 1.5) * 8)  # eight steps: few sprites
+        gloss = round(v.rim * 8)
+        for x, depth, tall, phase, measure, energy in self.dancers:
             height = (0.14 + 0.2 * depth) * tall * h
-            arms = 0.5 + 0.5 * math.sin(math.tau * frame.cycles(0.45 / math.tau) + phase)
-            sprite = _dancer(round(height), round(arms * 4) / 4, p.figure_colour)
-            sway = math.sin(math.tau * frame.cycles(0.5 / math.tau) + phase) * height * 0.06
+            step = beat * measure + phase  # moves since the start, in this dancer's measure
+            arms = energy * (0.5 + 0.5 * math.sin(math.tau * step))
+            bounce = energy * abs(math.sin(math.pi * step)) * height * 0.025
+            sway = math.sin(math.tau * (step / 2 + phase)) * height * 0.05
+            pose = round(arms * 4) / 4
+            sprite = _dancer(round(height), pose, p.figure_colour)
             feet = (p.floor + (1 - p.floor) * (0.1 + 0.65 * depth)) * h
-            target.blit(
-                sprite,
-                (round(x * w + sway - sprite.get_width() / 2), round(feet - sprite.get_height())),
-            )
+            left = round(x * w + sway - sprite.get_width() / 2)
+            top = round(feet - sprite.get_height() - bounce)
+            if gloss:
+                # back-lit: the screen's light wraps their head, shoulders and sides
+                lit = _dancer_lit(round(height), pose, self.rim_colour, rim)
+                d = max(1, round(height * 0.012))
+                for dx, dy in ((0, -d), (-d, 0), (d, 0)):
+                    target.blit(lit, (left + dx, top + dy), special_flags=pygame.BLEND_RGB_ADD)
+                mirrored = _reflection(round(height), pose, p.figure_colour, gloss)
+                target.blit(mirrored, (left, round(feet + bounce)))
+            target.blit(sprite, (left, top))
 
 
 @functools.lru_cache(maxsize=256)
 def _dancer(height: int, arms: float, colour: tuple) -> pygame.Surface:
     return person(height, colour, coat=0.62, arms=arms, hair=0.2)
+
+
+@functools.lru_cache(maxsize=512)
+def _dancer_lit(height: int, arms: float, light: tuple, level: int) -> pygame.Surface:
+    """The dancer's shape in the screen's light, to add a pixel or two above the silhouette:
+    what shows past its edges is the rim the screen lights."""
+    k = level / 8 * 0.7
+    shape = person(height, tuple(min(255, round(c * k)) for c in light), coat=0.62, arms=arms,
+                   hair=0.0, soft=False)  # fmt: skip
+    out = pygame.Surface(shape.get_size(), 0, 32)
+    out.fill((0, 0, 0))
+    out.blit(shape, (0, 0))
+    return out
+
+
+@functools.lru_cache(maxsize=512)
+def _reflection(height: int, arms: float, colour: tuple, level: int) -> pygame.Surface:
+    """The dancer upside down on the glossy floor, faint and fading downward."""
+    sprite = pygame.transform.flip(_dancer(height, arms, colour), False, True).copy()
+    fade = pygame.Surface(sprite.get_size(), pygame.SRCALPHA, 32)
+    rows = sprite.get_height()
+    for y in range(rows):
+        alpha = round(255 * 0.5 * level / 8 * (1 - y / rows) ** 1.5)
+        fade.fill((255, 255, 255, alpha), pygame.Rect(0, y, sprite.get_width(), 1))
+    sprite.blit(fade, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
+    return sprite
