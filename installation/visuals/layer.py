@@ -31,7 +31,11 @@ class LayerParams(Params):
         "normal", description="how the layer meets what is below it"
     )
     opacity: Num(0, 1) = Field(1.0, description="0 invisible to 1 fully there")
-    blur: float = Field(0.0, ge=0, le=64, description="depth-of-field softening, px at 1080 lines")
+    blur: Num(0, 64) = Field(
+        0.0,
+        description="depth-of-field softening, px at 1080 lines; glide it on the timeline for a "
+        "focus pull",
+    )
 
 
 class Layer(Moving):
@@ -139,7 +143,10 @@ class Layer(Moving):
         return max(1, round(self.size[0] * s)), max(1, round(self.size[1] * s))
 
     def values(self, frame: Frame) -> SimpleNamespace:
-        return evaluate(self.params, frame.moment, self.tracks)
+        v = evaluate(self.params, frame.moment, self.tracks)
+        # in quarter pixels: a focus pull steps through a few dozen sprite sets, not one a frame
+        v.blur = round(v.blur * 4) / 4
+        return v
 
     def still_key(self, frame: Frame, v: SimpleNamespace) -> Any:
         """Equal on two frames when this layer paints exactly the same pixels onto the same

@@ -122,7 +122,7 @@ def _house(height: float, colour: tuple, snow: tuple):
     door = pygame.Rect(
         round(left + width * 0.47), round(h - wall_h * 0.72), round(ww * 0.8), round(wall_h * 0.72)
     )
-    pygame.draw.rect(surface, (0, 0, 0, 0), door)  # a dark door: drawn lit below, as a window
+    pygame.draw.rect(surface, tuple(round(c * 0.6) for c in colour), door)  # darker than walls
     windows.append((door.x, door.y, door.w, door.h // 2))  # the door's glass
     return surface, windows
 
