@@ -20,7 +20,7 @@ from installation.visuals.strips import KEY, Strip, fog_low, mix, new_strip, str
 
 
 class SkylineParams(LayerParams):
-    baked = ("colour", "haze", "dusk")
+    baked = ("colour", "haze", "dusk", "rim_colour")
     planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
     depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
     height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
@@ -45,6 +45,12 @@ class SkylineParams(LayerParams):
         0.0, description="0 far planes fade toward 'haze', 1 toward 'dusk' (needs 'dusk')"
     )
     walkway: bool = Field(False, description="a raised walkway across the nearest plane")
+    rim: Num(0, 1) = Field(
+        0.7,
+        description="the low sun behind the city rims the towers' roofs and edges; it follows "
+        "the sky's sun (strongest low and bright, gone once it has set)",
+    )
+    rim_colour: ColourField = Field("amber", description="the colour of that rim light")
     landmarks: list[LandmarkField] = Field(
         default_factory=list,
         description="named towers from assets/landmarks/ standing among the others, e.g. "
@@ -71,6 +77,8 @@ class _Plane:
     dusk: Strip | None = None  # the same plane faded toward 'dusk'
     #: the plane part way to dusk, mixed when the (quantised) way changes, and that way
     between: tuple[int, Strip] | None = None
+    #: the sun's rim on the plane's edges, one sparse strip per step of RIM_STEPS
+    rims: list[Strip] | None = None
 
 
 @LAYERS.register("skyline")
@@ -119,13 +127,19 @@ class Skyline(Layer):
         if p.walkway and k == count - 1:
             _walkway(strip, rng, h, body, width, self.unit, lights)
         fog_low(strip, haze, fade * 0.4, p.depth * 0.35)
+        rims = None
+        if self.span_of("rim")[1] > 0 and fade < 0.7:  # far planes are lost in the haze
+            rims = _rims(strip, p.rim_colour, 1.0 - 0.5 * fade, max(1, round(1.5 * self.unit)))
         toggles, evening, ranks = self._windows(strip, rng, windows, lights, fade, haze)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
         baked = Strip(strip, top, parallax)
         baked.seal()
         sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
         runs = _runs(evening, ranks, lights, fade, haze, strip.get_size(), top, parallax)
-        return _Plane(baked, toggles, sprites, rng.random(len(toggles)), runs)
+        plane = _Plane(baked, toggles, sprites, rng.random(len(toggles)), runs)
+        if rims is not None:
+            plane.rims = [_sealed(r, top, parallax) for r in rims]
+        return plane
 
     def _windows(
         self, strip, rng, windows, lights, fade, haze
@@ -160,9 +174,24 @@ class Skyline(Layer):
     def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
         """Where each strip stands and which switching windows show: the planes drift a pixel
         a few times a second, so most frames at 60 fps repeat the last one exactly."""
-        return self._dusk(v), tuple(
-            (offset, shown.tobytes(), runs) for offset, shown, _, runs in self._state(frame, v)
+        return (
+            self._dusk(v),
+            self._rim(frame, v),
+            tuple(
+                (offset, shown.tobytes(), runs) for offset, shown, _, runs in self._state(frame, v)
+            ),
         )
+
+    def _rim(self, frame: Frame, v: SimpleNamespace) -> int:
+        """How strong the sun's rim is now, in steps of RIM_STEPS: it needs a sun in the sky,
+        and is strongest while it is low and bright; it fades out as the sun sets."""
+        sun = frame.sky.sun if frame.sky is not None else None
+        if sun is None or v.rim <= 0:
+            return 0
+        low = min(1.0, max(0.0, (sun.height + 0.04) / 0.08)) * min(
+            1.0, max(0.0, 1.2 - sun.height * 2)
+        )
+        return round(RIM_STEPS * min(1.0, v.rim * low * (0.4 + 0.8 * sun.glow)))
 
     def _dusk(self, v: SimpleNamespace) -> int:
         """How far toward the night planes, in steps of 1/DUSK_STEPS."""
@@ -170,9 +199,12 @@ class Skyline(Layer):
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         night = self._dusk(v)
+        rim = self._rim(frame, v)
         for plane, state in zip(self.planes, self._state(frame, v), strict=True):
             offset, shown, xs, runs = state
             _body(plane, night).blit(target, offset)
+            if rim and plane.rims:
+                plane.rims[rim - 1].blit(target, offset)
             for _, run in plane.runs[:runs]:
                 run.blit(target, offset)
             ys = plane.toggles[:, 1]
@@ -214,6 +246,40 @@ class Skyline(Layer):
 DUSK_STEPS = 32
 #: runs of windows a plane's evening is baked into: each comes on at once, floors across town
 RUNS = 24
+#: steps of the sun's rim light on the towers
+RIM_STEPS = 6
+
+
+def _rims(strip: pygame.Surface, colour: tuple, strength: float, d: int) -> list[pygame.Surface]:
+    """Sparse strips holding only the plane's sunlit edges (its roofs and both sides: the sun
+    is low behind the city), each step of RIM_STEPS a little brighter. Found from the strip's
+    key: a pixel of a tower with open sky ``d`` pixels above it or beside it."""
+    pixels = pygame.surfarray.pixels3d(strip)
+    key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
+    body = pixels.astype(np.float32)
+    del pixels
+    open_up = np.zeros_like(key)
+    open_up[:, d:] = key[:, :-d]
+    open_side = np.zeros_like(key)
+    open_side[d:, :] |= key[:-d, :]
+    open_side[:-d, :] |= key[d:, :]
+    edge = ~key & (open_up | open_side)
+    weight = np.where(open_up, 1.0, 0.6)[..., None].astype(np.float32)  # roofs catch the most
+    light = np.array(colour, np.float32)[None, None, :]
+    out = []
+    for step in range(1, RIM_STEPS + 1):
+        k = strength * step / RIM_STEPS * weight
+        lit = np.where(edge[..., None], body + (light - body) * k, np.array(KEY, np.float32))
+        surface = new_strip(*strip.get_size())
+        pygame.surfarray.blit_array(surface, np.rint(lit).astype(np.uint8))
+        out.append(surface)
+    return out
+
+
+def _sealed(surface: pygame.Surface, top: int, parallax: float) -> Strip:
+    strip = Strip(surface, top, parallax)
+    strip.seal()
+    return strip
 
 
 def _fade(k: int, p: SkylineParams) -> float:
