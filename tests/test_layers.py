@@ -26,6 +26,7 @@ SOLO = {
     "waveform": "  - layer: waveform\n    idle: 0.05\n",
     "screen-glow": "  - layer: screen-glow\n",
     "train-window": SKY + "  - layer: train-window\n",
+    "birds": SKY + "  - layer: birds\n    every: 20\n",
     "crowd": SKY + "  - layer: crowd\n    count: 120\n    speed: 3\n",
     "cabin": SKY + "  - layer: cabin\n",
     "interior": "  - layer: interior\n    glow: {lfo: sine, period: 20, range: [0.6, 0.9]}\n",
