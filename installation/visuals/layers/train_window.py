@@ -11,7 +11,7 @@ from pydantic import Field
 
 from installation.lazy import pygame
 from installation.scene.params import ColourField
-from installation.scene.values import Num
+from installation.scene.values import Num, fit_rate
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
@@ -27,6 +27,12 @@ class TrainWindowParams(LayerParams):
     reflection: Num(0, 1) = Field(0.25, description="the lit interior mirrored on the glass")
     sway: Num(0, 1) = Field(0.4, description="the carriage's gentle rocking")
     windows: int = Field(2, ge=1, le=4, description="panes side by side")
+    sunlight: Num(0, 1) = Field(
+        0.5,
+        description="the low sun through the glass, lying in patches on the wall below; "
+        "passing pylons sweep across them (follows the sky's sun when there is one)",
+    )
+    passengers: int = Field(2, ge=0, le=4, description="people seated by the window, from behind")
 
 
 @LAYERS.register("train-window")
@@ -48,6 +54,12 @@ class TrainWindow(Layer):
             (rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.45), rng.uniform(0.08, 0.16))
             for _ in range(4)
         ]
+        people = self.rng("passengers")
+        self.passengers = [
+            (people.uniform(0.12, 0.88), people.uniform(0.9, 1.15), people.uniform(0.15, 0.5))
+            for _ in range(p.passengers)
+        ]  # (x, size, how late they follow the carriage's rock)
+        self.patch_rects = _patches(self.panes, p.windows, self.size, self.unit)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         rock = round(
@@ -62,6 +74,68 @@ class TrainWindow(Layer):
         if v.reflection > 0:
             self._reflection(target, v, glass)
         target.blit(self.frame_surface, (0, rock - round(8 * self.unit)))
+        self._sunlight(target, frame, v, rock)
+        self._passengers(target, frame, v)
+
+    def _sun(self, frame: Frame, v: SimpleNamespace) -> tuple[float, tuple]:
+        """How strong the sunlight on the wall is, and its colour: the sky's sun when there is
+        one (gone once it sets), else the lamp-warm default."""
+        sky = frame.sky
+        if sky is None or sky.sun is None:
+            return v.sunlight, (255, 196, 120)
+        up = min(1.0, max(0.0, (sky.sun.height + 0.03) / 0.1))
+        return v.sunlight * up * (0.5 + 0.5 * sky.sun.glow), tuple(sky.sun.halo)
+
+    def _sunlight(self, target, frame: Frame, v: SimpleNamespace, rock: int) -> None:
+        """Patches of low sun on the wall under the windows, each the window's shape sheared by
+        the light's angle; the pylons' shadows sweep across them as the train passes them."""
+        strength, colour = self._sun(frame, v)
+        level = round(strength * 16)
+        if level <= 0:
+            return
+        patch = _patch(self.patch_rects[0].size, colour, level)
+        shadows = self._pylon_xs(frame)
+        width = max(2, round(40 * self.unit))
+        for rect in self.patch_rects:
+            where = rect.move(0, rock)
+            target.blit(patch, where, special_flags=pygame.BLEND_RGB_ADD)
+            for x in shadows:  # the pylon's shadow: the light is cut where it passes
+                sx = round(x + (where.left - self.panes.left) * 0.0)
+                band = pygame.Rect(sx - width, where.top, width * 2, where.height).clip(where)
+                if band.width > 0:
+                    target.blit(patch, band, pygame.Rect(band.x - where.x, 0, band.w, band.h),
+                                special_flags=pygame.BLEND_RGB_SUB)  # fmt: skip
+
+    def _pylon_xs(self, frame: Frame) -> list[float]:
+        """Where the pylons' centres are across the frame now (the same as _pylons draws)."""
+        spacing = self.pylon_spacing
+        per_loop = self.motion(frame, "speed").per_loop()
+        pylons = abs(round(per_loop * self.unit / spacing)) or 1 if per_loop else 64
+        travelled = self.travel(frame, "speed", pylons * spacing, self.unit)
+        first = math.floor(travelled / spacing)
+        half = round(60 * self.unit)
+        out = []
+        for k in range(first, first + 2 + math.ceil(self.size[0] / spacing)):
+            x = k * spacing + self.pylon_jitter[k % pylons % 64] - travelled
+            out.append(self.size[0] - x + half)
+        return out
+
+    def _passengers(self, target, frame: Frame, v: SimpleNamespace) -> None:
+        """Heads and shoulders of people seated nearer than the window, swaying with the
+        carriage a moment after it (a body follows the floor it sits on)."""
+        w, h = self.size
+        # the carriage's two rocking motions, fitted to the loop as the window's own rock is
+        slow, quick = (fit_rate(r / math.tau, frame.loop) for r in (1.7, 4.3))
+        for x, size, lag in self.passengers:
+            t = frame.t - lag
+            sway = (
+                v.sway
+                * self.unit
+                * (5 * math.sin(math.tau * slow * t) + 2 * math.sin(math.tau * quick * t))
+            )
+            sprite = _passenger(round(h * 0.55 * size))
+            target.blit(sprite, (round(x * w - sprite.get_width() / 2 + sway),
+                                 h - round(sprite.get_height() * 0.55)))  # fmt: skip
 
     def _pylons(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
         spacing = self.pylon_spacing
@@ -137,6 +211,40 @@ def _carriage(
     surface.set_colorkey(KEY, pygame.RLEACCEL)
     glass = pygame.Rect(margin_x, top, w - 2 * margin_x, bottom - top)
     return surface, glass
+
+
+def _patches(glass: pygame.Rect, n: int, size: tuple, unit: float) -> list[pygame.Rect]:
+    """Where the windows' light lands: on the wall under each pane, lower and narrower."""
+    w, h = size
+    gap = round(0.035 * w)
+    pane_w = (glass.width - (n - 1) * gap) // n
+    top = glass.bottom + round(60 * unit)
+    height = max(4, min(h - top - 2, round(glass.height * 0.3)))
+    return [
+        pygame.Rect(glass.left + i * (pane_w + gap) + round(pane_w * 0.12), top,
+                    round(pane_w * 0.82), height)
+        for i in range(n)
+    ]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _patch(size: tuple, colour: tuple, level: int) -> pygame.Surface:
+    """A window's light on the wall: a soft-edged, slightly sheared quadrilateral of warm light."""
+    w, h = max(2, size[0]), max(2, size[1])
+    ys = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    xs = np.linspace(0, 1, w, dtype=np.float32)[None, :]
+    shear = xs - 0.12 * ys  # the sun is low and to one side
+    edge = np.clip(np.minimum(np.minimum(shear, 0.88 - shear), np.minimum(ys, 1 - ys)) * 14, 0, 1)
+    light = edge * (0.75 + 0.25 * (1 - ys)) * level / 16 * 0.55
+    return planes_to_surface(np.stack([light * c for c in colour]))
+
+
+@functools.lru_cache(maxsize=8)
+def _passenger(height: int) -> pygame.Surface:
+    """Someone seated by the window, from behind: head and shoulders, dark against the light."""
+    from installation.visuals.figures import person
+
+    return person(height, (46, 30, 34), coat=0.9, arms=0.0, hair=0.5)
 
 
 @functools.lru_cache(maxsize=4)
