@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -24,6 +25,9 @@ class Registry(Generic[T]):
         self._package = package
         self._items: dict[str, type[T]] = {}
         self._loaded = False
+        # the next scene is loaded in a thread while the current one plays: whoever asks first
+        # imports the plugins, and the other waits for all of them (it saw none, or half, before)
+        self._lock = threading.RLock()
 
     def register(self, name: str) -> Callable[[type[T]], type[T]]:
         def decorate(cls: type[T]) -> type[T]:
@@ -40,9 +44,12 @@ class Registry(Generic[T]):
         self._items.pop(name, None)
 
     def _load(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            import_submodules(self._package)
+        if self._loaded:
+            return
+        with self._lock:
+            if not self._loaded:
+                import_submodules(self._package)
+                self._loaded = True  # only once every plugin is in (a failing import retries)
 
     def get(self, name: str) -> type[T] | None:
         self._load()

@@ -91,7 +91,8 @@ def test_hot_reload_of_a_good_file_within_half_a_second(tmp_path, make_player):
     changed_at = time.monotonic()
     assert run_until(player, lambda: player.current is not before, seconds=2.0)
     assert time.monotonic() - changed_at < 0.5
-    assert player.current.scene.layers[3].params.count.value == 20
+    bokeh = next(e for e in player.current.scene.layers if e.kind == "bokeh")
+    assert bokeh.params.count.value == 20
     assert player.current.time() >= before.time() - 0.1  # the scene goes on, not from zero
 
 
@@ -338,3 +339,35 @@ def test_no_display_is_said_and_exits_2(tmp_path):
     assert run.returncode == 2, run.stderr
     assert "no display found" in run.stderr and "installation render" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_next_scene_is_built_ahead_in_a_thread(tmp_path, make_player, caplog):
+    """Building a scene costs seconds at 1080p: the player builds the next one before its part
+    begins and takes it then, so the picture does not stop at the crossfade."""
+    show = tmp_path / "ahead.yaml"
+    show.write_text("show: ahead\nscenes: [the-voice, os-awakens]\nminutes: 0.1\ncrossfade: 1\n")
+    player = make_player(show)
+    player.step()  # 6 s of the-voice: os-awakens begins within the lookahead
+
+    def coming() -> list:
+        return [b for b in player.prebuilder._done.values() if b.scene.id == "os-awakens"]
+
+    assert run_until(player, lambda: bool(coming()), seconds=20)
+    with caplog.at_level("INFO", logger="installation.player"):
+        assert run_until(player, lambda: player.current.scene.id == "os-awakens", seconds=15)
+    assert "os-awakens (built ahead)" in caplog.text  # taken, not built again on the spot
+
+
+def test_a_scene_edited_after_it_was_built_ahead_is_built_again(tmp_path):
+    from installation.play.prebuild import Prebuilder
+
+    scene = scene_copy(tmp_path, "the-voice")
+    builder = Prebuilder((160, 90))
+    builder.ask("part", scene)
+    builder.wait()
+    time.sleep(0.01)
+    scene.write_text(scene.read_text() + "\n# edited\n")
+    assert builder.take("part", scene) is None  # stale: the player loads the file afresh
+    builder.ask("again", scene)
+    builder.wait()
+    assert builder.take("again", scene) is not None

@@ -33,6 +33,7 @@ from installation.play.monitor import (
     open_files,
     thread_count,
 )
+from installation.play.prebuild import LOOKAHEAD, Prebuilder
 from installation.play.remote import Remote
 from installation.play.slot import FileWatch, Slot, live_values
 from installation.render.program import blend_parts
@@ -109,6 +110,7 @@ class Player:
         self._wall0 = self.now()
         self.frame_time = 0.0  # the show time of the frame being made (all its scenes read it)
         self.slots: dict[int, Slot] = {}  # by the schedule's part id
+        self.prebuilder = Prebuilder(self.size)  # the next scenes, built in a thread
         self.playing: list = []  # what the schedule gives for this frame
         self.canvas = pygame.Surface(self.size, 0, 32)
         self.paused = False
@@ -371,6 +373,7 @@ class Player:
         part = self._current_part()
         if span is not None and part.scene_time(t) >= span[1]:
             self.schedule.cut(t, part.position, 0.3, offset=span[0])  # the span again
+        self._build_ahead(t)
         for _ in range(len(self.show.items) + 1):  # a scene that cannot load is skipped
             self.playing = self.schedule.playing(t)
             failed = next((p for p in self.playing if not self._ensure_slot(p.part)), None)
@@ -393,6 +396,11 @@ class Player:
         """A slot for ``part`` (black needs none); False if its scene cannot load."""
         if part.path is None or part.id in self.slots:
             return True
+        built = self.prebuilder.take(part.id, part.path)
+        if built is not None:
+            self.slots[part.id] = self._slot(part, built.scene, built.compositor)
+            log.info("scene: %s (built ahead)", built.scene.id)
+            return True
         try:
             scene = load_scene(part.path)
         except SceneError as err:
@@ -402,9 +410,20 @@ class Player:
         log.info("scene: %s", scene.id)
         return True
 
-    def _slot(self, part: Part, scene) -> Slot:
+    def _build_ahead(self, t: float) -> None:
+        """Start building the scenes that begin within LOOKAHEAD seconds (see ``prebuild``)."""
+        waiting = [
+            p for p in self.schedule.parts_until(t + LOOKAHEAD * self.options.speed)
+            if p.path is not None and p.id not in self.slots
+        ]  # fmt: skip
+        for part in waiting:
+            if part.begin > t:
+                self.prebuilder.ask(part.id, part.path)
+        self.prebuilder.forget({p.id for p in waiting})  # kept until its part takes it
+
+    def _slot(self, part: Part, scene, compositor=None) -> Slot:
         clock = lambda: part.scene_time(self.frame_time)  # noqa: E731
-        slot = Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms)
+        slot = Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms, compositor)
         if self.paused:  # a scene reloaded while paused waits, sound and all
             slot.pause(True)
         return slot
@@ -617,6 +636,7 @@ class Player:
         if self.remote is not None:
             self.remote.close()
         self.audio.close()
+        self.prebuilder.wait(5.0)  # a scene half built ahead is not left drawing in the dark
         pygame.display.quit()
 
 

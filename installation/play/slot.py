@@ -30,11 +30,13 @@ class Slot:
         audio: LiveAudio,
         clock: Callable[[], float],
         budget_ms: float,
+        compositor: Compositor | None = None,
     ):
+        """``compositor``: one built ahead for this scene and size (see ``prebuild``)."""
         self.path = path
         self.scene = scene
         self.clock = clock
-        self.compositor = Compositor(scene, size, isolate=True)
+        self.compositor = compositor or Compositor(scene, size, isolate=True)
         self.governor = QualityGovernor(self.compositor.layers, budget_ms, self.compositor.effects)
         self.sound: AudioSlot | None = audio.add(scene, 0.0, clock(), level=0.0)
         self.watch = FileWatch(path)

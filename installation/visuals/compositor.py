@@ -39,7 +39,9 @@ class Compositor:
         self.layers: list[Layer] = []
         for index, entry in enumerate(scene.layers):
             cls = LAYERS.get(entry.kind)
-            layer = cls(entry.params, size, scene.seed, index, entry.tracks, scene.clock)
+            layer = cls(
+                entry.params, size, scene.seed, index, entry.tracks, scene.clock, self.canvas
+            )
             self.layers.append(layer)
         self.effects: list[PostEffect] = []
         for entry in scene.post:

@@ -81,9 +81,12 @@ class Layer(Moving):
         index: int,
         tracks: dict[str, Track] | None = None,
         clock: Clock | None = None,
+        canvas: pygame.Surface | None = None,
     ):
         """``tracks``: the timeline's track of each numeric parameter; ``clock``: the scene's
-        (its loop decides how far strips move per loop, which ``setup`` may size them by)."""
+        (its loop decides how far strips move per loop, which ``setup`` may size them by);
+        ``canvas``: the surface it will paint on (strips are encoded for it once)."""
+        self.canvas = canvas
         self.params = params
         self.size = size
         self.seed = stable_seed(seed, index, self.name)
@@ -173,6 +176,13 @@ class Layer(Moving):
         if self.direct:
             if blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
                 self.draw_onto(canvas, frame, v)
+                return
+            if v.blend == "normal" == self.native and v.opacity >= 1.0:
+                # out of focus: what lies behind is at least as far, so it softens with it. The
+                # layer paints on the canvas itself (strips are encoded for it: drawn on an
+                # alpha scratch, SDL re-encoded every strip, 150 ms a frame at 1080p)
+                self.draw_onto(canvas, frame, v)
+                canvas.blit(soften(canvas, blur), (0, 0))
                 return
             alpha = self.native == "normal"
             layer = scratch(self.size, "direct", alpha)

@@ -66,26 +66,15 @@ class Strip:
         if first < w:
             target.blit(self.surface, (first, self.top), pygame.Rect(0, self.top, w - first, band))
 
-    def seal(self) -> None:
-        """Finish baking: make the key colour transparent, with run-length acceleration, and
-        encode it now: SDL then frees the strip's pixels and keeps only its runs (a sparse strip
-        of lit windows shrinks from 16 MB to a few hundred KB at 1080p)."""
+    def seal(self, target: pygame.Surface | None = None) -> None:
+        """Finish baking: make the key colour transparent, with run-length acceleration. With
+        ``target`` (the canvas it will be drawn on), encode it now: SDL then frees the strip's
+        pixels and keeps only its runs (a sparse strip of lit windows: 16 MB to a few hundred KB
+        at 1080p). SDL encodes for one destination: a strip blitted anywhere else is decoded
+        and encoded again (hundreds of ms at 1080p), so strips are only ever drawn on it."""
         self.surface.set_colorkey(KEY, pygame.RLEACCEL)
-        _ENCODER.blit(self.surface, (0, 0), pygame.Rect(0, 0, 1, 1))
-
-
-class _Encoder:
-    """A 1x1 surface to blit strips onto once, which makes SDL run-length encode them."""
-
-    surface: pygame.Surface | None = None
-
-    def blit(self, *args) -> None:
-        if self.surface is None:
-            self.surface = new_surface((1, 1))
-        self.surface.blit(*args)
-
-
-_ENCODER = _Encoder()
+        if target is not None:
+            target.blit(self.surface, (0, 0), pygame.Rect(0, 0, 1, 1))
 
 
 def fog_low(strip: pygame.Surface, colour: tuple, near: float, low: float) -> None:

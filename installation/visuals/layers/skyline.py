@@ -79,6 +79,10 @@ class _Plane:
     between: tuple[int, Strip] | None = None
     #: the sun's rim on the plane's edges, one sparse strip per step of RIM_STEPS
     rims: list[Strip] | None = None
+    #: unencoded copies of the day and dusk strips, mixed from (an encoded strip blitted
+    #: anywhere but the canvas is decoded and encoded again)
+    plain: pygame.Surface | None = None
+    dusk_plain: pygame.Surface | None = None
 
 
 @LAYERS.register("skyline")
@@ -98,10 +102,17 @@ class Skyline(Layer):
         if p.dusk is not None and self.span_of("night")[1] > 0:
             for k, plane in enumerate(self.planes):  # the same towers (same seed), darker air
                 if _fade(k, p) > 0.05:  # the nearest plane is its own colour by day and night
-                    plane.dusk = self._bake(k, p, lights, p.dusk).strip
+                    night = self._bake(k, p, lights, p.dusk, dusk=True)
+                    plane.dusk, plane.dusk_plain = night.strip, night.plain
+                else:
+                    plane.plain = None
         self._memo: tuple | None = None
 
-    def _bake(self, k: int, p: SkylineParams, lights: list, haze: tuple) -> _Plane:
+    def _bake(
+        self, k: int, p: SkylineParams, lights: list, haze: tuple, dusk: bool = False
+    ) -> _Plane:
+        """Plane ``k`` faded toward ``haze``; for ``dusk``, only its strip (the evening windows
+        and the sun's rim are drawn from the day's plane over it)."""
         _w, h = self.size
         count = p.planes
         nearness = (k + 1) / count  # 1 for the nearest plane
@@ -128,17 +139,21 @@ class Skyline(Layer):
             _walkway(strip, rng, h, body, width, self.unit, lights)
         fog_low(strip, haze, fade * 0.4, p.depth * 0.35)
         rims = None
-        if self.span_of("rim")[1] > 0 and fade < 0.7:  # far planes are lost in the haze
+        if not dusk and self.span_of("rim")[1] > 0 and fade < 0.7:  # far planes: lost in haze
             rims = _rims(strip, p.rim_colour, 1.0 - 0.5 * fade, max(1, round(1.5 * self.unit)))
         toggles, evening, ranks = self._windows(strip, rng, windows, lights, fade, haze)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
         baked = Strip(strip, top, parallax)
-        baked.seal()
+        plain = strip.copy() if self.params.dusk is not None else None  # to mix dusk from
+        baked.seal(self.canvas)
         sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
-        runs = _runs(evening, ranks, lights, fade, haze, strip.get_size(), top, parallax)
+        runs = _runs(
+            evening, ranks, lights, fade, haze, strip.get_size(), top, parallax, self.canvas
+        )
         plane = _Plane(baked, toggles, sprites, rng.random(len(toggles)), runs)
+        plane.plain = plain
         if rims is not None:
-            plane.rims = [_sealed(r, top, parallax) for r in rims]
+            plane.rims = [_sealed(r, top, parallax, self.canvas) for r in rims]
         return plane
 
     def _windows(
@@ -202,7 +217,7 @@ class Skyline(Layer):
         rim = self._rim(frame, v)
         for plane, state in zip(self.planes, self._state(frame, v), strict=True):
             offset, shown, xs, runs = state
-            _body(plane, night).blit(target, offset)
+            _body(plane, night, self.canvas).blit(target, offset)
             if rim and plane.rims:
                 plane.rims[rim - 1].blit(target, offset)
             for _, run in plane.runs[:runs]:
@@ -245,40 +260,43 @@ class Skyline(Layer):
 #: ms, once), so a 40 s ramp costs one every 1.2 s instead of an alpha blit every frame
 DUSK_STEPS = 32
 #: runs of windows a plane's evening is baked into: each comes on at once, floors across town
-RUNS = 24
+RUNS = 12
 #: steps of the sun's rim light on the towers
-RIM_STEPS = 6
+RIM_STEPS = 4
 
 
 def _rims(strip: pygame.Surface, colour: tuple, strength: float, d: int) -> list[pygame.Surface]:
     """Sparse strips holding only the plane's sunlit edges (its roofs and both sides: the sun
     is low behind the city), each step of RIM_STEPS a little brighter. Found from the strip's
-    key: a pixel of a tower with open sky ``d`` pixels above it or beside it."""
+    key: a pixel of a tower with open sky ``d`` pixels above it or beside it. Only the edge
+    pixels are computed (a full-strip float pass per step cost 0.7 s a plane at 1080p)."""
     pixels = pygame.surfarray.pixels3d(strip)
     key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
-    body = pixels.astype(np.float32)
-    del pixels
     open_up = np.zeros_like(key)
     open_up[:, d:] = key[:, :-d]
     open_side = np.zeros_like(key)
     open_side[d:, :] |= key[:-d, :]
     open_side[:-d, :] |= key[d:, :]
     edge = ~key & (open_up | open_side)
-    weight = np.where(open_up, 1.0, 0.6)[..., None].astype(np.float32)  # roofs catch the most
-    light = np.array(colour, np.float32)[None, None, :]
+    xs, ys = np.nonzero(edge)
+    body = pixels[xs, ys].astype(np.float32)
+    del pixels
+    weight = np.where(open_up[xs, ys], 1.0, 0.6).astype(np.float32)[:, None]  # roofs catch most
+    light = np.array(colour, np.float32)[None, :]
     out = []
     for step in range(1, RIM_STEPS + 1):
         k = strength * step / RIM_STEPS * weight
-        lit = np.where(edge[..., None], body + (light - body) * k, np.array(KEY, np.float32))
         surface = new_strip(*strip.get_size())
-        pygame.surfarray.blit_array(surface, np.rint(lit).astype(np.uint8))
+        target = pygame.surfarray.pixels3d(surface)
+        target[xs, ys] = np.rint(body + (light - body) * k).astype(np.uint8)
+        del target
         out.append(surface)
     return out
 
 
-def _sealed(surface: pygame.Surface, top: int, parallax: float) -> Strip:
+def _sealed(surface: pygame.Surface, top: int, parallax: float, canvas) -> Strip:
     strip = Strip(surface, top, parallax)
-    strip.seal()
+    strip.seal(canvas)
     return strip
 
 
@@ -288,28 +306,26 @@ def _fade(k: int, p: SkylineParams) -> float:
     return min(0.9, p.depth * 1.25 * (1.0 - nearness) ** 0.8)
 
 
-def _body(plane: _Plane, night: int) -> Strip:
+def _body(plane: _Plane, night: int, canvas: pygame.Surface | None) -> Strip:
     """The plane's strip at ``night`` steps of DUSK_STEPS toward dusk."""
     if plane.dusk is None or night <= 0:
         return plane.strip
     if night >= DUSK_STEPS:
         return plane.dusk
     if plane.between is None or plane.between[0] != night:
-        day, dusk = plane.strip, plane.dusk
-        mixed = plane.between[1].surface if plane.between else new_strip(*day.surface.get_size())
-        mixed.set_colorkey(None)
-        mixed.fill(KEY)
-        mixed.blit(day.surface, (0, 0))
-        dusk.surface.set_alpha(round(255 * night / DUSK_STEPS))
-        mixed.blit(dusk.surface, (0, 0))
-        dusk.surface.set_alpha(None)
+        day = plane.strip
+        mixed = plane.plain.copy()  # the day's pixels, unencoded
+        plane.dusk_plain.set_alpha(round(255 * night / DUSK_STEPS))
+        mixed.blit(plane.dusk_plain, (0, 0))
         between = Strip(mixed, day.top, day.parallax)
-        between.seal()
+        between.seal(canvas)
         plane.between = (night, between)
     return plane.between[1]
 
 
-def _runs(evening, ranks, lights, fade, haze, size, top, parallax) -> list[tuple[float, Strip]]:
+def _runs(
+    evening, ranks, lights, fade, haze, size, top, parallax, canvas
+) -> list[tuple[float, Strip]]:
     """The evening windows baked into RUNS sparse strips by rank, each with the share of
     windows at which it comes on (its highest rank)."""
     if not len(evening):
@@ -322,7 +338,7 @@ def _runs(evening, ranks, lights, fade, haze, size, top, parallax) -> list[tuple
             colour = lights[int(i) % len(lights)]
             strip.fill(mix(colour, haze, fade * 0.8), pygame.Rect(*(int(n) for n in evening[i])))
         run = Strip(strip, top, parallax)
-        run.seal()
+        run.seal(canvas)
         out.append((float(ranks[chunk].max()), run))
     return out
 
