@@ -38,6 +38,17 @@ class Prebuilder:
     """Builds compositors for upcoming parts, one thread each, at most ``limit`` at a time."""
 
     def __init__(self, size: tuple[int, int], limit: int = 2):
+        # everything a build touches is imported here, in the main thread: a thread that reads
+        # a module another is still importing finds it half made (pygame.surfarray without
+        # pixels3d, measured), and the registries' plugins likewise
+        import pygame.draw
+        import pygame.image
+        import pygame.surfarray
+        import pygame.transform  # noqa: F401
+
+        from installation.registry import LAYERS, POST
+
+        LAYERS.names(), POST.names()
         self.size = size
         self.limit = limit
         self._done: dict[object, Built] = {}

@@ -100,20 +100,22 @@ class TrainWindow(Layer):
             where = rect.move(0, rock)
             target.blit(patch, where, special_flags=pygame.BLEND_RGB_ADD)
             for x in shadows:  # the pylon's shadow: the light is cut where it passes
-                sx = round(x + (where.left - self.panes.left) * 0.0)
+                sx = round(x)
                 band = pygame.Rect(sx - width, where.top, width * 2, where.height).clip(where)
                 if band.width > 0:
                     target.blit(patch, band, pygame.Rect(band.x - where.x, 0, band.w, band.h),
                                 special_flags=pygame.BLEND_RGB_SUB)  # fmt: skip
 
     def _pylon_xs(self, frame: Frame) -> list[float]:
-        """Where the pylons' centres are across the frame now (the same as _pylons draws)."""
+        """Where the pylons' centres are across the frame now: they come from the right, at
+        irregular spacing that repeats after as many pylons as pass in a loop (64 without)."""
         spacing = self.pylon_spacing
         per_loop = self.motion(frame, "speed").per_loop()
         pylons = abs(round(per_loop * self.unit / spacing)) or 1 if per_loop else 64
         travelled = self.travel(frame, "speed", pylons * spacing, self.unit)
         first = math.floor(travelled / spacing)
-        half = round(60 * self.unit)
+        half = _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
+        half = half.get_width() // 2
         out = []
         for k in range(first, first + 2 + math.ceil(self.size[0] / spacing)):
             x = k * spacing + self.pylon_jitter[k % pylons % 64] - travelled
@@ -138,17 +140,10 @@ class TrainWindow(Layer):
                                  h - round(sprite.get_height() * 0.55)))  # fmt: skip
 
     def _pylons(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
-        spacing = self.pylon_spacing
-        # the irregular spacing repeats after as many pylons as pass in a loop (64 without one)
-        per_loop = self.motion(frame, "speed").per_loop()
-        pylons = abs(round(per_loop * self.unit / spacing)) or 1 if per_loop else 64
-        travelled = self.travel(frame, "speed", pylons * spacing, self.unit)
-        first = math.floor(travelled / spacing)
         sprite = _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
-        for k in range(first, first + 2 + math.ceil(self.size[0] / spacing)):
-            x = k * spacing + self.pylon_jitter[k % pylons % 64] - travelled
-            x = self.size[0] - x  # they come from the right
-            target.blit(sprite, (round(x), 0))
+        half = sprite.get_width() // 2
+        for x in self._pylon_xs(frame):
+            target.blit(sprite, (round(x) - half, 0))
 
     def _passing_train(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
         """On the cue ``train-pass``, another train rushes by for a few seconds."""
