@@ -54,16 +54,23 @@ class Compositor:
         # the canvas after the bottom run of still layers, and their keys when it was taken
         self._snapshot: pygame.Surface | None = None
         self._snapshot_keys: list = []
+        self._sky: Layer | None = None  # the layer whose values are the frame's sky
 
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
         moment = self.scene.clock.moment(t, features)
         frame = Frame(moment, self.size, self.scene.clock, self.scene.palette)
-        sky = next((la for la in self.layers if la.name == "sky" and not la.off), None)
+        sky = self._sky = next((la for la in self.layers if la.name == "sky" and not la.off), None)
         return replace(
             frame,
             grained=self.post.hides_banding(frame),
             sky=sky.values(frame) if sky is not None else None,
         )
+
+    def _values(self, layer: Layer, frame: Frame):
+        """A layer's values at ``frame``; the sky's are already there (``Frame.sky``)."""
+        if layer is self._sky and frame.sky is not None:
+            return frame.sky
+        return layer.values(frame)
 
     def render(
         self, t: float, features: Mapping[str, Mapping[str, float]] | None = None
@@ -119,7 +126,7 @@ class Compositor:
             if layer.off:
                 break
             try:
-                v = layer.values(frame)
+                v = self._values(layer, frame)
                 key = layer.still_key(frame, v)
             except Exception:
                 if not self.isolate:

@@ -18,7 +18,7 @@ import numpy as np
 from installation.lazy import pygame
 from installation.visuals.raster import new_surface
 
-__all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip", "strip_width"]
+__all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip", "strip_width", "transparent"]
 
 KEY = (255, 0, 255)  # transparent colour of strips; nothing we draw is ever this magenta
 
@@ -66,7 +66,7 @@ class Strip:
         if first < w:
             target.blit(self.surface, (first, self.top), pygame.Rect(0, self.top, w - first, band))
 
-    def seal(self, target: pygame.Surface | None = None) -> None:
+    def seal(self, target: pygame.Surface | None = None) -> Strip:
         """Finish baking: make the key colour transparent, with run-length acceleration. With
         ``target`` (the canvas it will be drawn on), encode it now: SDL then frees the strip's
         pixels and keeps only its runs (a sparse strip of lit windows: 16 MB to a few hundred KB
@@ -75,12 +75,18 @@ class Strip:
         self.surface.set_colorkey(KEY, pygame.RLEACCEL)
         if target is not None:
             target.blit(self.surface, (0, 0), pygame.Rect(0, 0, 1, 1))
+        return self
+
+
+def transparent(pixels: np.ndarray) -> np.ndarray:
+    """Where a strip's pixels (``pixels3d``, x by y) are the key colour: open sky."""
+    return (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
 
 
 def fog_low(strip: pygame.Surface, colour: tuple, near: float, low: float) -> None:
     """Blend a strip toward ``colour``: ``near`` everywhere, plus up to ``low`` at the bottom."""
     pixels = pygame.surfarray.pixels3d(strip)
-    key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
+    key = transparent(pixels)
     rows = np.linspace(0.0, 1.0, strip.get_height(), dtype=np.float32) ** 2
     amount = np.clip(near + low * rows * (1 - near), 0.0, 0.95)[None, :, None]
     target = np.array(colour, dtype=np.float32)[None, None, :]

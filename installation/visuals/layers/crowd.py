@@ -57,6 +57,13 @@ class Crowd(Layer):
         self.way = np.where(rng.random(n) < 0.5, -1.0, 1.0)
         self.pace = rng.uniform(0.7, 1.3, n)
         self.phase = rng.random(n)
+        # frame widths a second each walker crosses at speed 1 (a stroll near by: a minute a
+        # width); in a loop, landed so each makes a whole number of crossings, at least one
+        rates = self.pace * (0.4 + 0.6 * self.depth) / 60.0
+        per_loop = self.motion_on(self.clock, "speed").per_loop()
+        if per_loop:
+            rates = np.maximum(1, np.round(per_loop * rates)) / per_loop
+        self.rates = rates
         clothes = p.clothes or []
         self.looks = [
             (
@@ -79,11 +86,7 @@ class Crowd(Layer):
         p = self.params
         w, h = self.size
         far, near = p.ground
-        # a stroll crosses the frame in about a minute near by; in a loop each walker makes a
-        # whole number of crossings (at least one), so all are back where they began
-        motion = self.motion(frame, "speed")
-        travel = motion.distance(frame.t) / 60.0
-        per_loop = (motion.per_loop() or 0.0) / 60.0
+        travel = self.motion(frame, "speed").distance(frame.t)
         blits = []
         for i in range(len(self.depth)):
             d = float(self.depth[i])
@@ -91,10 +94,7 @@ class Crowd(Layer):
             feet = h * (far + (near - far) * d)
             colour, coat = self.looks[i]
             if self.walks[i]:
-                rate = self.pace[i] * (0.4 + 0.6 * d)
-                if per_loop:
-                    rate = max(1, round(per_loop * rate)) / per_loop
-                laps = travel * rate
+                laps = travel * self.rates[i]
                 x = (self.x0[i] + self.way[i] * laps) % 1.0
                 stride = (laps * 40 + self.phase[i]) % 1.0  # steps per frame width
                 pose = int(stride * POSES) % POSES

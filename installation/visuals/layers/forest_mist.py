@@ -76,9 +76,7 @@ class ForestMist(Layer):
                     _conifer(strip, x + shift, base, height, colour, rng)
             x += rng.uniform(20, 90) * self.unit * (1.4 - p.density) * (0.5 + nearness)
         fog_low(strip, p.mist, fade * 0.2, 0.75)
-        baked = Strip(strip, max(0, round(base - tallest * 1.1)), parallax)
-        baked.seal(self.canvas)
-        return baked
+        return Strip(strip, max(0, round(base - tallest * 1.1)), parallax).seal(self.canvas)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         p = self.params

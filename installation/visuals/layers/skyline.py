@@ -16,7 +16,15 @@ from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface
-from installation.visuals.strips import KEY, Strip, fog_low, mix, new_strip, strip_width
+from installation.visuals.strips import (
+    KEY,
+    Strip,
+    fog_low,
+    mix,
+    new_strip,
+    strip_width,
+    transparent,
+)
 
 
 class SkylineParams(LayerParams):
@@ -98,21 +106,31 @@ class Skyline(Layer):
         # windows that are lit all loop long are baked into the planes; those the timeline
         # switches on and off are drawn each frame
         self.lit_range = self.span_of("windows")
-        self.planes = [self._bake(k, p, lights, p.haze) for k in range(p.planes)]
-        if p.dusk is not None and self.span_of("night")[1] > 0:
-            for k, plane in enumerate(self.planes):  # the same towers (same seed), darker air
-                if _fade(k, p) > 0.05:  # the nearest plane is its own colour by day and night
-                    night = self._bake(k, p, lights, p.dusk, dusk=True)
-                    plane.dusk, plane.dusk_plain = night.strip, night.plain
-                else:
-                    plane.plain = None
+        # planes that fade toward dusk at night: the same towers (same seed) in darker air; the
+        # nearest plane is its own colour by day and night
+        nights = p.dusk is not None and self.span_of("night")[1] > 0
+        self.planes = []
+        for k in range(p.planes):
+            to_dusk = nights and _fade(k, p) > 0.05
+            plane = self._bake(k, p, lights, p.haze, keep_plain=to_dusk)
+            if to_dusk:
+                night = self._bake(k, p, lights, p.dusk, dusk=True, keep_plain=True)
+                plane.dusk, plane.dusk_plain = night.strip, night.plain
+            self.planes.append(plane)
         self._memo: tuple | None = None
 
     def _bake(
-        self, k: int, p: SkylineParams, lights: list, haze: tuple, dusk: bool = False
+        self,
+        k: int,
+        p: SkylineParams,
+        lights: list,
+        haze: tuple,
+        dusk: bool = False,
+        keep_plain: bool = False,
     ) -> _Plane:
         """Plane ``k`` faded toward ``haze``; for ``dusk``, only its strip (the evening windows
-        and the sun's rim are drawn from the day's plane over it)."""
+        and the sun's rim are drawn from the day's plane over it). ``keep_plain``: keep an
+        unencoded copy of the strip, to mix day and dusk from."""
         _w, h = self.size
         count = p.planes
         nearness = (k + 1) / count  # 1 for the nearest plane
@@ -134,7 +152,7 @@ class Skyline(Layer):
             windows.append(_tower(strip, rng, x, tw, th, h, body, width, self.unit))
             x += tw + gap
         if p.landmarks and k == min(p.landmark_plane, count - 1):
-            _landmarks(strip, rng, p.landmarks, h, p.landmark_height, body, width, lights[0])
+            _landmarks(strip, rng, p.landmarks, h, p.landmark_height, body, width)
         if p.walkway and k == count - 1:
             _walkway(strip, rng, h, body, width, self.unit, lights)
         fog_low(strip, haze, fade * 0.4, p.depth * 0.35)
@@ -143,17 +161,15 @@ class Skyline(Layer):
             rims = _rims(strip, p.rim_colour, 1.0 - 0.5 * fade, max(1, round(1.5 * self.unit)))
         toggles, evening, ranks = self._windows(strip, rng, windows, lights, fade, haze)
         top = max(0, int(h * (1.0 - tallest)) - int(40 * self.unit))
-        baked = Strip(strip, top, parallax)
-        plain = strip.copy() if self.params.dusk is not None else None  # to mix dusk from
-        baked.seal(self.canvas)
+        plain = strip.copy() if keep_plain else None
+        baked = Strip(strip, top, parallax).seal(self.canvas)
         sprites = [_window_sprite(t, lights, fade, p.haze, i) for i, t in enumerate(toggles)]
         runs = _runs(
             evening, ranks, lights, fade, haze, strip.get_size(), top, parallax, self.canvas
         )
-        plane = _Plane(baked, toggles, sprites, rng.random(len(toggles)), runs)
-        plane.plain = plain
+        plane = _Plane(baked, toggles, sprites, rng.random(len(toggles)), runs, plain=plain)
         if rims is not None:
-            plane.rims = [_sealed(r, top, parallax, self.canvas) for r in rims]
+            plane.rims = [Strip(r, top, parallax).seal(self.canvas) for r in rims]
         return plane
 
     def _windows(
@@ -271,7 +287,7 @@ def _rims(strip: pygame.Surface, colour: tuple, strength: float, d: int) -> list
     key: a pixel of a tower with open sky ``d`` pixels above it or beside it. Only the edge
     pixels are computed (a full-strip float pass per step cost 0.7 s a plane at 1080p)."""
     pixels = pygame.surfarray.pixels3d(strip)
-    key = (pixels[:, :, 0] == KEY[0]) & (pixels[:, :, 1] == KEY[1]) & (pixels[:, :, 2] == KEY[2])
+    key = transparent(pixels)
     open_up = np.zeros_like(key)
     open_up[:, d:] = key[:, :-d]
     open_side = np.zeros_like(key)
@@ -294,12 +310,6 @@ def _rims(strip: pygame.Surface, colour: tuple, strength: float, d: int) -> list
     return out
 
 
-def _sealed(surface: pygame.Surface, top: int, parallax: float, canvas) -> Strip:
-    strip = Strip(surface, top, parallax)
-    strip.seal(canvas)
-    return strip
-
-
 def _fade(k: int, p: SkylineParams) -> float:
     """How far plane ``k`` (0 the farthest) fades toward the haze."""
     nearness = (k + 1) / p.planes
@@ -317,9 +327,7 @@ def _body(plane: _Plane, night: int, canvas: pygame.Surface | None) -> Strip:
         mixed = plane.plain.copy()  # the day's pixels, unencoded
         plane.dusk_plain.set_alpha(round(255 * night / DUSK_STEPS))
         mixed.blit(plane.dusk_plain, (0, 0))
-        between = Strip(mixed, day.top, day.parallax)
-        between.seal(canvas)
-        plane.between = (night, between)
+        plane.between = (night, Strip(mixed, day.top, day.parallax).seal(canvas))
     return plane.between[1]
 
 
@@ -337,13 +345,11 @@ def _runs(
         for i in chunk:
             colour = lights[int(i) % len(lights)]
             strip.fill(mix(colour, haze, fade * 0.8), pygame.Rect(*(int(n) for n in evening[i])))
-        run = Strip(strip, top, parallax)
-        run.seal(canvas)
-        out.append((float(ranks[chunk].max()), run))
+        out.append((float(ranks[chunk].max()), Strip(strip, top, parallax).seal(canvas)))
     return out
 
 
-def _landmarks(strip, rng, marks, h, tallest, colour, width, lamp) -> None:
+def _landmarks(strip, rng, marks, h, tallest, colour, width) -> None:
     """Draw named outlines across the strip, all at one scale: the tallest ``tallest`` of the
     frame's height. Holes are cut back to the strip's transparent key, so sky shows through."""
     metres = h * tallest / max(m.height for m in marks)

@@ -62,19 +62,18 @@ class TrainWindow(Layer):
         self.patch_rects = _patches(self.panes, p.windows, self.size, self.unit)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
-        rock = round(
-            v.sway * 3 * self.unit * math.sin(math.tau * frame.cycles(1.7 / math.tau))
-            + v.sway * 1.5 * self.unit * math.sin(math.tau * frame.cycles(4.3 / math.tau))
-        )
+        slow, quick = _rocking(frame)
+        rock = round(v.sway * 3 * self.unit * slow + v.sway * 1.5 * self.unit * quick)
         glass = self.panes.move(0, rock)
+        pylons = self._pylon_xs(frame)  # the pylons, and their shadows on the wall
         target.set_clip(glass)
-        self._pylons(target, frame, v, glass)
+        self._pylons(target, pylons)
         self._passing_train(target, frame, v, glass)
         target.set_clip(None)
         if v.reflection > 0:
             self._reflection(target, v, glass)
         target.blit(self.frame_surface, (0, rock - round(8 * self.unit)))
-        self._sunlight(target, frame, v, rock)
+        self._sunlight(target, frame, v, rock, pylons)
         self._passengers(target, frame, v)
 
     def _sun(self, frame: Frame, v: SimpleNamespace) -> tuple[float, tuple]:
@@ -86,7 +85,7 @@ class TrainWindow(Layer):
         up = min(1.0, max(0.0, (sky.sun.height + 0.03) / 0.1))
         return v.sunlight * up * (0.5 + 0.5 * sky.sun.glow), tuple(sky.sun.halo)
 
-    def _sunlight(self, target, frame: Frame, v: SimpleNamespace, rock: int) -> None:
+    def _sunlight(self, target, frame: Frame, v: SimpleNamespace, rock: int, shadows) -> None:
         """Patches of low sun on the wall under the windows, each the window's shape sheared by
         the light's angle; the pylons' shadows sweep across them as the train passes them."""
         strength, colour = self._sun(frame, v)
@@ -94,7 +93,6 @@ class TrainWindow(Layer):
         if level <= 0:
             return
         patch = _patch(self.patch_rects[0].size, colour, level)
-        shadows = self._pylon_xs(frame)
         width = max(2, round(40 * self.unit))
         for rect in self.patch_rects:
             where = rect.move(0, rock)
@@ -114,8 +112,7 @@ class TrainWindow(Layer):
         pylons = abs(round(per_loop * self.unit / spacing)) or 1 if per_loop else 64
         travelled = self.travel(frame, "speed", pylons * spacing, self.unit)
         first = math.floor(travelled / spacing)
-        half = _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
-        half = half.get_width() // 2
+        half = self._pylon_sprite().get_width() // 2
         out = []
         for k in range(first, first + 2 + math.ceil(self.size[0] / spacing)):
             x = k * spacing + self.pylon_jitter[k % pylons % 64] - travelled
@@ -126,23 +123,21 @@ class TrainWindow(Layer):
         """Heads and shoulders of people seated nearer than the window, swaying with the
         carriage a moment after it (a body follows the floor it sits on)."""
         w, h = self.size
-        # the carriage's two rocking motions, fitted to the loop as the window's own rock is
-        slow, quick = (fit_rate(r / math.tau, frame.loop) for r in (1.7, 4.3))
         for x, size, lag in self.passengers:
-            t = frame.t - lag
-            sway = (
-                v.sway
-                * self.unit
-                * (5 * math.sin(math.tau * slow * t) + 2 * math.sin(math.tau * quick * t))
-            )
+            slow, quick = _rocking(frame, lag)
+            sway = v.sway * self.unit * (5 * slow + 2 * quick)
             sprite = _passenger(round(h * 0.55 * size))
             target.blit(sprite, (round(x * w - sprite.get_width() / 2 + sway),
                                  h - round(sprite.get_height() * 0.55)))  # fmt: skip
 
-    def _pylons(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
-        sprite = _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
+    def _pylon_sprite(self) -> pygame.Surface:
+        return _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
+
+    def _pylons(self, target, xs: list[float]) -> None:
+        """The pylons rushing past, centred at ``xs``."""
+        sprite = self._pylon_sprite()
         half = sprite.get_width() // 2
-        for x in self._pylon_xs(frame):
+        for x in xs:
             target.blit(sprite, (round(x) - half, 0))
 
     def _passing_train(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
@@ -206,6 +201,14 @@ def _carriage(
     surface.set_colorkey(KEY, pygame.RLEACCEL)
     glass = pygame.Rect(margin_x, top, w - 2 * margin_x, bottom - top)
     return surface, glass
+
+
+def _rocking(frame: Frame, lag: float = 0.0) -> tuple[float, float]:
+    """The carriage's two rocking motions (slow and quick, -1..1) ``lag`` seconds ago, each a
+    whole number of cycles per loop: the window rocks with them, passengers a moment after."""
+    slow, quick = (fit_rate(r / math.tau, frame.loop) for r in (1.7, 4.3))
+    t = frame.t - lag
+    return math.sin(math.tau * (t * slow)), math.sin(math.tau * (t * quick))
 
 
 def _patches(glass: pygame.Rect, n: int, size: tuple, unit: float) -> list[pygame.Rect]:
