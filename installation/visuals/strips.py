@@ -18,7 +18,16 @@ import numpy as np
 from installation.lazy import pygame
 from installation.visuals.raster import new_surface
 
-__all__ = ["KEY", "Strip", "fog_low", "mix", "new_strip", "strip_width", "transparent"]
+__all__ = [
+    "KEY",
+    "Strip",
+    "fog_low",
+    "mix",
+    "new_strip",
+    "strip_width",
+    "transparent",
+    "with_alpha",
+]
 
 KEY = (255, 0, 255)  # transparent colour of strips; nothing we draw is ever this magenta
 
@@ -49,6 +58,9 @@ class Strip:
     surface: pygame.Surface  # colour-keyed once baked
     top: int  # first row that holds anything
     parallax: float  # share of the layer's drift this plane moves at
+    #: per-pixel coverage (x by y, 0 sky to 255 solid) where its edges are anti-aliased
+    #: (``silhouette.paint``); None: the key colour alone says what is sky
+    alpha: np.ndarray | None = None
 
     def offset(self, layer, frame, param: str = "drift") -> int:
         """Where the strip stands: how far the layer's rate ``param`` has carried this plane,
@@ -71,11 +83,29 @@ class Strip:
         ``target`` (the canvas it will be drawn on), encode it now: SDL then frees the strip's
         pixels and keeps only its runs (a sparse strip of lit windows: 16 MB to a few hundred KB
         at 1080p). SDL encodes for one destination: a strip blitted anywhere else is decoded
-        and encoded again (hundreds of ms at 1080p), so strips are only ever drawn on it."""
-        self.surface.set_colorkey(KEY, pygame.RLEACCEL)
+        and encoded again (hundreds of ms at 1080p), so strips are only ever drawn on it.
+        With an alpha plane the strip becomes per-pixel alpha, which SDL run-length encodes as
+        well: opaque runs are copied, only the edge pixels are blended."""
+        if self.alpha is None:
+            self.surface.set_colorkey(KEY, pygame.RLEACCEL)
+        else:
+            self.surface = with_alpha(self.surface, self.alpha, self.top)
+            self.surface.set_alpha(255, pygame.RLEACCEL)
         if target is not None:
             target.blit(self.surface, (0, 0), pygame.Rect(0, 0, 1, 1))
         return self
+
+
+def with_alpha(surface: pygame.Surface, alpha: np.ndarray, top: int = 0) -> pygame.Surface:
+    """A per-pixel alpha copy of ``surface`` with the coverage ``alpha`` (x by y); rows above
+    ``top`` hold nothing and stay transparent (a new surface is all zeros)."""
+    out = new_surface(surface.get_size(), alpha=True)
+    rows = pygame.Rect(0, top, surface.get_width(), surface.get_height() - top)
+    out.blit(surface, rows.topleft, rows)
+    plane = pygame.surfarray.pixels_alpha(out)
+    plane[:, top:] = alpha[:, top:]
+    del plane
+    return out
 
 
 def transparent(pixels: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
+from installation.visuals.silhouette import line, paint
 
 LEVELS = 24  # brightness steps of the firelight: sprites are made once per step
 
@@ -100,22 +101,21 @@ def _house(height: float, colour: tuple, snow: tuple):
     surface = pygame.Surface((w, h), pygame.SRCALPHA, 32)
     left = (w - width) / 2
     ridge = h - wall_h - height * 0.5
-    pygame.draw.rect(
-        surface, colour, pygame.Rect(round(left), round(h - wall_h), round(width), round(wall_h))
-    )
+    alpha = pygame.surfarray.pixels_alpha(surface)
     eaves = [(0, h - wall_h + 2), (w / 2, ridge), (w, h - wall_h + 2)]
-    pygame.draw.polygon(surface, colour, eaves)
     # the chimney stands on the right slope and rises above it
     chimney = pygame.Rect(round(left + width * 0.66), round(ridge + height * 0.02),
                           round(width * 0.09), round(height * 0.3))  # fmt: skip
-    pygame.draw.rect(surface, colour, chimney)
-    # snow lies on the roof: a pale band along both slopes
+    walls = ("rect", (round(left), round(h - wall_h), round(width), round(wall_h)))
+    paint(surface, alpha, colour, [walls, ("poly", eaves), ("rect", tuple(chimney))])
+    # snow lies on the roof: a pale band along both slopes, and a cap on the chimney
     band = max(2, round(height * 0.05))
-    for side in (-1, 1):
-        start = (w / 2, ridge)
-        end = (w / 2 + side * w / 2, h - wall_h + 2)
-        pygame.draw.line(surface, snow, start, end, band)
-    pygame.draw.rect(surface, snow, pygame.Rect(chimney.x, chimney.y, chimney.w, max(2, band // 2)))
+    slopes = [
+        line((w / 2, ridge), (w / 2 + side * w / 2, h - wall_h + 2), band) for side in (-1, 1)
+    ]
+    cap = ("rect", (chimney.x, chimney.y, chimney.w, max(2, band // 2)))
+    paint(surface, alpha, snow, [*slopes, cap])
+    del alpha
     ww, wh = round(width * 0.14), round(wall_h * 0.38)
     y = round(h - wall_h * 0.72)
     windows = [(round(left + width * f - ww / 2), y, ww, wh) for f in (0.2, 0.8)]

@@ -15,6 +15,7 @@ from installation.visuals.figures import person
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import upscale_dithered
+from installation.visuals.silhouette import Shape, line, new_alpha, paint
 from installation.visuals.strips import Strip, fog_low, mix, new_strip, strip_width
 
 
@@ -62,6 +63,7 @@ class ForestMist(Layer):
         per_loop = self.motion_on(self.clock, "drift").per_loop()
         width = strip_width(self.size[0], per_loop and per_loop * parallax * self.unit)
         strip = new_strip(width, h)
+        alpha = new_alpha(strip)
         base = self.ground_y + round((2 + nearness * 10) * self.unit)  # feet in the snow
         tallest = h * (0.22 + 0.28 * nearness)
         x = 0.0
@@ -69,14 +71,14 @@ class ForestMist(Layer):
             height = tallest * rng.uniform(0.55, 1.0)
             for shift in (0, -width):
                 if rng.random() < p.bare:
-                    _bare_tree(
-                        strip, rng, x + shift, base, height, colour, self.unit * (0.6 + nearness)
-                    )
+                    tree = _bare_tree(rng, x + shift, base, height, self.unit * (0.6 + nearness))
                 else:
-                    _conifer(strip, x + shift, base, height, colour, rng)
+                    tree = _conifer(x + shift, base, height, rng)
+                paint(strip, alpha, colour, tree)
             x += rng.uniform(20, 90) * self.unit * (1.4 - p.density) * (0.5 + nearness)
         fog_low(strip, p.mist, fade * 0.2, 0.75)
-        return Strip(strip, max(0, round(base - tallest * 1.1)), parallax).seal(self.canvas)
+        top = max(0, round(base - tallest * 1.1))
+        return Strip(strip, top, parallax, alpha).seal(self.canvas)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
         p = self.params
@@ -90,24 +92,27 @@ class ForestMist(Layer):
             target.blit(self.figure, (fx, fy))
 
 
-def _conifer(strip, x, base, height, colour, rng) -> None:
+def _conifer(x, base, height, rng) -> list[Shape]:
     """Stacked tiers down to the snow: a spruce in winter shows no trunk."""
     width = height * rng.uniform(0.22, 0.32)
     tiers = 5
+    shapes = []
     for i in range(tiers):
         top = base - height * (1 - i / tiers * 0.8)
         bottom = base - height * (0.72 - i / tiers * 0.72) + 2
         half = width * (0.35 + 0.65 * (i + 1) / tiers) / 2
-        pygame.draw.polygon(strip, colour, [(x, top), (x - half, bottom), (x + half, bottom)])
+        shapes.append(("poly", ((x, top), (x - half, bottom), (x + half, bottom))))
+    return shapes
 
 
-def _bare_tree(strip, rng, x, base, height, colour, unit) -> None:
+def _bare_tree(rng, x, base, height, unit) -> list[Shape]:
     """A trunk that forks into thinner and thinner branches: winter, late autumn."""
+    shapes = []
 
     def branch(x0, y0, angle, length, width, depth) -> None:
         x1 = x0 + math.cos(angle) * length
         y1 = y0 - math.sin(angle) * length
-        pygame.draw.line(strip, colour, (x0, y0), (x1, y1), max(1, round(width)))
+        shapes.append(line((x0, y0), (x1, y1), max(1.0, width)))
         if depth == 0 or length < 3:
             return
         for turn in (-1, 1):
@@ -115,6 +120,7 @@ def _bare_tree(strip, rng, x, base, height, colour, unit) -> None:
             branch(x1, y1, angle + spread, length * rng.uniform(0.6, 0.78), width * 0.65, depth - 1)
 
     branch(x, base, math.pi / 2 + rng.uniform(-0.06, 0.06), height * 0.42, 5 * unit, 5)
+    return shapes
 
 
 def _ground(p: ForestMistParams, size: tuple[int, int], ground_y: int) -> pygame.Surface:
