@@ -32,6 +32,8 @@ SOLO = {
     "interior": "  - layer: interior\n    glow: {lfo: sine, period: 20, range: [0.6, 0.9]}\n",
     "image": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n",
     "footage": "  - layer: footage\n    file: assets/footage/rain-on-glass.mp4\n",
+    "raindrops": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n"
+    "  - layer: raindrops\n    size: 12\n",
     "pulse": SKY
     + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
 }
@@ -296,3 +298,20 @@ def test_dancers_move_to_the_beat_each_in_their_own_measure():
     assert np.abs(first - dancers(10.25)).mean() > 0.05  # half a beat
     measures = {d[4] for d in layer.dancers}
     assert len(measures) > 1, "every dancer moves in the same measure"
+
+
+def test_a_raindrop_shows_what_is_behind_it_upside_down():
+    scene = parse_scene("scene: x\nvisuals:\n  - layer: raindrops\n    light: 0\n")
+    compositor = Compositor(scene, (320, 180))
+    layer = compositor.layers[0]
+    layer._drops = lambda frame, v: [(160.0, 90.0, 12)]  # one drop where red meets blue
+    target = pygame.Surface((320, 180), 0, 32)
+    target.fill((200, 40, 40), pygame.Rect(0, 0, 160, 180))  # red on the left
+    target.fill((40, 40, 200), pygame.Rect(160, 0, 160, 180))  # blue on the right
+    frame = compositor.frame(1.0)
+    layer.draw_onto(target, frame, layer.values(frame))
+    seen = pygame.surfarray.array3d(target)
+    left, right = seen[153, 90], seen[167, 90]
+    assert left[2] > left[0] + 60, "the drop's left side shows the blue from its right"
+    assert right[0] > right[2] + 60, "and its right side the red from its left"
+    assert tuple(seen[100, 90]) == (200, 40, 40), "the glass around it is untouched"
