@@ -80,16 +80,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("listen", help="render a scene's sound offline to a WAV file")
     p.add_argument("scene", help="a scene file, or the id of a bundled scene")
-    p.add_argument("--seconds", type=float, required=True, help="length in seconds")
+    p.add_argument(
+        "--seconds", type=float, help="length in seconds (default: one loop, or five minutes)"
+    )
     p.add_argument("--out", required=True, help="a .wav file (48 kHz, 24-bit, stereo)")
+    p.add_argument(
+        "--stats",
+        action="store_true",
+        help="print what a mixing engineer measures: loudness, short-term range, spectral "
+        "slope, air and mud, true peak, stereo correlation",
+    )
+    p.add_argument(
+        "--spectrogram", action="store_true", help="also write a spectrogram PNG beside it"
+    )
+    p.add_argument("--json", action="store_true", help="with --stats: the figures as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(run=cmd_listen)
 
     p = sub.add_parser(
-        "sound-report", help="measure each scene's calibrated sound on a minute it was not tuned on"
+        "sound-report",
+        help="measure each scene's calibrated sound over the loop after the one it was tuned on",
     )
     p.add_argument("scenes", nargs="*", help="scene files or ids (default: every bundled scene)")
-    p.add_argument("--seconds", type=float, default=60.0, help="length measured (60)")
+    p.add_argument(
+        "--seconds", type=float, help="length measured (default: a loop, or five minutes)"
+    )
     p.set_defaults(run=cmd_sound_report)
 
     p = sub.add_parser("devices", help="list audio output devices")

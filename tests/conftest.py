@@ -6,6 +6,9 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 os.environ.setdefault("PYO_GUI_WX", "0")
+# the loudness and room caches start empty for every test run: nothing a user's earlier runs
+# calibrated can hide a change (subprocesses inherit it)
+os.environ["XDG_CACHE_HOME"] = __import__("tempfile").mkdtemp(prefix="installation-cache-")
 
 from pathlib import Path
 

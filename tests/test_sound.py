@@ -89,7 +89,7 @@ def test_each_frame_gets_exactly_its_samples(fps):
 
 def test_offline_frames_and_features():
     scene = load_scene(SOUNDING[0])
-    with OfflineSound(scene, fps=25) as sound:
+    with OfflineSound(scene, fps=25, gain_db=calibrate(scene, SECONDS)) as sound:
         rendered = list(sound.frames(60))
     sizes = [len(samples) for samples, _ in rendered]
     features = rendered[-1][1]
@@ -97,7 +97,7 @@ def test_offline_frames_and_features():
     assert "master" in features and all(0 <= v <= 1 for v in features["master"].values())
     voices = {e.address.removeprefix("sound.") for e in scene.voices}
     assert voices <= set(features)
-    assert features["master"]["rms"] > 0.1  # two seconds in, there is sound
+    assert features["master"]["rms"] > 0.4  # two seconds in, there is sound (above -36 dBFS)
 
 
 def test_train_answers_its_cue():
@@ -181,12 +181,15 @@ def test_the_measures_of_the_sound_report():
     assert len(short) == 2 and abs(short[0] - short[1]) < 0.1
 
 
-def test_sound_report_measures_a_minute_the_calibration_never_heard(capsys):
+def test_sound_report_measures_after_the_loop_the_calibration_heard(capsys):
     assert main(["sound-report", "magic-hour", "--seconds", "10"]) == 0
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("| magic-hour"))
-    lufs = float(row.split("|")[3].split()[0])
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "10"  # seconds measured, after the 180 s loop it was calibrated on
+    lufs = float(cells[3].split()[0])
     assert -30 < lufs < -16
+    assert -20 < float(cells[6]) < 0  # a spectral slope, dB per octave
 
 
 def test_master_fade_and_ceiling_helpers():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -18,76 +19,98 @@ def cmd_listen(args: argparse.Namespace) -> int:
     headless()
     from installation.paths import resolve_scene
     from installation.scene.loader import load_scene
+    from installation.sound.analysis import sound_stats, spectrogram_png
     from installation.sound.engine import SAMPLE_RATE, OfflineSound
-    from installation.sound.loudness import calibrate, integrated_loudness, true_peak_db, write_wav
+    from installation.sound.loudness import calibrate, calibration_seconds, write_wav
 
     out = Path(args.out)
     if out.suffix.lower() != ".wav":
         raise UsageError(f"--out must be a .wav file, not '{out.name}'")
-    if not 0 < args.seconds <= 24 * 3600:
+    if args.seconds is not None and not 0 < args.seconds <= 24 * 3600:
         raise UsageError(f"--seconds must be above 0 (and at most a day), not {args.seconds:g}")
     scene = load_scene(resolve_scene(args.scene))
     if scene.sound is None:
         raise UsageError(f"scene '{scene.id}' has no sound: section")
     check_writable(out.parent if str(out.parent) else Path("."))
-    gain = calibrate(scene)
+    seconds = args.seconds or calibration_seconds(scene)
+    gain = _calibrate_saying(scene, calibrate, quiet=args.quiet or args.json)
     with OfflineSound(scene, gain_db=gain) as sound:
-        samples = sound.render(args.seconds)
+        samples = sound.render(seconds)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_wav(out, samples, SAMPLE_RATE)
+    target = scene.sound.master.loudness
+    stats = sound_stats(samples, SAMPLE_RATE, target)
+    if args.spectrogram:
+        picture = spectrogram_png(samples, SAMPLE_RATE, out.with_suffix(".png"))
+        if not args.quiet:
+            print(f"wrote the spectrogram to {picture}", file=sys.stderr)
+    if args.stats and args.json:
+        print(json.dumps({"scene": scene.id, "gain_db": round(gain, 2), **stats.as_dict()}))
+    elif args.stats:
+        print(f"{scene.id}: {seconds:g} s at {gain:+.1f} dB gain")
+        for line in stats.lines():
+            print(f"  {line}")
     if not args.quiet:
-        lufs = integrated_loudness(samples, SAMPLE_RATE)
         print(
-            f"wrote {args.seconds:g} s of '{scene.id}' to {out}: {lufs:.1f} LUFS "
-            f"(target {scene.sound.master.loudness:g}), true peak {true_peak_db(samples):.1f} dBFS",
+            f"wrote {seconds:g} s of '{scene.id}' to {out}: {stats.lufs:.1f} LUFS "
+            f"(target {target:g}), true peak {stats.true_peak:.1f} dBFS",
             file=sys.stderr,
         )
     return EXIT_OK
 
 
+def _calibrate_saying(scene, calibrate, quiet: bool) -> float:
+    """Calibrate, saying so first when it will take a while (nothing cached yet)."""
+    from installation.sound.loudness import calibration_seconds, is_calibrated
+
+    if not quiet and not is_calibrated(scene):
+        print(
+            f"calibrating '{scene.id}': rendering {calibration_seconds(scene):g} s to measure "
+            "its loudness (once; the gain is kept)",
+            file=sys.stderr,
+        )
+    return calibrate(scene)
+
+
 def cmd_sound_report(args: argparse.Namespace) -> int:
-    """Each scene's calibrated sound, measured on a minute the calibration never heard."""
+    """Each scene calibrated over its first loop and measured over the next, which the
+    calibration never heard: the table in the README."""
     headless()
     import time
 
-    import numpy as np
-
     from installation.paths import bundled_scenes, resolve_scene
     from installation.scene.loader import load_scene
-    from installation.sound.analysis import lr_correlation, short_term_loudness, spectral_centroid
+    from installation.sound.analysis import sound_stats
     from installation.sound.engine import SAMPLE_RATE as SR
     from installation.sound.engine import OfflineSound
-    from installation.sound.loudness import (
-        CALIBRATION_SECONDS,
-        calibrate,
-        integrated_loudness,
-        true_peak_db,
-    )
+    from installation.sound.loudness import calibrate, calibration_seconds
 
     paths = [resolve_scene(s) for s in args.scenes] if args.scenes else bundled_scenes()
     print(
-        f"Calibrated on seconds 0-{CALIBRATION_SECONDS:g}; measured on seconds "
-        f"{CALIBRATION_SECONDS:g}-{CALIBRATION_SECONDS + args.seconds:g} "
+        "Calibrated over each scene's first loop (or five minutes), measured over the next "
         "(`installation sound-report`).\n\n"
-        "| scene | gain dB | LUFS (target) | true peak dBFS | short-term LUFS 10th / 95th pct "
-        "| centroid Hz | L/R correlation | offline speed |\n| --- | --- | --- | --- | --- | --- "
-        "| --- | --- |"
+        "| scene | measured s | gain dB | LUFS (target) | short-term range LU | loudest 3 s "
+        "over target LU | slope dB/oct | air % | mud % | true peak dBFS | L/R corr | "
+        "offline speed |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
+        "| --- |"
     )
     for path in paths:
         scene = load_scene(path)
         if scene.sound is None:
             continue
+        first = calibration_seconds(scene)
+        seconds = args.seconds or first
         gain = calibrate(scene)
         start = time.perf_counter()
         with OfflineSound(scene, gain_db=gain) as sound:
-            x = sound.render(CALIBRATION_SECONDS + args.seconds)[int(CALIBRATION_SECONDS * SR) :]
-        speed = (CALIBRATION_SECONDS + args.seconds) / (time.perf_counter() - start)
-        short = short_term_loudness(x, SR)
-        low, high = np.percentile(short[np.isfinite(short)], [10, 95])
+            x = sound.render(first + seconds)[int(first * SR) :]
+        speed = (first + seconds) / (time.perf_counter() - start)
+        s = sound_stats(x, SR, scene.sound.master.loudness)
         print(
-            f"| {scene.id} | {gain:+.1f} | {integrated_loudness(x, SR):.1f} "
-            f"({scene.sound.master.loudness:g}) | {true_peak_db(x):.1f} | {low:.1f} / {high:.1f} "
-            f"| {spectral_centroid(x, SR):.0f} | {lr_correlation(x):.2f} | {speed:.0f}x |",
+            f"| {scene.id} | {seconds:g} | {gain:+.1f} | {s.lufs:.1f} ({s.target:g}) | "
+            f"{s.short_term_range:.1f} | {s.loudest_over_target:+.1f} | {s.slope:+.1f} | "
+            f"{100 * s.air:.2f} | {100 * s.mud:.1f} | {s.true_peak:.1f} | {s.correlation:.2f} | "
+            f"{speed:.0f}x |",
             flush=True,
         )
     return EXIT_OK

@@ -1,7 +1,10 @@
-"""Sound rendered offline: a manual pyo server advanced by exactly the samples of each frame.
+"""Sound rendered offline: a manual pyo server advanced block by block, each frame given exactly
+its own samples.
 
-Each video frame gets ``sr / fps`` samples and the features computed from them, identical run to
-run for the same seed. Live sound for the player is ``installation.play.audio`` (its own
+The server runs in blocks of BLOCK samples (a power of two: the convolution reverb computes
+garbage with any other, measured) whatever the frame rate; samples made past a frame's end wait
+for the next frame. Each video frame gets ``sr / fps`` samples and the features measured when
+they were made, identical run to run for the same seed. Live sound for the player is ``installation.play.audio`` (its own
 process, see there).
 """
 
@@ -33,20 +36,12 @@ log = logging.getLogger("installation.sound")
 
 SAMPLE_RATE = 48000
 CHANNELS = 2
+BLOCK = 256  # samples the score and the server advance at a time
 
 
 def samples_per_frame(index: int, fps: float, sr: int = SAMPLE_RATE) -> int:
     """Samples that belong to video frame ``index``: exact over any number of frames."""
     return round((index + 1) * sr / fps) - round(index * sr / fps)
-
-
-def _block_size(fps: float, sr: int) -> int:
-    """The largest block of at most 256 samples that divides a frame's samples evenly."""
-    spf = sr / fps
-    if spf != int(spf):
-        return 1  # odd rates (29.97): fall back to sample-exact single blocks
-    spf = int(spf)
-    return max(d for d in range(1, 257) if spf % d == 0)
 
 
 class _WholeScene:
@@ -72,7 +67,7 @@ class OfflineMix:
     def __init__(self, parts: list, fps: float = 30.0, *, sr: int = SAMPLE_RATE, gain=None):
         self.parts, self.fps, self.sr = parts, fps, sr
         self.gain = gain or (lambda scene: 0.0)
-        self.block = _block_size(fps, sr)
+        self.block = BLOCK
         self.server = pyo.Server(
             sr=sr, nchnls=CHANNELS, buffersize=self.block, duplex=0, audio="manual", winhost="none"
         )
@@ -83,7 +78,9 @@ class OfflineMix:
         address = int(self.server.getOutputAddr(), 16)
         self._buffer = (ctypes.c_float * (self.block * CHANNELS)).from_address(address)
         self.graphs: dict[int, tuple[SoundGraph, Any, Any]] = {}
-        self.samples_done = 0
+        self.samples_done = 0  # handed out
+        self.blocks_done = 0  # made (up to a block more than handed out)
+        self._waiting = np.empty((0, CHANNELS), dtype=np.float32)
 
     @property
     def time(self) -> float:
@@ -101,28 +98,37 @@ class OfflineMix:
         """The next ``count`` samples as a (count, 2) float32 array."""
         out = np.empty((count, CHANNELS), dtype=np.float32)
         view = np.frombuffer(self._buffer, dtype=np.float32).reshape(self.block, CHANNELS)
-        done = 0
+        done = min(count, len(self._waiting))
+        out[:done] = self._waiting[:done]
+        self._waiting = self._waiting[done:]
         while done < count:
-            t0 = self.samples_done / self.sr
-            t1 = t0 + self.block / self.sr
-            live = set()
-            for index, part in enumerate(self.parts):
-                weight = part.weight(t0)
-                if weight <= 0.0 or part.scene.sound is None:
-                    continue
-                graph, fader, _ = self._graph(index)
-                fader.value = weight
-                graph.tick(t0 - part.begin, t1 - part.begin)
-                live.add(index)
-            for index in [k for k in self.graphs if k not in live]:
-                self.graphs.pop(index)[2].stop()  # the part has ended: free its graph
-            self.server.process()
+            self._process_block()
             take = min(self.block, count - done)
             out[done : done + take] = view[:take]
+            if take < self.block:
+                self._waiting = view[take:].copy()  # the start of the next frame
             done += take
-            self.samples_done += self.block
         del view
+        self.samples_done += count
         return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+
+    def _process_block(self) -> None:
+        """Tick every sounding part's score over the next block, then make its samples."""
+        t0 = self.blocks_done * self.block / self.sr
+        t1 = t0 + self.block / self.sr
+        live = set()
+        for index, part in enumerate(self.parts):
+            weight = part.weight(t0)
+            if weight <= 0.0 or part.scene.sound is None:
+                continue
+            graph, fader, _ = self._graph(index)
+            fader.value = weight
+            graph.tick(t0 - part.begin, t1 - part.begin)
+            live.add(index)
+        for index in [k for k in self.graphs if k not in live]:
+            self.graphs.pop(index)[2].stop()  # the part has ended: free its graph
+        self.server.process()
+        self.blocks_done += 1
 
     def mix_frame(self, index: int) -> tuple[np.ndarray, dict[int, dict[str, dict[str, float]]]]:
         """Video frame ``index``'s samples, and each sounding part's features."""

@@ -75,6 +75,7 @@ class SoundGraph:
         master_tracks = scene.master.tracks if scene.master else {}
         self.master = Master(
             [v.output for v in self.voices],
+            [v.send_output for v in self.voices],
             sound.master,
             master_tracks,
             scene.clock,

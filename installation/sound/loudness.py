@@ -1,14 +1,22 @@
 """Loudness: measure (ITU-R BS.1770-4 via pyloudnorm), calibrate, write WAV files.
 
-Each scene sits at its own LUFS target because its master gain is calibrated: a stretch of the
-scene is rendered offline at unity gain, measured, and the difference to the target becomes the
-gain. The result is cached in memory by scene content, so a render or a reload pays once.
+Each scene sits at its own LUFS target because its master gain is calibrated: the scene is
+rendered offline at unity gain over a whole loop (or its first five minutes), measured, and the
+difference to the target becomes the gain. A minute was not enough: a scene's music builds over
+its loop, and magic-hour calibrated on its first minute came out 1.7 LU loud over three.
+
+A loop takes seconds to render, so gains are kept: in memory, and on disk in the user's cache
+folder, keyed by the scene file, the files it plays and the sound engine's own code (a change to
+any of them calibrates again).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import math
+import os
 import wave
 from pathlib import Path
 
@@ -18,16 +26,18 @@ import pyloudnorm
 from installation.scene.models import Scene
 
 __all__ = [
-    "CALIBRATION_SECONDS",
+    "CALIBRATION_LIMIT",
     "WavWriter",
     "calibrate",
+    "calibration_seconds",
     "integrated_loudness",
+    "is_calibrated",
     "scene_key",
     "true_peak_db",
     "write_wav",
 ]
 
-CALIBRATION_SECONDS = 60.0
+CALIBRATION_LIMIT = 300.0  # seconds: a loop, or this much of a scene that never loops
 _CACHE: dict[str, float] = {}
 
 
@@ -46,25 +56,101 @@ def true_peak_db(samples: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
+@functools.cache
+def _engine_fingerprint() -> str:
+    """A hash of the sound engine's code: a new version of a voice is a new calibration."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), root.parent / "scene" / "sound.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _played_files(scene: Scene) -> list[Path]:
+    """Files the scene's voices play (recordings, rooms), found among their parameters."""
+    files = []
+    for entry in scene.voices:
+        for value in entry.params.model_dump().values():
+            if isinstance(value, str) and ("/" in value or "." in value):
+                path = Path(value)
+                if path.is_file():
+                    files.append(path)
+    return files
+
+
 def scene_key(scene: Scene) -> str:
-    """A hash of the scene file's bytes: the same file, the same calibration."""
-    text = Path(scene.path).read_bytes() if Path(scene.path).is_file() else repr(scene).encode()
-    return hashlib.sha256(text).hexdigest()
+    """The scene file's bytes, the files it plays and the engine's code: the same three, the
+    same calibration."""
+    path = Path(scene.path)
+    digest = hashlib.sha256(path.read_bytes() if path.is_file() else repr(scene).encode())
+    for played in _played_files(scene):
+        stat = played.stat()
+        digest.update(f"{played.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(_engine_fingerprint().encode())
+    return digest.hexdigest()
 
 
-def calibrate(scene: Scene, seconds: float = CALIBRATION_SECONDS) -> float:
-    """The master gain (dB) that brings ``scene`` to its loudness target."""
+def calibration_seconds(scene: Scene) -> float:
+    """How much of a scene calibration hears: its whole loop, at most CALIBRATION_LIMIT."""
+    return min(scene.clock.loop or CALIBRATION_LIMIT, CALIBRATION_LIMIT)
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "installation" / "loudness.json"
+
+
+def _read_disk() -> dict[str, float]:
+    try:
+        data = json.loads(_cache_file().read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: float(v) for k, v in data.items() if isinstance(v, int | float)}
+
+
+def _write_disk(key: str, gain: float) -> None:
+    """Add one gain to the cache file; a cache that cannot be written is only a slower start."""
+    path = _cache_file()
+    try:
+        data = _read_disk()
+        data[key] = gain
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(data, indent=0, sort_keys=True))
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
+def _key(scene: Scene, seconds: float) -> str:
+    return f"{scene_key(scene)}:{seconds:g}"
+
+
+def is_calibrated(scene: Scene, seconds: float | None = None) -> bool:
+    """Whether ``calibrate`` would answer at once (kept in memory or on disk)."""
+    key = _key(scene, calibration_seconds(scene) if seconds is None else seconds)
+    return key in _CACHE or key in _read_disk()
+
+
+def calibrate(scene: Scene, seconds: float | None = None) -> float:
+    """The master gain (dB) that brings ``scene`` to its loudness target over its loop."""
     from installation.sound.engine import SAMPLE_RATE, OfflineSound
 
-    key = f"{scene_key(scene)}:{seconds}"
+    seconds = calibration_seconds(scene) if seconds is None else seconds
+    key = _key(scene, seconds)
     if key in _CACHE:
         return _CACHE[key]
+    stored = _read_disk().get(key)
+    if stored is not None:
+        _CACHE[key] = stored
+        return stored
     with OfflineSound(scene, gain_db=0.0) as sound:
         samples = sound.render(seconds)
     measured = integrated_loudness(samples, SAMPLE_RATE)
     target = scene.sound.master.loudness
     gain = 0.0 if not math.isfinite(measured) else max(-40.0, min(40.0, target - measured))
     _CACHE[key] = gain
+    _write_disk(key, gain)
     return gain
 
 

@@ -1,4 +1,5 @@
-"""The master bus: shared reverb, optional delay, gentle compression, gain, fades, limiter.
+"""The master bus: the room (convolution), optional delay, gentle compression, gain, fades,
+limiter.
 
 The level is set by loudness calibration (``gain_db``, see loudness.py) so each scene sits at
 its LUFS target; the limiter only guards the peak and a hard clip at the ceiling is the last
@@ -7,14 +8,32 @@ line that nothing passes.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from installation.clock import Clock
 from installation.lazy import pyo
 from installation.scene.params import evaluate
 from installation.scene.sound import MasterParams
+from installation.sound.rooms import split_impulse
 
 __all__ = ["Master", "fade_gain"]
+
+#: partitions of the two convolvers, in samples: at least the live server's buffer (512); the
+#: early one short (it answers 11 ms late: a little pre-delay), the tail's a little longer
+#: (cheaper; its file starts that much early, so it comes in on time)
+EARLY_PARTITION = 512
+TAIL_PARTITION = 1024
+#: the wet signal's level against the dry at a send of 1 (rooms are scaled to unit energy)
+WET = 1.0
+#: CvlVerb's output comes back scaled by about this over its partition size (measured with
+#: unit-energy responses at partitions of 512, 1024 and 2048: 0.0965, 0.0483, 0.0242)
+CVLVERB_SCALE = 49.4
+
+
+def _unity(partition: int) -> float:
+    """The gain that brings a CvlVerb of ``partition`` back to the response's own level."""
+    return partition / CVLVERB_SCALE
 
 
 def _amp(db: float) -> float:
@@ -35,6 +54,7 @@ class Master:
     def __init__(
         self,
         inputs: list[pyo.PyoObject],
+        sends: list[pyo.PyoObject],
         params: MasterParams,
         tracks: dict[str, Any],
         clock: Clock,
@@ -47,17 +67,15 @@ class Master:
         v = self._values(0.0)
         dry = pyo.Mix(inputs, voices=2) if inputs else pyo.Sig([0.0, 0.0])
         self.send = pyo.SigTo(v.reverb, time=0.5, init=v.reverb)
-        # STRev decorrelates left and right; Freeverb runs one tuning per channel (mono in, mono out)
-        wet = pyo.STRev(
-            pyo.Mix(dry, voices=1), inpos=0.5, revtime=1.5 + 5.0 * params.room,
-            cutoff=9000 - 7000 * params.damping, bal=1.0, roomSize=0.6 + 0.8 * params.room,
-        )  # fmt: skip
+        self.early = pyo.SigTo(v.early, time=0.5, init=v.early)
+        self.tail = pyo.SigTo(v.tail, time=0.5, init=v.tail)
+        wet = self._room(sends, Path(params.space))
         self.delay_send = pyo.SigTo(v.delay, time=0.5, init=v.delay)
         beat = clock.seconds_per_beat()
         echo = pyo.Delay(
             dry * self.delay_send, delay=[beat * 0.75, beat * 1.0], feedback=0.35, maxdelay=4
         )
-        bus = dry + wet * self.send * 1.4 + pyo.Tone(echo, freq=2500)
+        bus = dry + wet * self.send * WET + pyo.Tone(echo, freq=2500)
         glued = pyo.Compress(bus, thresh=-20, ratio=2.0, risetime=0.05, falltime=0.4, knee=0.6)
         self.gain = pyo.SigTo(0.0, time=0.05, init=0.0)
         ceiling = _amp(params.ceiling)
@@ -67,7 +85,20 @@ class Master:
         )  # fmt: skip
         # DC and sub-sonic drift are removed before the limiter, or they would make it pump
         self.output = pyo.Clip(limited, min=-ceiling, max=ceiling)
-        self._nodes = (dry, wet, echo, bus, glued, limited)  # keep references alive
+        self._nodes = (dry, sends, wet, echo, bus, glued, limited)  # keep references alive
+
+    def _room(self, sends: list[pyo.PyoObject], space: Path) -> pyo.PyoObject:
+        """The voices' sends heard in ``space``: its early reflections and its tail through
+        two convolvers, each at its own level. Each ear has its own response, so a mono send
+        comes back wide."""
+        early_file, tail_file = split_impulse(space, TAIL_PARTITION)
+        send = pyo.Mix(sends, voices=1) if sends else pyo.Sig(0.0)
+        self._convolvers = tuple(
+            pyo.CvlVerb([send, send], str(f), size=size, bal=1.0, mul=_unity(size))
+            for f, size in ((early_file, EARLY_PARTITION), (tail_file, TAIL_PARTITION))
+        )
+        early, tail = self._convolvers
+        return early * self.early + tail * self.tail
 
     def _values(self, t: float):
         return evaluate(self.params, self.clock.moment(t), self.tracks)
@@ -75,6 +106,8 @@ class Master:
     def update(self, t: float) -> None:
         v = self._values(t)
         self.send.value = v.reverb
+        self.early.value = v.early
+        self.tail.value = v.tail
         self.delay_send.value = v.delay
         level = self.gain_db + v.volume + self.volume_offset
         self.gain.value = _amp(level) * fade_gain(t, self.params.fade, self.duration)

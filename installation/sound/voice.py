@@ -75,11 +75,14 @@ class Voice:
         self.v = v
         self._level = pyo.SigTo(db_to_amp(v.level), time=0.3, init=db_to_amp(v.level))
         self._pan = pyo.SigTo(0.5 + 0.5 * v.pan, time=0.3, init=0.5 + 0.5 * v.pan)
+        self._send = pyo.SigTo(v.send, time=0.3, init=v.send)
         self.source = self.build()
         if len(self.source) >= 2:  # a stereo voice keeps its own image; pan does not apply
             self.output = pyo.Mix(self.source, voices=2) * self._level
         else:
             self.output = pyo.Pan(self.source * self._level, outs=2, pan=self._pan)
+        #: what this voice sends to the room, mono (the room makes its own stereo)
+        self.send_output = pyo.Mix(self.output, voices=1) * self._send
 
     # -- for subclasses -------------------------------------------------------------------
     def build(self) -> pyo.PyoObject:
@@ -110,6 +113,7 @@ class Voice:
         self.v = v
         self._level.value = db_to_amp(v.level)
         self._pan.value = 0.5 + 0.5 * v.pan
+        self._send.value = v.send
         self.changed(v)
 
     @classmethod

@@ -1,15 +1,30 @@
-"""piano: a soft, felt-piano tone playing sparse generative phrases in the key."""
+"""piano: a modelled felt piano playing sparse generative phrases in the key.
+
+Each note is a table made by ``piano_model`` (stiff unison strings, two-stage decay, a felt hammer
+whose brightness follows the velocity, a soundboard), three velocity layers per note of the scale.
+Playing them, the voice adds what depends on the moment: the damper that ends a note after
+``sustain`` seconds (a felt pad settling on the strings, not a cut), and with the pedal half down
+the undamped strings of the chord ringing in sympathy.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import Field
 
 from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.harmony import midi_to_hz, scale_notes
-from installation.sound.voice import Pool, Voice
+from installation.sound.piano_model import LAYERS, piano_note
+from installation.sound.voice import Voice
 from installation.sound.voices._common import Register, contour_note
+
+SLOTS = 8  # notes sounding at once: a new one takes the oldest
+DAMPER = 0.35  # seconds the damper's felt takes to stop the strings
+#: the instrument's output: the same loudness at the same ``level`` as the FM piano the scenes
+#: were balanced with (the tables peak near 1; measured 13 dB louder without this)
+OUTPUT = 0.18
 
 
 class PianoParams(VoiceParams):
@@ -20,41 +35,94 @@ class PianoParams(VoiceParams):
     rest: int = Field(5, ge=0, le=32, description="beats of silence after each phrase")
     repeats: int = Field(3, ge=1, le=16, description="times a phrase comes back before it changes")
     chord_tones: float = Field(0.6, ge=0, le=1, description="share of notes taken from the chord")
-    tone: Num(0, 1) = Field(0.35, description="brightness of the felt: 0 muffled, 1 clear")
+    tone: Num(0, 1) = Field(
+        0.35, description="the felt's brightness over the whole instrument: 0 muffled, 1 clear"
+    )
     velocity: list[float] = Field(
         [0.25, 0.6], min_length=2, max_length=2, description="softest and loudest"
+    )
+    sustain: Num(0.3, 8) = Field(
+        3.5, description="seconds a note rings before the damper falls on it"
+    )
+    pedal: Num(0, 1) = Field(
+        0.3, description="the sustain pedal: the chord's strings ring in sympathy with the notes"
     )
 
 
 @VOICES.register("piano")
 class Piano(Voice):
-    """Felt piano: FM with a fast-fading index, a muffled top, phrases and rests of unequal length."""
+    """Modelled felt piano: stretched partials, two-stage decay, velocity-bright felt, damper
+    and sympathetic strings; phrases and rests of unequal length."""
 
     Params = PianoParams
 
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.scale = scale_notes(self.ctx.key, self.ctx.mode, *p.pitch_range)
-
-        def note(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
-            body = pyo.FM(carrier=freq, ratio=1.0, index=env * 2.2, mul=env * 0.4)
-            return body + pyo.Sine(freq * 2.002, mul=env * env * 0.1)
-
-        self.pool = Pool(6, note, attack=0.006, decay=3.8, release=2.0)
-        self.tone = pyo.SigTo(self._cutoff(self.v.tone), time=0.5, init=self._cutoff(self.v.tone))
-        return pyo.Tone(self.pool.mix, freq=self.tone)
+        self.tables = {
+            (midi, layer): _table(piano_note(midi, layer, self.ctx.sr))
+            for midi in self.scale
+            for layer in LAYERS
+        }
+        first = self.tables[(self.scale[0], LAYERS[0])]
+        self.readers = [pyo.TableRead(first, freq=first.getRate(), loop=0) for _ in range(SLOTS)]
+        for reader in self.readers:
+            reader.stop()  # silent until struck
+        self.dampers = [
+            pyo.Adsr(
+                attack=0.001, decay=0.01, sustain=1.0, release=DAMPER, dur=self.v.sustain, mul=0.0
+            )
+            for _ in range(SLOTS)
+        ]
+        self.strings = pyo.Mix(
+            [r * d for r, d in zip(self.readers, self.dampers, strict=True)], voices=1, mul=OUTPUT
+        )
+        self.next = 0
+        # the chord's strings, undamped by the pedal, ringing in sympathy (quietly, long)
+        chord = self.ctx.chord_at(0.0)
+        self.sympathy_freqs = [pyo.Sig(f) for f in _sympathetic(chord, p.pitch_range)]
+        self.pedal = pyo.SigTo(self.v.pedal, time=0.5, init=self.v.pedal)
+        self.sympathy = pyo.Waveguide(
+            self.strings, freq=self.sympathy_freqs, dur=6.0, minfreq=40, mul=0.02
+        )
+        self.shelf = pyo.SigTo(self._shelf(self.v.tone), time=0.5, init=self._shelf(self.v.tone))
+        body = self.strings + pyo.Mix(self.sympathy, voices=1) * self.pedal
+        self.chord_index = 0
+        return pyo.EQ(body, freq=2500, q=0.7, boost=self.shelf, type=2)
 
     @staticmethod
-    def _cutoff(tone: float) -> float:
-        return 900.0 * (5000.0 / 900.0) ** tone
+    def _shelf(tone: float) -> float:
+        """The high shelf's gain in dB for ``tone``: -8 dB muffled to +4 dB clear."""
+        return -8.0 + 12.0 * tone
 
     def changed(self, v) -> None:
-        self.tone.value = self._cutoff(v.tone)
+        self.shelf.value = self._shelf(v.tone)
+        self.pedal.value = v.pedal
+        for damper in self.dampers:
+            damper.dur = v.sustain
+
+    def strike(self, midi: int, velocity: float) -> None:
+        """Play ``midi`` at ``velocity``: the nearest layer, scaled to the velocity asked."""
+        layer = min(LAYERS, key=lambda v: abs(v - velocity))
+        table = self.tables[(midi, layer)]
+        i = self.next
+        self.next = (i + 1) % SLOTS
+        self.readers[i].setTable(table)
+        self.readers[i].freq = table.getRate()
+        self.dampers[i].mul = (velocity / layer) ** 1.4
+        self.readers[i].play()
+        self.dampers[i].play()
 
     def events(self, t0: float, t1: float) -> None:
         p = self.params
         step = self.ctx.clock.seconds_per_beat() / 2
         cycle = 2 * (p.phrase + p.rest)
+        index = self.ctx.chord_index(t0)
+        if index != self.chord_index:
+            self.chord_index = index
+            tones = _sympathetic(self.ctx.progression.chord(index), p.pitch_range)
+            for sig, freq in zip(self.sympathy_freqs, tones, strict=True):
+                sig.value = freq
         for k in self.steps_between(t0, t1, step):
             position = k % cycle
             if position >= 2 * p.phrase:
@@ -69,5 +137,20 @@ class Piano(Voice):
                 pool = self.scale
             midi = contour_note(self.seed, motif / 4 + generation * 3, pool, speed=1 / 3)
             low, high = p.velocity
-            velocity = low + (high - low) * self.chance(motif, 2)
-            self.pool.play(midi_to_hz(midi), velocity)
+            self.strike(midi, low + (high - low) * self.chance(motif, 2))
+
+
+def _table(samples: np.ndarray) -> pyo.DataTable:
+    """A pyo table holding ``samples``, filled through its buffer (no list of floats)."""
+    table = pyo.DataTable(size=len(samples))
+    np.asarray(table.getBuffer())[:] = samples
+    return table
+
+
+def _sympathetic(chord, pitch_range: list[int]) -> list[float]:
+    """Three strings that ring in sympathy with a chord: its root an octave under the range,
+    and its lowest two tones within it."""
+    low = pitch_range[0]
+    root = low - 12 + (chord.root - low) % 12
+    tones = sorted(low + (pc - low) % 12 for pc in chord.pitch_classes)[:2]
+    return [midi_to_hz(n) for n in (root, *tones)]

@@ -1,0 +1,138 @@
+"""A felt piano note, modelled from what makes a piano sound like one, rendered with numpy.
+
+The piano voice plays these notes from tables (built once per note and velocity layer, shared by
+every scene in a process), so a rich model costs nothing while playing. What the model keeps:
+
+- **Stiff strings**: partial k sits at k f0 sqrt(1 + B k^2), not k f0; the inharmonicity B grows
+  toward the treble, which is why a piano's high notes sound glassy and its octaves stretched.
+- **Unison strings**: each note is two strings a fraction of a cent apart, so its partials beat
+  slowly, and energy passes between them: the **two-stage decay**, a quick prompt sound and a long
+  aftersound, each partial the faster the higher it is.
+- **The felt hammer**: a low-pass whose corner rises with velocity (a soft touch is dark and round,
+  a hard one bright), a strike point an eighth along the string that thins a few partials, a
+  contact of a few milliseconds (longer when soft), and the felt's own thud and noise.
+- **The soundboard**: a few broad resonances colour every note the same way.
+
+Damper, pedal and sympathetic resonance are played by the voice (they depend on what else is
+sounding): see ``voices/piano.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+__all__ = ["LAYERS", "inharmonicity", "note_seconds", "piano_note"]
+
+#: the velocities the notes are made at; the voice picks the nearest and scales it
+LAYERS = (0.22, 0.45, 0.8)
+#: partials quieter than this share of the loudest are left out (inaudible under the rest)
+FLOOR = 5e-4
+#: samples between the points of a partial's slow envelope (beating and decay)
+SLOW = 32
+
+
+def inharmonicity(midi: int) -> float:
+    """B of the string of ``midi``: about 4e-4 at middle C, rising to 3e-3 at the top."""
+    return float(np.clip(4e-4 * 2 ** ((midi - 60) / 12 * 1.3), 8e-5, 3e-3))
+
+
+def note_seconds(midi: int) -> float:
+    """How long a note's table is: low strings ring for seconds, the top for less."""
+    return float(np.clip(6.0 - (midi - 48) * 0.08, 2.5, 6.0))
+
+
+@functools.lru_cache(maxsize=512)
+def piano_note(midi: int, velocity: float, sr: int = 48000) -> np.ndarray:
+    """One note struck at ``velocity`` (0..1), mono float32, peak about ``velocity ** 1.4``;
+    the same numbers on every run (its randomness is seeded by the note)."""
+    rng = np.random.default_rng(midi * 1009 + round(velocity * 1000))
+    f0 = 440.0 * 2 ** ((midi - 69) / 12)
+    n = int(note_seconds(midi) * sr)
+    b = inharmonicity(midi)
+    k = np.arange(1, 65, dtype=np.float64)
+    freqs = k * f0 * np.sqrt(1 + b * k * k)
+    keep = freqs < min(12000.0, 0.45 * sr)
+    k, freqs = k[keep], freqs[keep]
+    # the felt: a two-pole low-pass whose corner climbs with velocity; the strike point at 1/8
+    corner = f0 * (2.0 + 10.0 * velocity**1.5) + 400.0 * velocity
+    amps = (1.0 / k) / (1.0 + (freqs / corner) ** 2)
+    amps *= 0.45 + 0.55 * np.abs(np.sin(math.pi * k / 8.0))
+    # decay: prompt and aftersound, both faster for higher partials
+    prompt = 1.8 * (262.0 / freqs) ** 0.55 * (0.8 + 0.4 * velocity)
+    after = prompt * 6.0
+    keep = amps > FLOOR * amps.max()
+    note = np.zeros(n, dtype=np.float32)
+    slow_times = np.arange(0, n + 2 * SLOW, SLOW, dtype=np.float64) / sr
+    ramp = np.arange(SLOW, dtype=np.float32) / SLOW
+    samples = np.arange(n, dtype=np.uint32)
+    for a, f, tp, ta in zip(amps[keep], freqs[keep], prompt[keep], after[keep], strict=True):
+        # audible until the aftersound falls 80 dB under the loudest partial's start
+        span = min(n, int(ta * math.log(1e4 * a / amps.max() + 1.0) * sr) + 1)
+        if span < 4 * SLOW:
+            continue
+        cents = rng.uniform(0.3, 1.4)  # the two strings of the unison are this far apart
+        beat = f * (2 ** (cents / 1200) - 1) / 2
+        offset, spread = rng.uniform(0, math.tau, 2)
+        # two strings: sin(a) + sin(b) = 2 sin((a+b)/2) cos((a-b)/2); the cosine (the beating)
+        # and the two-stage decay change slowly: worked out every SLOW samples, then joined
+        # by straight lines
+        ts = slow_times[: span // SLOW + 2]
+        decay = 0.72 * np.exp(-ts / tp) + 0.28 * np.exp(-ts / ta)
+        shape = (2 * a * decay * np.cos(math.tau * beat * ts + spread)).astype(np.float32)
+        envelope = (shape[:-1, None] + np.diff(shape)[:, None] * ramp[None, :]).ravel()[:span]
+        # the phase as a 32-bit fraction of a cycle: it wraps by itself, exact over minutes
+        step = np.uint32(round(f / sr * 2**32) % 2**32)
+        cycles = (samples[:span] * step).astype(np.float32) * np.float32(math.tau / 2**32)
+        note[:span] += envelope * np.sin(cycles + np.float32(offset))
+    note = _soundboard(note + _hammer(n, sr, velocity, f0, rng), sr)
+    note *= _contact(n, sr, velocity)
+    note[-int(0.05 * sr) :] *= np.linspace(1.0, 0.0, int(0.05 * sr))  # the table's end
+    peak = float(np.abs(note).max()) or 1.0
+    return (note * (velocity**1.4 / peak)).astype(np.float32)
+
+
+def _hammer(n: int, sr: int, velocity: float, f0: float, rng: np.random.Generator) -> np.ndarray:
+    """The felt's thud on the string and the key bed: a short band of noise and a low knock."""
+    from scipy.signal import butter, sosfilt
+
+    length = int(0.06 * sr)
+    t = np.arange(length) / sr
+    noise = rng.standard_normal(length)
+    centre = min(0.4 * sr, 1800.0 + 2500.0 * velocity)
+    sos = butter(2, [centre / 2.5, centre], btype="bandpass", fs=sr, output="sos")
+    felt = sosfilt(sos, noise) * np.exp(-t / (0.006 + 0.006 * (1 - velocity)))
+    knock = np.sin(math.tau * min(f0, 110.0) * t) * np.exp(-t / 0.03)
+    out = np.zeros(n)
+    out[:length] = (0.05 * velocity**1.5) * felt / (np.abs(felt).max() or 1.0) + 0.03 * knock
+    return out
+
+
+def _soundboard(note: np.ndarray, sr: int) -> np.ndarray:
+    """A few broad body resonances (peaking filters), the same for every note."""
+    from scipy.signal import sosfilt
+
+    sos = np.vstack(
+        [_peak(hz, q, db, sr) for hz, q, db in ((140, 1.2, 3), (480, 1.0, 2), (2300, 1.4, 2))]
+    )
+    return sosfilt(sos, note)
+
+
+def _peak(hz: float, q: float, db: float, sr: int) -> np.ndarray:
+    """One peaking biquad (RBJ cookbook) as second-order-section coefficients."""
+    a = 10 ** (db / 40)
+    w = math.tau * hz / sr
+    alpha = math.sin(w) / (2 * q)
+    b0, b1, b2 = 1 + alpha * a, -2 * math.cos(w), 1 - alpha * a
+    a0, a1, a2 = 1 + alpha / a, -2 * math.cos(w), 1 - alpha / a
+    return np.array([[b0 / a0, b1 / a0, b2 / a0, 1.0, a1 / a0, a2 / a0]])
+
+
+def _contact(n: int, sr: int, velocity: float) -> np.ndarray:
+    """The hammer's contact: a raised-cosine rise of 2 ms (hard) to 6 ms (soft)."""
+    rise = int((0.006 - 0.004 * velocity) * sr)
+    ramp = np.ones(n)
+    ramp[:rise] = 0.5 - 0.5 * np.cos(np.linspace(0, math.pi, rise))
+    return ramp
