@@ -144,11 +144,17 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     if stored is not None:
         _CACHE[key] = stored
         return stored
-    with OfflineSound(scene, gain_db=0.0) as sound:
-        samples = sound.render(seconds)
-    measured = integrated_loudness(samples, SAMPLE_RATE)
     target = scene.sound.master.loudness
-    gain = 0.0 if not math.isfinite(measured) else max(-40.0, min(40.0, target - measured))
+    gain = 0.0
+    # twice: at unity, then at the gain found, where the master's ride (which only works on
+    # passages louder than the target) takes its share; the second pass corrects for it
+    for _ in range(2):
+        with OfflineSound(scene, gain_db=gain) as sound:
+            samples = sound.render(seconds)
+        measured = integrated_loudness(samples, SAMPLE_RATE)
+        if not math.isfinite(measured):
+            break
+        gain = max(-40.0, min(40.0, gain + target - measured))
     _CACHE[key] = gain
     _write_disk(key, gain)
     return gain

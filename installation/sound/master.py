@@ -24,6 +24,12 @@ __all__ = ["Master", "fade_gain"]
 #: (cheaper; its file starts that much early, so it comes in on time)
 EARLY_PARTITION = 512
 TAIL_PARTITION = 1024
+#: the ride: passages this many LU over the target are brought down, this much, this slowly
+RIDE_ABOVE = 3.0
+RIDE_RATIO = 2.5
+RIDE_RISE, RIDE_FALL = 1.0, 2.5
+#: the room's input is high-passed here, Hz
+ROOM_LOW_CUT = 220.0
 #: the wet signal's level against the dry at a send of 1 (rooms are scaled to unit energy)
 WET = 1.0
 #: CvlVerb's output comes back scaled by about this over its partition size (measured with
@@ -79,20 +85,35 @@ class Master:
         glued = pyo.Compress(bus, thresh=-20, ratio=2.0, risetime=0.05, falltime=0.4, knee=0.6)
         self.gain = pyo.SigTo(0.0, time=0.05, init=0.0)
         ceiling = _amp(params.ceiling)
+        # below 30 Hz nothing is music: DC, drift and rumble would only make the limiter pump
+        gained = pyo.ButHP(pyo.DCBlock(glued), freq=30.0) * self.gain
+        self.ride = self._ride(gained, params.loudness)
         limited = pyo.Compress(
-            pyo.DCBlock(glued) * self.gain, thresh=params.ceiling - 2.0, ratio=30, risetime=0.001,
+            gained * self.ride, thresh=params.ceiling - 2.0, ratio=30, risetime=0.001,
             falltime=0.15, lookahead=5.0, knee=0.0,
         )  # fmt: skip
-        # DC and sub-sonic drift are removed before the limiter, or they would make it pump
         self.output = pyo.Clip(limited, min=-ceiling, max=ceiling)
-        self._nodes = (dry, sends, wet, echo, bus, glued, limited)  # keep references alive
+        self._nodes = (dry, sends, wet, echo, bus, glued, gained, limited)  # keep them alive
+
+    def _ride(self, signal: pyo.PyoObject, target: float) -> pyo.PyoObject:
+        """A slow hand on the fader: the gain that brings a passage louder than the target by
+        more than RIDE_ABOVE back toward it, RIDE_RATIO to 1, over seconds (a room is not a
+        broadcast: the loudest minute of a loop should not be 10 LU over its quiet ones).
+        Both channels get the same gain, from the level of their sum: over a second and a half
+        that level in dB reads within a decibel of short-term loudness (measured on renders)."""
+        follower = pyo.Follower2(pyo.Mix(signal, voices=1), risetime=RIDE_RISE, falltime=RIDE_FALL)
+        over = pyo.Max(pyo.AToDB(follower) - (target + RIDE_ABOVE), 0.0)
+        self._ride_nodes = (follower, over)
+        return pyo.DBToA(over * -(1.0 - 1.0 / RIDE_RATIO))
 
     def _room(self, sends: list[pyo.PyoObject], space: Path) -> pyo.PyoObject:
         """The voices' sends heard in ``space``: its early reflections and its tail through
         two convolvers, each at its own level. Each ear has its own response, so a mono send
         comes back wide."""
         early_file, tail_file = split_impulse(space, TAIL_PARTITION)
-        send = pyo.Mix(sends, voices=1) if sends else pyo.Sig(0.0)
+        # the room gets no lows: reverberant bass is mud (every mixing desk's habit)
+        send = pyo.ButHP(pyo.Mix(sends, voices=1) if sends else pyo.Sig(0.0), freq=ROOM_LOW_CUT)
+        self._send_filtered = send
         self._convolvers = tuple(
             pyo.CvlVerb([send, send], str(f), size=size, bal=1.0, mul=_unity(size))
             for f, size in ((early_file, EARLY_PARTITION), (tail_file, TAIL_PARTITION))

@@ -23,8 +23,8 @@ from installation.sound.voices._common import Register, contour_note
 SLOTS = 8  # notes sounding at once: a new one takes the oldest
 DAMPER = 0.35  # seconds the damper's felt takes to stop the strings
 #: the instrument's output: the same loudness at the same ``level`` as the FM piano the scenes
-#: were balanced with (the tables peak near 1; measured 13 dB louder without this)
-OUTPUT = 0.18
+#: were balanced with, dry (measured at unity gain, reverb off: -38 LUFS both)
+OUTPUT = 0.25
 
 
 class PianoParams(VoiceParams):

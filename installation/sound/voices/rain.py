@@ -12,6 +12,9 @@ from installation.sound.voice import Voice
 
 class RainParams(VoiceParams):
     level: Num(-80, 0) = Field(-26.0, description="level in dB before the master")
+    send: Num(0, 1) = Field(
+        0.25, description="how much goes to the room: little, it is heard in its own space"
+    )
     intensity: Num(0, 1) = Field(0.5, description="from a drizzle to a steady rain")
 
 

@@ -12,6 +12,9 @@ from installation.sound.voice import Voice
 
 class RoomParams(VoiceParams):
     level: Num(-80, 0) = Field(-40.0, description="level in dB before the master")
+    send: Num(0, 1) = Field(
+        0.25, description="how much goes to the room: little, it is heard in its own space"
+    )
     warmth: Num(0, 1) = Field(0.5, description="0 airy, 1 muffled")
 
 

@@ -12,6 +12,9 @@ from installation.sound.voice import Voice
 
 class SeaParams(VoiceParams):
     level: Num(-80, 0) = Field(-22.0, description="level in dB before the master")
+    send: Num(0, 1) = Field(
+        0.25, description="how much goes to the room: little, it is heard in its own space"
+    )
     period: float = Field(10.0, ge=3, le=40, description="seconds from one wave to the next")
     size: Num(0, 1) = Field(0.6, description="how big the waves are")
 
@@ -28,7 +31,9 @@ class Sea(Voice):
         swell = pyo.Sine(freq=drift / p.period, phase=0.75, mul=0.5, add=0.5)  # starts low
         shape = swell * swell * swell
         self.size = pyo.SigTo(self.v.size, time=2.0, init=self.v.size)
-        body = pyo.ButLP(pyo.PinkNoise(), freq=250 + 1400 * shape) * (0.25 + 0.75 * shape)
+        # the surf's body, kept off the lowest octaves (a gallery's speakers make them mud)
+        body = pyo.ButHP(pyo.ButLP(pyo.PinkNoise(), freq=250 + 1400 * shape), freq=90)
+        body = body * (0.25 + 0.75 * shape)
         # foam: a soft hiss, never the full white noise (it would sound like tape hiss)
         foam = pyo.ButLP(pyo.ButHP(pyo.Noise(), freq=1200), freq=4000) * shape * shape * 0.4
         return (body + foam) * self.size

@@ -1,4 +1,11 @@
-"""strings: slow swells of a bowed ensemble on the chord tones, breathing with each chord."""
+"""strings: a small bowed ensemble on the chord tones, swelling with each chord.
+
+An ensemble, not one oscillator per note: each chord tone is played by PLAYERS desks, each a
+little off the others in pitch, each with its own vibrato that comes in only once the note has
+sounded a while (a player settles before vibrating), spread across the stereo field. Rosin and
+bow hair make a breathy noise that rises with bow pressure; the instrument's body rings at a few
+fixed resonances whatever the note, which is what makes a bowed saw sound like wood.
+"""
 
 from __future__ import annotations
 
@@ -13,18 +20,25 @@ from installation.sound.harmony import midi_to_hz, voice_lead
 from installation.sound.voice import Voice
 from installation.sound.voices._common import Register
 
+PLAYERS = 3  # desks on each chord tone
+#: the body's resonances: (Hz, Q, dB), a violin family's air and wood modes and its bridge hill
+BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 5.0))
+
 
 class StringsParams(VoiceParams):
     level: Num(-80, 0) = Field(-22.0, description="level in dB before the master")
     pitch_range: Register = Field([55, 81], description="lowest and highest MIDI note")
     notes: int = Field(3, ge=1, le=5, description="notes in the section")
     swell: Num(0, 1) = Field(0.7, description="how deep each chord's swell breathes")
-    brightness: Num(0, 1) = Field(0.4, description="bow brightness")
+    brightness: Num(0, 1) = Field(0.5, description="bow brightness: sul tasto to sul ponticello")
+    vibrato: Num(0, 1) = Field(0.5, description="depth of the players' slow vibrato")
+    bow: Num(0, 1) = Field(0.4, description="the bow's rosin noise")
 
 
 @VOICES.register("strings")
 class Strings(Voice):
-    """Detuned saws with vibrato, voice-led, swelling up and down across each chord."""
+    """An ensemble of detuned bowed voices, each with its own delayed vibrato, bow noise and a
+    wooden body, voice-led through the chords, swelling up and down across each."""
 
     Params = StringsParams
 
@@ -32,15 +46,46 @@ class Strings(Voice):
         p = self.params
         self.chord_index = None
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
-        self.freqs = [pyo.SigTo(midi_to_hz(n), time=1.5, init=midi_to_hz(n)) for n in self.notes]
-        vibrato = pyo.Sine(freq=4.8, mul=0.004, add=1.0)
-        bows = pyo.SuperSaw(freq=[f * vibrato for f in self.freqs], detune=0.25, bal=0.8, mul=0.14)
-        self.amp = pyo.SigTo(0.0, time=0.2, init=0.0)
-        self.cutoff = pyo.SigTo(1200 + 3000 * self.v.brightness, time=0.5)
-        return pyo.ButLP(pyo.Mix(bows, voices=1), freq=self.cutoff) * self.amp
+        self.freqs = [pyo.SigTo(midi_to_hz(n), time=1.2, init=midi_to_hz(n)) for n in self.notes]
+        self.amp = pyo.SigTo(0.0, time=0.25, init=0.0)
+        # vibrato waits for the note: its depth follows the bow, a second behind
+        self.depth = pyo.SigTo(0.0, time=1.5, init=0.0)
+        desks, pans = [], []
+        for i, freq in enumerate(self.freqs):
+            for j in range(PLAYERS):
+                k = i * PLAYERS + j
+                rate = 4.6 + 1.0 * self.chance(k, 11)  # each player's own vibrato
+                cents = (self.chance(k, 12) - 0.5) * 14.0  # and own intonation
+                wobble = pyo.Sine(freq=rate, phase=self.chance(k, 13), mul=self.depth, add=1.0)
+                desks.append(pyo.LFO(freq * wobble * 2 ** (cents / 1200), type=1, sharp=0.7))
+                pans.append((k + 0.5) / (len(self.freqs) * PLAYERS))
+        self.desks = desks
+        self.cutoff = pyo.SigTo(self._cutoff(self.v.brightness), time=0.5)
+        self.bow_level = pyo.SigTo(self.v.bow, time=0.5, init=self.v.bow)
+        bowed = pyo.Mix(
+            [
+                pyo.Pan(d, outs=2, pan=0.15 + 0.7 * x, mul=0.09)
+                for d, x in zip(desks, pans, strict=True)
+            ],
+            voices=2,
+        )
+        # rosin: noise shaped like the bowed sound's upper range, louder as the bow presses
+        rosin = pyo.ButBP(
+            pyo.Noise(), freq=3200, q=0.9, mul=self.amp * self.amp * self.bow_level * 0.05
+        )
+        body = pyo.ButLP(bowed, freq=self.cutoff) + pyo.Pan(rosin, outs=2, pan=0.5)
+        for hz, q, db in BODY:
+            body = pyo.EQ(body, freq=hz, q=q, boost=db, type=0)
+        self._body = body
+        return body * self.amp
+
+    @staticmethod
+    def _cutoff(brightness: float) -> float:
+        return 1800.0 * (9000.0 / 1800.0) ** brightness
 
     def changed(self, v) -> None:
-        self.cutoff.value = 1200 + 3000 * v.brightness
+        self.cutoff.value = self._cutoff(v.brightness)
+        self.bow_level.value = v.bow
 
     def events(self, t0: float, t1: float) -> None:
         index = self.ctx.chord_index(t0)
@@ -54,3 +99,5 @@ class Strings(Voice):
         u = (t0 - start) / max(end - start, 1e-6)
         breath = 0.5 - 0.5 * math.cos(math.tau * u)  # up and down across the chord
         self.amp.value = (1.0 - self.v.swell) + self.v.swell * breath
+        # vibrato comes in as the bow settles into the note, and leaves as it lifts
+        self.depth.value = 0.0045 * self.v.vibrato * min(1.0, 4.0 * u) * (0.4 + 0.6 * breath)

@@ -12,6 +12,9 @@ from installation.sound.voice import Voice
 
 class TrainParams(VoiceParams):
     level: Num(-80, 0) = Field(-26.0, description="level in dB before the master")
+    send: Num(0, 1) = Field(
+        0.25, description="how much goes to the room: little, it is heard in its own space"
+    )
     rumble: Num(0, 1) = Field(0.6, description="the low roll of the carriage")
     clack: Num(0, 1) = Field(0.35, description="the rails' joints passing under the wheels")
     speed: float = Field(1.0, ge=0.2, le=3, description="pace of the clacks")
@@ -27,7 +30,9 @@ class Train(Voice):
         p = self.params
         self.roll = pyo.SigTo(self.v.rumble, time=1.0, init=self.v.rumble)
         sway = pyo.Sine(freq=0.23, mul=0.15, add=0.85)
-        roll = pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=25), freq=110) * self.roll * sway * 1.6
+        # the roll is felt more than heard: kept above 45 Hz (below, small speakers only make
+        # mud of it) and a little more of its upper part, where the wheels are
+        roll = pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=45), freq=150) * self.roll * sway * 1.1
         period = 1.1 / p.speed
         first = pyo.Metro(time=period).play()
         second = pyo.Metro(time=period).play(delay=0.12 / p.speed)
@@ -38,7 +43,7 @@ class Train(Voice):
         self.pass_env = pyo.Adsr(attack=1.2, decay=3.5, sustain=0.0, release=0.5, dur=4.7, mul=0.0)
         self.pass_freq = pyo.SigTo(300.0, time=4.0, init=300.0)
         passing = (
-            pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=25), freq=160, mul=2.0)
+            pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=45), freq=180, mul=1.4)
             + pyo.ButBP(pyo.PinkNoise(), freq=self.pass_freq, q=1.5)
         ) * self.pass_env
         self._nodes = (first, second, table, hits)  # pyo frees what Python stops holding
