@@ -197,3 +197,75 @@ def test_a_calibration_is_kept_on_disk_and_redone_when_the_scene_changes(tmp_pat
     assert loudness.is_calibrated(scene) and loudness.calibrate(scene) == gain
     path.write_text(path.read_text().replace("voice: pad", "voice: pad, level: -20"))
     assert not loudness.is_calibrated(load_scene(path))
+
+
+# -- recordings -----------------------------------------------------------------------------
+
+RECORDING = """scene: rec
+loop: 60
+visuals:
+  - layer: sky
+sound:
+  key: {key}
+  voices:
+    - voice: recording
+      file: assets/sounds/reed-organ-a.wav
+      {extra}
+  master: {{reverb: 0}}
+"""
+
+
+def _render_voice(text: str, seconds: float) -> np.ndarray:
+    from installation.scene.loader import parse_scene
+    from installation.sound.engine import OfflineSound
+
+    with OfflineSound(parse_scene(text), gain_db=12.0) as sound:
+        return sound.render(seconds)[int(3.5 * SR) :]  # past the master's 3 s fade in
+
+
+def _level_at(x: np.ndarray, hz: float) -> float:
+    mono = x.mean(axis=1)
+    spectrum = np.abs(np.fft.rfft(mono * np.hanning(len(mono))))
+    freqs = np.fft.rfftfreq(len(mono), 1 / SR)
+    return float(spectrum[np.abs(freqs - hz) < 1.5].max())
+
+
+def test_a_pitched_recording_is_tuned_to_the_key():
+    tuned = _render_voice(RECORDING.format(key="D", extra="root: A"), 6)
+    # its A2 drone, moved the nearer way to D: up a fourth, to D3
+    assert _level_at(tuned, 146.83) > 10 * _level_at(tuned, 110.0)
+    untouched = _render_voice(RECORDING.format(key="D", extra="pitch: 0"), 6)
+    assert _level_at(untouched, 110.0) > 10 * _level_at(untouched, 146.83)
+
+
+def test_a_looped_recording_has_no_seam():
+    x = _render_voice(RECORDING.format(key="A", extra="mode: loop\n      crossfade: 1.0"), 30)
+    mono = x.mean(axis=1)
+    window = SR // 20
+    rms = np.sqrt(
+        [np.mean(mono[i : i + window] ** 2) for i in range(0, len(mono) - window, window)]
+    )
+    db = 20 * np.log10(rms)
+    assert db.max() - db.min() < 4.0, "the file's 9 s loop three times over, level steady"
+
+
+def test_a_cloud_is_denser_with_more_grains():
+    def cloud(density: int) -> np.ndarray:
+        extra = f"mode: cloud\n      density: {density}\n      grain: 0.08"
+        return _render_voice(RECORDING.format(key="A", extra=extra), 6)
+
+    sparse, dense = cloud(3), cloud(60)
+    assert np.sqrt(np.mean(dense**2)) > 3 * np.sqrt(np.mean(sparse**2))
+    assert np.array_equal(cloud(3), sparse), "the same grains every run"
+
+
+def test_a_recording_that_is_not_there_is_refused_at_its_line():
+    from installation.scene.errors import SceneError
+    from installation.scene.loader import parse_scene
+
+    text = RECORDING.format(key="D", extra="root: H").replace("reed-organ-a", "nothing")
+    with pytest.raises(SceneError) as refused:
+        parse_scene(text, "rec.yaml")
+    message = str(refused.value)
+    assert "rec.yaml:9:13:" in message and "no file 'assets/sounds/nothing.wav'" in message
+    assert "rec.yaml:10:13:" in message  # the root, too: every mistake in one pass
