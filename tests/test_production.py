@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -269,3 +270,102 @@ def test_a_recording_that_is_not_there_is_refused_at_its_line():
     message = str(refused.value)
     assert "rec.yaml:9:13:" in message and "no file 'assets/sounds/nothing.wav'" in message
     assert "rec.yaml:10:13:" in message  # the root, too: every mistake in one pass
+
+
+# -- form and theme -------------------------------------------------------------------------
+
+
+def test_the_form_rises_to_a_peak_and_meets_itself_at_the_loop():
+    from installation.sound.form import Form
+
+    form = Form(200.0)
+    at = {name: form.intensity(form.start_of(0, name) + 12.0) for name in
+          ("arrival", "development", "peak", "release")}  # fmt: skip
+    assert at["arrival"] < at["development"] < at["peak"] > at["release"]
+    samples = [form.intensity(t / 10) for t in range(0, 4001)]
+    assert max(abs(a - b) for a, b in itertools.pairwise(samples)) < 0.01  # glides, no jumps
+    assert form.intensity(0.0) == pytest.approx(form.intensity(199.99), abs=1e-3)
+    assert form.section(120.0) == "peak" and form.section(399.0) == "release"
+
+
+TWO_VOICES = """scene: t
+loop: 120
+tempo: 80
+visuals:
+  - layer: sky
+sound:
+  key: D
+  mode: major
+  {theme}
+  voices:
+    - voice: piano
+      density: 0.3
+    - voice: hum
+    - voice: pad
+"""
+
+
+def _score(text: str, seconds: float):
+    """Render ``seconds`` of a scene; the graph, with every piano note struck (time, note)."""
+    from installation.scene.loader import parse_scene
+    from installation.sound.engine import OfflineSound
+
+    with OfflineSound(parse_scene(text), gain_db=10.0) as sound:
+        piano = sound.graph.voices[0]
+        real, struck = piano.strike, []
+
+        def strike(midi: int, velocity: float) -> None:
+            struck.append((sound.time, midi))
+            real(midi, velocity)
+
+        piano.strike = strike
+        sound.render(seconds)
+        return sound.graph, struck
+
+
+def test_the_theme_returns_varied_on_other_voices_and_over_new_chords():
+    theme = "theme: {degrees: [3, 2, 1, 2, 5], beats: [1, 1, 1, 1, 2]}"
+    graph, _ = _score(TWO_VOICES.format(theme=theme), 240)
+    played = graph.theme.played
+    voices = {voice for _, voice, _ in played}
+    assert voices == {"sound.piano", "sound.hum"}, "the theme passes between the two"
+    starts = [s.start for cycle in (0, 1) for s in graph.theme.theme.statements(cycle)]
+    openings = [next(m for t, _, m in played if t >= start - 1e-6) for start in starts]
+    assert len(set(openings)) >= 5, f"stated from {openings}: transposed each time"
+    # the first statement is the melody as written: F# E D E A in D major
+    assert [m % 12 for _, _, m in played[:5]] == [6, 4, 2, 4, 9]
+    # under the peak statement the chords are re-harmonised to their relatives
+    ctx = graph.ctx
+    peak = graph.theme.theme.statements(0)[2]
+    index = ctx.chord_index(peak.start + 0.5)
+    assert ctx.chord(index) == ctx.progression.relative(index) != ctx.progression.chord(index)
+    assert ctx.chord(0) == ctx.progression.chord(0)
+
+
+def test_melodic_voices_play_more_toward_the_peak():
+    text = TWO_VOICES.format(theme="theme: false").replace("    - voice: hum\n", "")
+    graph, struck = _score(text.replace("density: 0.3", "density: 0.5"), 120)
+    assert graph.theme is None
+    form = graph.ctx.form
+
+    def rate(section: str) -> float:
+        start = form.start_of(0, section) + 4.0
+        return sum(1 for t, _ in struck if start <= t < start + 20.0) / 20.0
+
+    assert rate("peak") > 1.3 * rate("arrival"), (rate("peak"), rate("arrival"))
+
+
+@pytest.mark.parametrize(
+    ("theme", "message"),
+    [
+        ("theme: {degrees: [1, 2, 3], beats: [1, 2]}", "'degrees' has 3 notes and 'beats' 2"),
+        ("theme: {degrees: [1, 2, 3], voices: [strings]}", "theme voice 'strings' is not a voice"),
+        ("theme: {degrees: [1, 2, 3], voices: [pad]}", "'pad' plays no notes"),
+    ],
+)
+def test_a_written_theme_is_checked(theme, message):
+    from installation.scene.errors import SceneError
+    from installation.scene.loader import parse_scene
+
+    with pytest.raises(SceneError, match=message):
+        parse_scene(TWO_VOICES.format(theme=theme))

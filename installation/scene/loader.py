@@ -175,6 +175,24 @@ def _sound(
     voices = _entries(doc, raw.get("voices") if isinstance(raw, dict) else None, "voices", problems)
     for voice in voices:
         voice.address = f"sound.{voice.address}"
+    theme = getattr(sound, "theme", None)
+    if theme is not None and theme.voices:
+        known = {v.address.removeprefix("sound.") for v in voices} | {v.kind for v in voices}
+        melodic = {v.kind for v in voices if getattr(VOICES.get(v.kind), "melodic", False)}
+        for i, name in enumerate(theme.voices):
+            if name not in known:
+                where = ("sound", "theme", "voices", i)
+                problems.append(
+                    doc.problem(
+                        where,
+                        f"theme voice '{name}' is not a voice of "
+                        f"this scene ({', '.join(sorted(known))})",
+                    )
+                )
+            elif not any(v.kind in melodic for v in voices if name in (v.kind, v.address[6:])):
+                problems.append(doc.problem(("sound", "theme", "voices", i),
+                                            f"'{name}' plays no notes: a theme needs piano, "
+                                            "hum, bells or pluck"))  # fmt: skip
     return sound, voices
 
 

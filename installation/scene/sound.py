@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
 
 from installation.registry import VOICES
 from installation.scene.assets import resolve_asset
 from installation.scene.params import Params
 from installation.scene.values import Num
 
-__all__ = ["KEYS", "MODES", "VOICES", "MasterParams", "SoundParams", "VoiceParams"]
+__all__ = [
+    "KEYS",
+    "MODES",
+    "VOICES",
+    "MasterParams",
+    "SoundParams",
+    "ThemeParams",
+    "VoiceParams",
+]
 
 KEYS = (
     "C",
@@ -89,9 +97,60 @@ class MasterParams(Params):
     fade: float = Field(3.0, ge=0, le=60, description="fade in at start and out at the end, s")
 
 
+class ThemeParams(Params):
+    degrees: list[int] | None = Field(
+        None, min_length=3, max_length=16,
+        description="the melody as scale degrees, 1 the tonic (8 its octave); default: one "
+        "invented from the scene's seed",
+        examples=[[3, 2, 1, 2, 5, 3]],
+    )  # fmt: skip
+    beats: list[float] | None = Field(
+        None, max_length=16, description="how long each note is, in beats"
+    )
+    voices: list[str] | None = Field(
+        None,
+        description="which voices take it in turn (ids or kinds, e.g. [piano, hum]); default: "
+        "the scene's melodic voices in order",
+    )
+
+    @model_validator(mode="after")
+    def _same_length(self) -> ThemeParams:
+        if self.beats is not None and self.degrees is None:
+            raise ValueError("'beats' needs 'degrees': the notes they are the lengths of")
+        if self.degrees and self.beats and len(self.degrees) != len(self.beats):
+            raise ValueError(
+                f"'degrees' has {len(self.degrees)} notes and 'beats' {len(self.beats)} "
+                "lengths: give one length a note"
+            )
+        if self.degrees and any(not 1 <= d <= 15 for d in self.degrees):
+            raise ValueError("'degrees' are scale degrees from 1 (the tonic) to 15")
+        if self.beats and any(not 0.125 <= b <= 16 for b in self.beats):
+            raise ValueError("'beats' are note lengths from 0.125 to 16 beats")
+        return self
+
+
 class SoundParams(Params):
     key: Literal[KEYS] = "D"  # type: ignore[valid-type]
     mode: Literal[MODES] = "lydian"  # type: ignore[valid-type]
+    form: bool = Field(
+        True,
+        description="shape the music over the loop: arrival, development, a peak, release "
+        "(melodic voices denser and louder toward the peak)",
+    )
+    theme: ThemeParams | None = Field(
+        default_factory=ThemeParams,
+        description="a short melody that returns in each section, varied: {degrees, beats, "
+        "voices}, or true (one invented from the seed, the default), or false (none)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _theme_switch(cls, data: object) -> object:
+        """``theme: false`` is no theme, ``theme: true`` the invented one."""
+        if isinstance(data, dict) and isinstance(data.get("theme"), bool):
+            data = {**data, "theme": {} if data["theme"] else None}
+        return data
+
     voices: list[dict] = Field(
         default_factory=list, description="voice entries: {voice: name, ...}"
     )

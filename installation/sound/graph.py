@@ -13,8 +13,10 @@ from typing import Any
 from installation.lazy import pyo
 from installation.scene.models import Scene
 from installation.scene.sound import VOICES
+from installation.sound.form import FORM_SECONDS, Form, invent_theme
 from installation.sound.harmony import Progression
 from installation.sound.master import Master
+from installation.sound.theme import ThemePlayer
 from installation.sound.voice import Voice, VoiceContext
 
 __all__ = ["FEATURE_FLOOR_DB", "SoundGraph"]
@@ -68,10 +70,18 @@ class SoundGraph:
         self.ctx = VoiceContext(
             sr, scene.clock, sound.key, sound.mode, progression, bars, scene.seed
         )
+        span = scene.clock.loop or FORM_SECONDS
+        if sound.form:
+            self.ctx.form = Form(span)
+        self.theme = self._theme(scene, Form(span))
+        if self.theme is not None:
+            self.ctx.reharmonised = self.theme.reharmonised
         self.voices: list[Voice] = []
         for entry in scene.voices:
             cls = VOICES.get(entry.kind)
             self.voices.append(cls(entry.params, self.ctx, entry.address, entry.tracks))
+        if self.theme is not None:
+            self.theme.cast(self.voices, sound.theme)
         master_tracks = scene.master.tracks if scene.master else {}
         self.master = Master(
             [v.output for v in self.voices],
@@ -98,6 +108,8 @@ class SoundGraph:
             self.master.update(t0)
             self._next_update = t0 + UPDATE_EVERY
         cues = self.scene.clock.cues_between(t0, t1)
+        if self.theme is not None:
+            self.theme.tick(t0, t1)
         for voice in self.voices:
             if voice in self.failed:
                 continue
@@ -106,11 +118,23 @@ class SoundGraph:
                     voice.update(t0)
                 for cue in cues:
                     voice.cue(cue.name)
-                voice.events(t0, t1)
+                if voice.quiet_until <= t0:  # not while it plays the theme
+                    voice.events(t0, t1)
             except Exception:
                 self.failed.add(voice)
                 voice.output.mul = 0.0
                 log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
+
+    def _theme(self, scene: Scene, form: Form) -> ThemePlayer | None:
+        chosen = scene.sound.theme
+        if chosen is None or not any(VOICES.get(e.kind).melodic for e in scene.voices):
+            return None
+        if chosen.degrees:
+            degrees = list(chosen.degrees)
+            beats = list(chosen.beats or [1.0] * len(degrees))
+        else:
+            degrees, beats = invent_theme(scene.seed)
+        return ThemePlayer(degrees, beats, form, self.ctx)
 
     def jumped(self) -> None:
         """The score was moved to another time: update every parameter on the next tick."""

@@ -180,6 +180,18 @@ class Progression:
     def chord(self, index: int) -> Chord:
         return parse_chord(self.symbol(index), self.key, self.mode)
 
+    def relative(self, index: int) -> Chord:
+        """Chord ``index`` re-harmonised: the diatonic chord that shares most of its notes
+        (I becomes vi, IV becomes ii, V becomes iii), as a theme is harmonised anew when it
+        comes back."""
+        match = _CHORD.match(self.symbol(index))
+        if not match:
+            return self.chord(index)
+        relative = _RELATIVES[_NUMERALS[match.group("num").lower()]][0]
+        numeral = next(k for k, v in _NUMERALS.items() if v == relative)
+        return parse_chord(numeral.upper() if _diatonic_case(relative, self.mode) else numeral,
+                           self.key, self.mode)  # fmt: skip
+
 
 def _diatonic_case(degree: int, mode: str) -> bool:
     """True when the mode's triad on ``degree`` is major."""

@@ -14,6 +14,7 @@ seconds). Keep every table, and every object you only use inside an expression, 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -23,6 +24,7 @@ from installation.lazy import pyo
 from installation.scene.params import evaluate
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import _hash01, stable_seed
+from installation.sound.form import Form
 from installation.sound.harmony import Chord, Progression
 
 __all__ = ["VOICES", "Pool", "Voice", "VoiceContext", "db_to_amp"]
@@ -43,12 +45,22 @@ class VoiceContext:
     progression: Progression
     bars_per_chord: float
     seed: int
+    #: the music's shape over the loop (None: as the scene's values say, unshaped)
+    form: Form | None = None
+    #: whether a chord sounding from t0 to t1 is re-harmonised (under the theme's peak)
+    reharmonised: Callable[[float, float], bool] = lambda t0, t1: False
 
     def chord_index(self, t: float) -> int:
         return math.floor(self.clock.bar_at(t) / self.bars_per_chord)
 
+    def chord(self, index: int) -> Chord:
+        """Chord ``index`` of the progression, or its relative where the theme re-harmonises."""
+        if self.reharmonised(self.chord_time(index), self.chord_time(index + 1)):
+            return self.progression.relative(index)
+        return self.progression.chord(index)
+
     def chord_at(self, t: float) -> Chord:
-        return self.progression.chord(self.chord_index(t))
+        return self.chord(self.chord_index(t))
 
     def chord_time(self, index: int) -> float:
         """When chord ``index`` begins, in seconds."""
@@ -62,6 +74,8 @@ class Voice:
 
     name: ClassVar[str]
     Params: ClassVar[type[VoiceParams]] = VoiceParams
+    #: plays notes: the form shapes its density and level, and the theme may be given to it
+    melodic: ClassVar[bool] = False
 
     def __init__(
         self, params: VoiceParams, ctx: VoiceContext, address: str, tracks: dict[str, Any]
@@ -71,6 +85,8 @@ class Voice:
         self.address = address
         self.tracks = tracks
         self.seed = stable_seed(ctx.seed, address)
+        #: its own notes wait until then: the theme is being played on it
+        self.quiet_until = -math.inf
         v = self.values(0.0)
         self.v = v
         self._level = pyo.SigTo(db_to_amp(v.level), time=0.3, init=db_to_amp(v.level))
@@ -98,8 +114,26 @@ class Voice:
         """A timeline cue fired (``train-pass`` and the like)."""
 
     # -- helpers ----------------------------------------------------------------------------
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        """Play one note of the theme (melodic voices)."""
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """The theme's statement on this voice has ended (a held voice lets go)."""
+
+    def register(self) -> tuple[int, int]:
+        """The lowest and highest note it plays."""
+        low, high = getattr(self.params, "pitch_range", (48, 84))
+        return int(low), int(high)
+
     def values(self, t: float) -> SimpleNamespace:
-        return evaluate(self.params, self.ctx.clock.moment(t), self.tracks)
+        v = evaluate(self.params, self.ctx.clock.moment(t), self.tracks)
+        form = self.ctx.form
+        if self.melodic and form is not None:  # the loop's shape: denser and louder at its peak
+            v.level += form.level_db(t)
+            if hasattr(v, "density"):
+                v.density = min(1.0, v.density * form.density(t))
+        return v
 
     def chance(self, step: int, salt: int = 0) -> float:
         """A number in [0, 1) that is the same for this voice, step and salt on every run."""

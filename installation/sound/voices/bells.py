@@ -25,6 +25,7 @@ class Bells(Voice):
     """FM bells with an inharmonic ratio; their brightness fades faster than their body."""
 
     Params = BellsParams
+    melodic = True
 
     def build(self) -> pyo.PyoObject:
         def bell(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
@@ -43,6 +44,9 @@ class Bells(Voice):
             if tones:
                 note = tones[int(self.chance(k, 1) * len(tones))]
                 self.pool.play(midi_to_hz(note), 0.3 + 0.4 * self.chance(k, 2))
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        self.pool.play(midi_to_hz(midi), velocity)
 
     def cue(self, name: str) -> None:
         if name == self.params.on_cue:

@@ -48,6 +48,7 @@ class Hum(Voice):
     """A soft glottal pulse through gliding formants, legato, scooping into notes, breathing."""
 
     Params = HumParams
+    melodic = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
@@ -104,6 +105,15 @@ class Hum(Voice):
             else:  # a held note: the vibrato blooms
                 self.depth.value = 0.012 * self.v.vibrato
             self.last_note = note
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        self.amp.value = 0.4 + 0.5 * velocity
+        self._sing(midi)
+        self.last_note = midi
+
+    def release(self) -> None:
+        self.amp.value = 0.0
+        self.last_note = None
 
     def _sing(self, note: int) -> None:
         """Move to ``note``: scoop up into it from a little under, vibrato gone for a moment."""

@@ -55,6 +55,7 @@ class Piano(Voice):
     and sympathetic strings; phrases and rests of unequal length."""
 
     Params = PianoParams
+    melodic = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
@@ -90,6 +91,11 @@ class Piano(Voice):
         self.chord_index = 0
         return pyo.EQ(body, freq=2500, q=0.7, boost=self.shelf, type=2)
 
+    def _make(self, midi: int, layer: float) -> pyo.DataTable:
+        """A note outside the scale the tables were made for (a theme's): made now, kept."""
+        table = self.tables[(midi, layer)] = _table(piano_note(midi, layer, self.ctx.sr))
+        return table
+
     @staticmethod
     def _shelf(tone: float) -> float:
         """The high shelf's gain in dB for ``tone``: -8 dB muffled to +4 dB clear."""
@@ -101,10 +107,15 @@ class Piano(Voice):
         for damper in self.dampers:
             damper.dur = v.sustain
 
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        self.strike(midi, velocity)
+
     def strike(self, midi: int, velocity: float) -> None:
         """Play ``midi`` at ``velocity``: the nearest layer, scaled to the velocity asked."""
         layer = min(LAYERS, key=lambda v: abs(v - velocity))
-        table = self.tables[(midi, layer)]
+        table = (
+            self.tables[(midi, layer)] if (midi, layer) in self.tables else self._make(midi, layer)
+        )
         i = self.next
         self.next = (i + 1) % SLOTS
         self.readers[i].setTable(table)

@@ -26,6 +26,7 @@ class Pluck(Voice):
     """A waveguide string excited by a short burst: arpeggios of the chord in a looping song."""
 
     Params = PluckParams
+    melodic = True
 
     def build(self) -> pyo.PyoObject:
         def string(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
@@ -40,6 +41,9 @@ class Pluck(Voice):
 
     def changed(self, v) -> None:
         self.cutoff.value = 1500 + 4500 * v.brightness
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        self.pool.play(midi_to_hz(midi), velocity)
 
     def events(self, t0: float, t1: float) -> None:
         p = self.params

@@ -1,0 +1,77 @@
+"""The theme played: its statements given to the scene's melodic voices, note by note.
+
+``form.Theme`` says when and how the melody is stated; this puts its notes on a voice, in that
+voice's register and the scene's key, keeps the voice's own phrases quiet while it plays, and
+tells the harmony where to re-harmonise. Every note it plays is kept in ``played`` (time, voice,
+MIDI note), so what the score did can be checked.
+"""
+
+from __future__ import annotations
+
+from installation.sound.form import Form, Theme
+from installation.sound.harmony import NOTES, scale_notes
+from installation.sound.voice import Voice, VoiceContext
+
+__all__ = ["ThemePlayer"]
+
+
+class ThemePlayer:
+    def __init__(self, degrees: list[int], beats: list[float], form: Form, ctx: VoiceContext):
+        self.ctx = ctx
+        self.form = form
+        beat = ctx.clock.seconds_per_beat()
+        self.theme = Theme(degrees, beats, form, beat, voices=1)
+        self.cast_voices: list[Voice] = []
+        self.scale = scale_notes(ctx.key, ctx.mode, 0, 127)
+        self.played: list[tuple[float, str, int]] = []
+
+    def cast(self, voices: list[Voice], chosen) -> None:
+        """The voices that take the theme in turn: those named, or every melodic one."""
+        names = getattr(chosen, "voices", None)
+        if names:
+            by_name = {v.address.removeprefix("sound."): v for v in voices}
+            by_kind = {type(v).name: v for v in reversed(voices)}
+            self.cast_voices = [by_name.get(n) or by_kind[n] for n in names]
+        else:
+            self.cast_voices = [v for v in voices if v.melodic]
+        self.theme.voices = max(1, len(self.cast_voices))
+
+    def reharmonised(self, t0: float, t1: float) -> bool:
+        """Whether a chord sounding over [t0, t1) is re-harmonised: it meets the span of a
+        statement that asks for it (the peak's)."""
+        cycle, _ = self.form.cycle(t0)
+        for statement in self.theme.statements(cycle) + self.theme.statements(cycle + 1):
+            end = statement.start + self.theme.length(statement)
+            if statement.reharmonise and t0 < end and statement.start < t1:
+                return True
+        return False
+
+    def tick(self, t0: float, t1: float) -> None:
+        """Play the theme's notes that fall in [t0, t1)."""
+        if not self.cast_voices:
+            return
+        cycle, _ = self.form.cycle(t0)
+        for statement in self.theme.statements(cycle - 1) + self.theme.statements(cycle):
+            end = statement.start + self.theme.length(statement)
+            if end < t0 - 1.0 or statement.start >= t1:
+                continue
+            voice = self.cast_voices[statement.voice % len(self.cast_voices)]
+            voice.quiet_until = max(voice.quiet_until, end + self.ctx.clock.seconds_per_beat())
+            for onset, length, degree in self.theme.notes(statement):
+                if t0 <= onset < t1:
+                    midi = self._note(voice, degree)
+                    voice.play_note(midi, statement.velocity, length)
+                    self.played.append((onset, voice.address, midi))
+            if t0 <= end < t1:
+                voice.release()
+
+    def _note(self, voice: Voice, degree: int) -> int:
+        """Scale degree ``degree`` (0 the tonic) placed in ``voice``'s register: the tonic a
+        little under the middle of its range, so the melody sits where it sings best."""
+        low, high = voice.register()
+        tonic_pc = NOTES[self.ctx.key]
+        middle = (low + high) / 2 - 4
+        tonics = [i for i, n in enumerate(self.scale) if n % 12 == tonic_pc]
+        home = min(tonics, key=lambda i: abs(self.scale[i] - middle))
+        index = min(len(self.scale) - 1, max(0, home + degree))
+        return self.scale[index]
