@@ -95,8 +95,9 @@ def test_offline_frames_and_features():
     features = rendered[-1][1]
     assert set(sizes) == {1920}  # 48000 / 25
     assert "master" in features and all(0 <= v <= 1 for v in features["master"].values())
-    voices = {e.address.removeprefix("sound.") for e in scene.voices}
-    assert voices <= set(features)
+    from installation.sound.graph import followed_voices
+
+    assert set(features) == followed_voices(scene)  # the master, and voices a layer follows
     assert features["master"]["rms"] > 0.4  # six seconds in, past the fade: above -36 dBFS
 
 

@@ -36,7 +36,7 @@ log = logging.getLogger("installation.sound")
 
 SAMPLE_RATE = 48000
 CHANNELS = 2
-BLOCK = 256  # samples the score and the server advance at a time
+BLOCK = 512  # samples the score and the server advance at a time (as the live server)
 
 
 def samples_per_frame(index: int, fps: float, sr: int = SAMPLE_RATE) -> int:

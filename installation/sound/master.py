@@ -23,7 +23,7 @@ __all__ = ["Master", "fade_gain"]
 #: early one short (it answers 11 ms late: a little pre-delay), the tail's a little longer
 #: (cheaper; its file starts that much early, so it comes in on time)
 EARLY_PARTITION = 512
-TAIL_PARTITION = 1024
+TAIL_PARTITION = 4096
 #: the ride: passages this many LU over the target are brought down, this much, this slowly
 RIDE_ABOVE = 3.0
 RIDE_RATIO = 2.5

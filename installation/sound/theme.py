@@ -24,6 +24,7 @@ class ThemePlayer:
         self.cast_voices: list[Voice] = []
         self.scale = scale_notes(ctx.key, ctx.mode, 0, 127)
         self.played: list[tuple[float, str, int]] = []
+        self._statements: dict[int, list] = {}  # by form cycle: asked for every block
 
     def cast(self, voices: list[Voice], chosen) -> None:
         """The voices that take the theme in turn: those named, or every melodic one."""
@@ -35,13 +36,22 @@ class ThemePlayer:
         else:
             self.cast_voices = [v for v in voices if v.melodic]
         self.theme.voices = max(1, len(self.cast_voices))
+        self._statements.clear()  # the harmony asked for them while the voices were built
+
+    def statements(self, cycle: int) -> list:
+        if cycle not in self._statements:
+            if len(self._statements) > 8:
+                self._statements.clear()
+            theme = self.theme
+            self._statements[cycle] = [(s, s.start + theme.length(s), theme.notes(s))
+                                       for s in theme.statements(cycle)]  # fmt: skip
+        return self._statements[cycle]
 
     def reharmonised(self, t0: float, t1: float) -> bool:
         """Whether a chord sounding over [t0, t1) is re-harmonised: it meets the span of a
         statement that asks for it (the peak's)."""
         cycle, _ = self.form.cycle(t0)
-        for statement in self.theme.statements(cycle) + self.theme.statements(cycle + 1):
-            end = statement.start + self.theme.length(statement)
+        for statement, end, _ in self.statements(cycle) + self.statements(cycle + 1):
             if statement.reharmonise and t0 < end and statement.start < t1:
                 return True
         return False
@@ -51,13 +61,12 @@ class ThemePlayer:
         if not self.cast_voices:
             return
         cycle, _ = self.form.cycle(t0)
-        for statement in self.theme.statements(cycle - 1) + self.theme.statements(cycle):
-            end = statement.start + self.theme.length(statement)
+        for statement, end, notes in self.statements(cycle - 1) + self.statements(cycle):
             if end < t0 - 1.0 or statement.start >= t1:
                 continue
             voice = self.cast_voices[statement.voice % len(self.cast_voices)]
             voice.quiet_until = max(voice.quiet_until, end + self.ctx.clock.seconds_per_beat())
-            for onset, length, degree in self.theme.notes(statement):
+            for onset, length, degree in notes:
                 if t0 <= onset < t1:
                     midi = self._note(voice, degree)
                     voice.play_note(midi, statement.velocity, length)

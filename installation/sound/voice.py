@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
@@ -26,6 +26,7 @@ from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import _hash01, stable_seed
 from installation.sound.form import Form
 from installation.sound.harmony import Chord, Progression
+from installation.sound.noise import NoiseBank
 
 __all__ = ["VOICES", "Pool", "Voice", "VoiceContext", "db_to_amp"]
 
@@ -49,6 +50,8 @@ class VoiceContext:
     form: Form | None = None
     #: whether a chord sounding from t0 to t1 is re-harmonised (under the theme's peak)
     reharmonised: Callable[[float, float], bool] = lambda t0, t1: False
+    #: noise readers from shared tables: ``self.ctx.noise("pink", mul=...)``
+    noise: NoiseBank = field(default_factory=NoiseBank)
 
     def chord_index(self, t: float) -> int:
         return math.floor(self.clock.bar_at(t) / self.bars_per_chord)

@@ -31,14 +31,14 @@ class City(Voice):
         self.wash_amp = pyo.SigTo(self.v.traffic, time=1.0)
         breathe = pyo.Randi(min=0.6, max=1.0, freq=0.07)
         wash = (
-            pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=25), freq=320)
+            pyo.ButLP(pyo.ButHP(self.ctx.noise("brown"), freq=25), freq=320)
             * breathe
             * self.wash_amp
             * 0.8
         )
         self.car_env = pyo.Adsr(attack=2.2, decay=3.2, sustain=0.0, release=0.5, dur=5.4, mul=0.0)
         self.car_freq = pyo.SigTo(900.0, time=5.0, init=900.0)
-        cars = pyo.ButBP(pyo.PinkNoise(), freq=self.car_freq, q=1.2) * self.car_env
+        cars = pyo.ButBP(self.ctx.noise("pink"), freq=self.car_freq, q=1.2) * self.car_env
         return wash + cars
 
     def changed(self, v) -> None:

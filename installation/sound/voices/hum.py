@@ -66,9 +66,11 @@ class Hum(Voice):
         self.harmonics = pyo.SigTo(10.0, time=0.3, init=10.0)
         source = pyo.Blit(freq=self.freq * wobble * self.scoop, harms=self.harmonics, mul=self.amp)
         self.breath_level = pyo.SigTo(self.v.breath, time=0.5, init=self.v.breath)
-        air = pyo.Noise(mul=self.amp * self.breath_level * 0.06)
+        air = self.ctx.noise("white", mul=self.amp * self.breath_level * 0.06)
         self.inhale = pyo.SigTo(0.0, time=0.12, init=0.0)
-        breath = pyo.ButBP(pyo.Noise(), freq=1800, q=0.7, mul=self.inhale * self.breath_level)
+        breath = pyo.ButBP(
+            self.ctx.noise("white"), freq=1800, q=0.7, mul=self.inhale * self.breath_level
+        )
         self.formants = [
             (pyo.SigTo(f, time=0.35, init=f), pyo.SigTo(g, time=0.35, init=g))
             for f, g in VOWELS[p.vowel]

@@ -30,7 +30,7 @@ class Pluck(Voice):
 
     def build(self) -> pyo.PyoObject:
         def string(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
-            burst = pyo.Noise(mul=env)
+            burst = self.ctx.noise("white", mul=env)
             return pyo.Waveguide(
                 pyo.ButLP(burst, freq=3000), freq=freq, dur=1.6, minfreq=50, mul=0.5
             )

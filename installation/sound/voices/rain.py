@@ -27,12 +27,14 @@ class Rain(Voice):
     def build(self) -> pyo.PyoObject:
         self.amount = pyo.SigTo(self.v.intensity, time=2.0, init=self.v.intensity)
         # the sheet: a mid-range hush over a low patter, low-passed so it never hisses
-        hush = pyo.ButLP(pyo.ButBP(pyo.Noise(), freq=2200, q=0.7), freq=5000, mul=0.3)
-        sheet = hush + pyo.ButLP(pyo.PinkNoise(), freq=900, mul=0.4)
+        hush = pyo.ButLP(pyo.ButBP(self.ctx.noise("white"), freq=2200, q=0.7), freq=5000, mul=0.3)
+        sheet = hush + pyo.ButLP(self.ctx.noise("pink"), freq=900, mul=0.4)
         drops_trig = pyo.Cloud(density=25 + 90 * self.v.intensity, poly=1).play()
         table = pyo.LinTable([(0, 1.0), (8191, 0.0)])
         click = pyo.TrigEnv(drops_trig, table=table, dur=0.015)
-        drops = pyo.ButLP(pyo.ButBP(pyo.Noise(mul=click), freq=2400, q=3), freq=5000, mul=0.8)
+        drops = pyo.ButLP(
+            pyo.ButBP(self.ctx.noise("white", mul=click), freq=2400, q=3), freq=5000, mul=0.8
+        )
         self._nodes = (drops_trig, table, click, hush)  # pyo frees what Python stops holding
         return (sheet + drops) * self.amount
 

@@ -27,7 +27,7 @@ class Room(Voice):
     def build(self) -> pyo.PyoObject:
         self.cutoff = pyo.SigTo(2500 - 1900 * self.v.warmth, time=2.0)
         drift = pyo.Randi(min=0.85, max=1.0, freq=0.05)
-        return pyo.ButLP(pyo.PinkNoise(), freq=self.cutoff) * drift * 0.5
+        return pyo.ButLP(self.ctx.noise("pink"), freq=self.cutoff) * drift * 0.5
 
     def changed(self, v) -> None:
         self.cutoff.value = 2500 - 1900 * v.warmth

@@ -32,10 +32,15 @@ class Sea(Voice):
         shape = swell * swell * swell
         self.size = pyo.SigTo(self.v.size, time=2.0, init=self.v.size)
         # the surf's body, kept off the lowest octaves (a gallery's speakers make them mud)
-        body = pyo.ButHP(pyo.ButLP(pyo.PinkNoise(), freq=250 + 1400 * shape), freq=90)
+        body = pyo.ButHP(pyo.ButLP(self.ctx.noise("pink"), freq=250 + 1400 * shape), freq=90)
         body = body * (0.25 + 0.75 * shape)
         # foam: a soft hiss, never the full white noise (it would sound like tape hiss)
-        foam = pyo.ButLP(pyo.ButHP(pyo.Noise(), freq=1200), freq=4000) * shape * shape * 0.4
+        foam = (
+            pyo.ButLP(pyo.ButHP(self.ctx.noise("white"), freq=1200), freq=4000)
+            * shape
+            * shape
+            * 0.4
+        )
         return (body + foam) * self.size
 
     def changed(self, v) -> None:

@@ -1,8 +1,8 @@
 """strings: a small bowed ensemble on the chord tones, swelling with each chord.
 
-An ensemble, not one oscillator per note: each chord tone is played by PLAYERS desks, each a
-little off the others in pitch, each with its own vibrato that comes in only once the note has
-sounded a while (a player settles before vibrating), spread across the stereo field. Rosin and
+An ensemble, not one oscillator per note: each chord tone is a desk of players a few cents apart
+in pitch, with its own vibrato that comes in only once the note has sounded a while (a player
+settles before vibrating), the desks spread across the stereo field. Rosin and
 bow hair make a breathy noise that rises with bow pressure; the instrument's body rings at a few
 fixed resonances whatever the note, which is what makes a bowed saw sound like wood.
 """
@@ -20,9 +20,8 @@ from installation.sound.harmony import midi_to_hz, voice_lead
 from installation.sound.voice import Voice
 from installation.sound.voices._common import Register
 
-PLAYERS = 3  # desks on each chord tone
 #: the body's resonances: (Hz, Q, dB), a violin family's air and wood modes and its bridge hill
-BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 5.0))
+BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 3.0))
 
 
 class StringsParams(VoiceParams):
@@ -30,7 +29,7 @@ class StringsParams(VoiceParams):
     pitch_range: Register = Field([55, 81], description="lowest and highest MIDI note")
     notes: int = Field(3, ge=1, le=5, description="notes in the section")
     swell: Num(0, 1) = Field(0.7, description="how deep each chord's swell breathes")
-    brightness: Num(0, 1) = Field(0.5, description="bow brightness: sul tasto to sul ponticello")
+    brightness: Num(0, 1) = Field(0.35, description="bow brightness: sul tasto to sul ponticello")
     vibrato: Num(0, 1) = Field(0.5, description="depth of the players' slow vibrato")
     bow: Num(0, 1) = Field(0.4, description="the bow's rosin noise")
 
@@ -50,30 +49,31 @@ class Strings(Voice):
         self.amp = pyo.SigTo(0.0, time=0.25, init=0.0)
         # vibrato waits for the note: its depth follows the bow, a second behind
         self.depth = pyo.SigTo(0.0, time=1.5, init=0.0)
-        desks, pans = [], []
+        # each chord tone a desk of players: SuperSaw's seven saws a few cents apart are the
+        # section's spread of intonation (one oscillator object, not seven: the voice costs a
+        # third of what a saw per player did), each tone with its own vibrato, placed apart
+        desks = []
         for i, freq in enumerate(self.freqs):
-            for j in range(PLAYERS):
-                k = i * PLAYERS + j
-                rate = 4.6 + 1.0 * self.chance(k, 11)  # each player's own vibrato
-                cents = (self.chance(k, 12) - 0.5) * 14.0  # and own intonation
-                wobble = pyo.Sine(freq=rate, phase=self.chance(k, 13), mul=self.depth, add=1.0)
-                desks.append(pyo.LFO(freq * wobble * 2 ** (cents / 1200), type=1, sharp=0.7))
-                pans.append((k + 0.5) / (len(self.freqs) * PLAYERS))
+            rate = 4.6 + 1.0 * self.chance(i, 11)
+            wobble = pyo.Sine(freq=rate, phase=self.chance(i, 13), mul=self.depth, add=1.0)
+            desks.append(pyo.SuperSaw(freq * wobble, detune=0.32, bal=0.75, mul=0.24))
         self.desks = desks
         self.cutoff = pyo.SigTo(self._cutoff(self.v.brightness), time=0.5)
         self.bow_level = pyo.SigTo(self.v.bow, time=0.5, init=self.v.bow)
         bowed = pyo.Mix(
-            [
-                pyo.Pan(d, outs=2, pan=0.15 + 0.7 * x, mul=0.09)
-                for d, x in zip(desks, pans, strict=True)
-            ],
-            voices=2,
-        )
+            [pyo.Pan(d, outs=2, pan=(i + 0.5) / len(desks) * 0.7 + 0.15)
+             for i, d in enumerate(desks)], voices=2,
+        )  # fmt: skip
         # rosin: noise shaped like the bowed sound's upper range, louder as the bow presses
         rosin = pyo.ButBP(
-            pyo.Noise(), freq=3200, q=0.9, mul=self.amp * self.amp * self.bow_level * 0.05
+            self.ctx.noise("white"),
+            freq=3200,
+            q=0.9,
+            mul=self.amp * self.amp * self.bow_level * 0.012,
         )
-        body = pyo.ButLP(bowed, freq=self.cutoff) + pyo.Pan(rosin, outs=2, pan=0.5)
+        # two poles twice: a saw's upper harmonics roll off as a body's do, not a filter's
+        body = pyo.ButLP(pyo.ButLP(bowed, freq=self.cutoff), freq=self.cutoff * 1.6)
+        body = body + pyo.Pan(rosin, outs=2, pan=0.5)
         for hz, q, db in BODY:
             body = pyo.EQ(body, freq=hz, q=q, boost=db, type=0)
         self._body = body
@@ -81,7 +81,7 @@ class Strings(Voice):
 
     @staticmethod
     def _cutoff(brightness: float) -> float:
-        return 1800.0 * (9000.0 / 1800.0) ** brightness
+        return 1100.0 * (7000.0 / 1100.0) ** brightness
 
     def changed(self, v) -> None:
         self.cutoff.value = self._cutoff(v.brightness)

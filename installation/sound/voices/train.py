@@ -32,19 +32,24 @@ class Train(Voice):
         sway = pyo.Sine(freq=0.23, mul=0.15, add=0.85)
         # the roll is felt more than heard: kept above 45 Hz (below, small speakers only make
         # mud of it) and a little more of its upper part, where the wheels are
-        roll = pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=45), freq=150) * self.roll * sway * 1.1
+        roll = (
+            pyo.ButLP(pyo.ButHP(self.ctx.noise("brown"), freq=45), freq=150)
+            * self.roll
+            * sway
+            * 1.1
+        )
         period = 1.1 / p.speed
         first = pyo.Metro(time=period).play()
         second = pyo.Metro(time=period).play(delay=0.12 / p.speed)
         table = pyo.LinTable([(0, 1.0), (8191, 0.0)])
         hits = pyo.TrigEnv(first, table, dur=0.05) + pyo.TrigEnv(second, table, dur=0.05, mul=0.8)
         self.clack = pyo.SigTo(self.v.clack, time=1.0, init=self.v.clack)
-        clacks = pyo.ButBP(pyo.Noise(mul=hits), freq=1700, q=2.5) * self.clack
+        clacks = pyo.ButBP(self.ctx.noise("white", mul=hits), freq=1700, q=2.5) * self.clack
         self.pass_env = pyo.Adsr(attack=1.2, decay=3.5, sustain=0.0, release=0.5, dur=4.7, mul=0.0)
         self.pass_freq = pyo.SigTo(300.0, time=4.0, init=300.0)
         passing = (
-            pyo.ButLP(pyo.ButHP(pyo.BrownNoise(), freq=45), freq=180, mul=1.4)
-            + pyo.ButBP(pyo.PinkNoise(), freq=self.pass_freq, q=1.5)
+            pyo.ButLP(pyo.ButHP(self.ctx.noise("brown"), freq=45), freq=180, mul=1.4)
+            + pyo.ButBP(self.ctx.noise("pink"), freq=self.pass_freq, q=1.5)
         ) * self.pass_env
         self._nodes = (first, second, table, hits)  # pyo frees what Python stops holding
         return roll + clacks + passing

@@ -30,7 +30,7 @@ class Wind(Voice):
         width = pyo.Randi(min=1.5, max=5.0, freq=0.06)
         gust = pyo.Randi(min=0.25, max=1.0, freq=0.07)
         return (
-            pyo.ButBP(pyo.PinkNoise(), freq=centre * (0.7 + 0.6 * self.strength), q=width)
+            pyo.ButBP(self.ctx.noise("pink"), freq=centre * (0.7 + 0.6 * self.strength), q=width)
             * gust
             * self.strength
             * 2.0
