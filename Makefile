@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run render test lint setup clean soak
+.PHONY: run render test lint setup clean soak sound-check
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,12 @@ test: $(STAMP)
 soak: $(STAMP)
 	SDL_VIDEODRIVER=dummy scripts/with-null-sink $(BIN)/installation play --soak 30 --speed 48 \
 	  --size 640x360 --no-osc --state-dir out/soak
+
+# Every bundled scene's sound over a whole loop (calibrated on the loop before): level, range,
+# spectrum and peak as a room hears them; the README's sound table is `installation sound-report`.
+sound-check: $(STAMP)
+	SDL_VIDEODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider -m 'loops or not loops' \
+	  tests/test_sound_loops.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check installation tests

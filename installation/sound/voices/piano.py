@@ -98,8 +98,8 @@ class Piano(Voice):
 
     @staticmethod
     def _shelf(tone: float) -> float:
-        """The high shelf's gain in dB for ``tone``: -8 dB muffled to +4 dB clear."""
-        return -8.0 + 12.0 * tone
+        """The high shelf's gain in dB for ``tone``: -6 dB muffled to +6 dB clear."""
+        return -6.0 + 12.0 * tone
 
     def changed(self, v) -> None:
         self.shelf.value = self._shelf(v.tone)

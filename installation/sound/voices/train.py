@@ -36,7 +36,7 @@ class Train(Voice):
             pyo.ButLP(pyo.ButHP(self.ctx.noise("brown"), freq=45), freq=150)
             * self.roll
             * sway
-            * 1.1
+            * 0.7
         )
         period = 1.1 / p.speed
         first = pyo.Metro(time=period).play()
@@ -48,7 +48,7 @@ class Train(Voice):
         self.pass_env = pyo.Adsr(attack=1.2, decay=3.5, sustain=0.0, release=0.5, dur=4.7, mul=0.0)
         self.pass_freq = pyo.SigTo(300.0, time=4.0, init=300.0)
         passing = (
-            pyo.ButLP(pyo.ButHP(self.ctx.noise("brown"), freq=45), freq=180, mul=1.4)
+            pyo.ButLP(pyo.ButHP(self.ctx.noise("brown"), freq=45), freq=180, mul=0.9)
             + pyo.ButBP(self.ctx.noise("pink"), freq=self.pass_freq, q=1.5)
         ) * self.pass_env
         self._nodes = (first, second, table, hits)  # pyo frees what Python stops holding
