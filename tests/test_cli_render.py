@@ -131,13 +131,14 @@ def test_bundled_scene_validates_and_renders_warm(path, tmp_path):
 def test_render_writes_the_frames_sound_and_layers_hear_it(tmp_path):
     import wave
 
-    args = ["render", "the-voice", "--frames", "45", "--size", "160x90", "--start", "20", "-q"]
+    args = ["render", "the-voice", "--frames", "45", "--size", "160x90", "--start", "5", "-q"]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     assert main([*args, "--out", str(tmp_path / "b"), "--no-audio"]) == 0
     with wave.open(str(tmp_path / "a" / "audio.wav")) as w:
         assert w.getnframes() == 45 * 1600  # exactly each frame's samples at 30 fps
     assert not (tmp_path / "b" / "audio.wav").exists()
-    # the waveform layer follows the hum: with sound the line swings differently than in silence
+    # the waveform layer follows the hum (singing from 5 s): with sound the line swings
+    # differently than in silence
     last = "frame_00044.png"
     with_sound = np.asarray(Image.open(tmp_path / "a" / last), dtype=np.float32)
     silent = np.asarray(Image.open(tmp_path / "b" / last), dtype=np.float32)
