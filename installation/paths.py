@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
 
-__all__ = ["ROOT", "SCENES", "bundled_scenes", "expand", "resolve_scene"]
+__all__ = ["ROOT", "SCENES", "bundled_scenes", "cache_dir", "expand", "resolve_scene"]
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for what the engine works out once and keeps (loudness gains,
+    rooms split into early and tail): $XDG_CACHE_HOME/installation, else ~/.cache/installation."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "installation"
 
 
 def bundled_scenes() -> list[Path]:

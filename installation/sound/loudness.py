@@ -96,8 +96,9 @@ def calibration_seconds(scene: Scene) -> float:
 
 
 def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "installation" / "loudness.json"
+    from installation.paths import cache_dir
+
+    return cache_dir() / "loudness.json"
 
 
 def _read_disk() -> dict[str, float]:

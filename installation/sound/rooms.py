@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from installation.paths import cache_dir
 
 __all__ = ["EARLY_MS", "ROOMS", "Room", "impulse_response", "split_impulse"]
 
@@ -151,8 +152,7 @@ def split_impulse(path: Path, partition: int, folder: Path | None = None) -> tup
     digest = hashlib.sha256(path.read_bytes())
     digest.update(f"{partition}:{EARLY_MS}".encode())
     key = digest.hexdigest()[:16]
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = folder or base / "installation" / "rooms"
+    folder = folder or cache_dir() / "rooms"
     early_path, tail_path = folder / f"{key}-early.wav", folder / f"{key}-tail.wav"
     if not (early_path.is_file() and tail_path.is_file()):
         samples, sr = _read(path)

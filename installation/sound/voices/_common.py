@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field
 from installation.scene.values import smooth_noise
 from installation.sound.harmony import parse_chord
 
-__all__ = ["ChordList", "Register", "contour_note"]
+__all__ = ["ChordList", "Register", "ambience_send", "contour_note"]
 
 
 def _valid_register(pair: list[int]) -> list[int]:
@@ -28,6 +28,14 @@ def _valid_chords(symbols: list[str]) -> list[str]:
 
 Register = Annotated[list[int], Field(min_length=2, max_length=2), AfterValidator(_valid_register)]
 ChordList = Annotated[list[str], Field(min_length=1, max_length=64), AfterValidator(_valid_chords)]
+
+
+def ambience_send():
+    """The ``send`` of a texture (rain, sea, city, wind, room, train): little of it goes to the
+    room, being heard in its own space already."""
+    return Field(
+        0.25, description="how much goes to the room: little, it is heard in its own space"
+    )
 
 
 def contour_note(seed: int, step: float, notes: list[int], speed: float = 1 / 24) -> int:

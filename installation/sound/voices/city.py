@@ -8,15 +8,14 @@ from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.voice import Voice
+from installation.sound.voices._common import ambience_send
 
 STEP = 2.0  # seconds between chances of a passing car
 
 
 class CityParams(VoiceParams):
     level: Num(-80, 0) = Field(-30.0, description="level in dB before the master")
-    send: Num(0, 1) = Field(
-        0.25, description="how much goes to the room: little, it is heard in its own space"
-    )
+    send: Num(0, 1) = ambience_send()
     traffic: Num(0, 1) = Field(0.5, description="the steady far-off wash of the city")
     passing: Num(0, 1) = Field(0.3, description="how often a car passes nearby")
 

@@ -8,13 +8,12 @@ from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.voice import Voice
+from installation.sound.voices._common import ambience_send
 
 
 class SeaParams(VoiceParams):
     level: Num(-80, 0) = Field(-22.0, description="level in dB before the master")
-    send: Num(0, 1) = Field(
-        0.25, description="how much goes to the room: little, it is heard in its own space"
-    )
+    send: Num(0, 1) = ambience_send()
     period: float = Field(10.0, ge=3, le=40, description="seconds from one wave to the next")
     size: Num(0, 1) = Field(0.6, description="how big the waves are")
 

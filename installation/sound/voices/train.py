@@ -8,13 +8,12 @@ from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.voice import Voice
+from installation.sound.voices._common import ambience_send
 
 
 class TrainParams(VoiceParams):
     level: Num(-80, 0) = Field(-26.0, description="level in dB before the master")
-    send: Num(0, 1) = Field(
-        0.25, description="how much goes to the room: little, it is heard in its own space"
-    )
+    send: Num(0, 1) = ambience_send()
     rumble: Num(0, 1) = Field(0.6, description="the low roll of the carriage")
     clack: Num(0, 1) = Field(0.35, description="the rails' joints passing under the wheels")
     speed: float = Field(1.0, ge=0.2, le=3, description="pace of the clacks")

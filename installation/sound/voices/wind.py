@@ -8,13 +8,12 @@ from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.voice import Voice
+from installation.sound.voices._common import ambience_send
 
 
 class WindParams(VoiceParams):
     level: Num(-80, 0) = Field(-30.0, description="level in dB before the master")
-    send: Num(0, 1) = Field(
-        0.25, description="how much goes to the room: little, it is heard in its own space"
-    )
+    send: Num(0, 1) = ambience_send()
     strength: Num(0, 1) = Field(0.5, description="how hard it blows")
 
 

@@ -425,10 +425,6 @@ def _landmarks(strip, alpha, rng, marks, h, tallest, colour, width) -> None:
                 strip.fill((232, 90, 70), pygame.Rect(round(lx) - size // 2, round(ly), size, size))
 
 
-def _mix(a, b, u: float) -> tuple[int, int, int]:
-    return tuple(round(a[c] + (b[c] - a[c]) * u) for c in range(3))
-
-
 def _shifted(kind: str, geom: tuple, shift: float) -> tuple:
     """A tower's shape moved ``shift`` px along the strip (its copy across the wrap)."""
     if kind == "poly":
