@@ -48,9 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render a scene or show to frames, a video or a WAV file")
     p.add_argument("target", help="a scene or show: a file, or the id of a bundled one")
-    length = p.add_mutually_exclusive_group(required=True)
+    length = p.add_mutually_exclusive_group()
     length.add_argument("--frames", type=int, help="number of frames")
     length.add_argument("--seconds", type=float, help="length in seconds")
+    length.add_argument(
+        "--loop", action="store_true",
+        help="exactly one loop of a looping scene, its sound's end faded into its start: a file "
+        "a media player repeats without a seam",
+    )  # fmt: skip
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (30)")
     p.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT (1280x720)")
     p.add_argument("--start", type=float, default=0.0, help="time of the first frame, s")
@@ -59,9 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder (frame_00000.png ... and audio.wav), or a .mp4, .mkv, .webm or .wav file",
     )  # fmt: skip
     p.add_argument(
-        "--quality", choices=("draft", "good", "best"), default="good", help="encoder settings"
-    )
+        "--quality", choices=("draft", "good", "best"), default="good",
+        help="encoder settings; the picture's rate is capped at 6, 14 or 40 Mbit/s at 1080p30 "
+        "(scaled by pixels a second; the README has each preset's sizes)",
+    )  # fmt: skip
     p.add_argument("--jobs", type=int, default=1, help="worker processes painting frames (1)")
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="paint and encode on a Dask cluster: HOST:PORT of its scheduler, or local:N for N "
+        "worker processes here",
+    )  # fmt: skip
+    _wall_arguments(p)
     p.add_argument("--no-audio", action="store_true", help="picture only")
     p.add_argument(
         "--opens-at", metavar="DATE-TIME",
@@ -76,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", type=float, default=0.0, help="time of the frame, s")
     p.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (1920x1080)")
     p.add_argument("--out", required=True, help="a .png file")
+    _wall_arguments(p)
     p.set_defaults(run=cmd_still)
 
     p = sub.add_parser("listen", help="render a scene's sound offline to a WAV file")
@@ -157,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--speed", type=float, help="scene changes this many times sooner (soak: 30)")
     p.add_argument("--at", type=float, default=0.0, help="start the scene at this time, s (tuning)")
+    _wall_arguments(p)
+    p.add_argument(
+        "--link", action="store_true",
+        help="share the show's clock with the other players on the network (Ableton Link): "
+        "a video wall's screens play the same moment; a late one catches up",
+    )  # fmt: skip
+    p.add_argument("--frame-log", metavar="FILE", help=argparse.SUPPRESS)  # sync measurements
     p.add_argument("--loop", help="play only this span of the scene, e.g. 20-35 (tuning)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     p.set_defaults(run=cmd_play)
@@ -210,3 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         print(f"installation {args.command}: {err}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _wall_arguments(p: argparse.ArgumentParser) -> None:
+    """A video wall's screen: the whole picture, and this screen's part of it."""
+    p.add_argument(
+        "--canvas", metavar="WxH",
+        help="a video wall's whole picture, e.g. 3840x2160; with --viewport, this machine "
+        "draws it and shows its part",
+    )  # fmt: skip
+    p.add_argument(
+        "--viewport", metavar="X,Y,W,H",
+        help="this screen's part of --canvas, in its pixels, e.g. 1920,0,1920,1080",
+    )  # fmt: skip

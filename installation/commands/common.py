@@ -54,3 +54,18 @@ def scene_or_show(target: str) -> Path:
         path = SCENES / "shows" / f"{target}.yaml"
     load_show(path) if is_show_file(path) else load_scene(path)  # every mistake, before anything
     return path
+
+
+def parse_view(args):
+    """``--canvas`` and ``--viewport`` as a ``View`` (a video wall's screen), or None."""
+    canvas, viewport = getattr(args, "canvas", None), getattr(args, "viewport", None)
+    if canvas is None and viewport is None:
+        return None
+    if canvas is None or viewport is None:
+        raise UsageError("a video wall's screen needs both --canvas WxH and --viewport X,Y,W,H")
+    from installation.render.view import parse_viewport
+
+    try:
+        return parse_viewport(viewport, parse_size(canvas))
+    except ValueError as err:
+        raise UsageError(str(err)) from None

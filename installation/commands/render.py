@@ -13,6 +13,7 @@ from installation.commands.common import (
     check_writable,
     headless,
     parse_size,
+    parse_view,
     scene_or_show,
 )
 
@@ -23,14 +24,24 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     from installation.render.pipeline import Job, output_kind, run_render
 
-    size = parse_size(args.size)
+    view = parse_view(args)
+    size = view.size if view is not None else parse_size(args.size)
     if not 1 <= args.fps <= 240:
         raise UsageError(f"--fps must be between 1 and 240, not {args.fps:g}")
     if args.start < 0:
         raise UsageError(f"--start must not be negative, not {args.start:g}")
     if not 1 <= args.jobs <= 64:
         raise UsageError(f"--jobs must be between 1 and 64, not {args.jobs}")
-    count = args.frames if args.frames is not None else round(args.seconds * args.fps)
+    if args.scheduler and args.jobs > 1:
+        raise UsageError("--jobs and --scheduler both spread the painting: choose one")
+    source = scene_or_show(args.target)
+    start, seam = args.start, 0.0
+    if args.loop:
+        count, start, seam = _one_loop(source, args)
+    elif args.frames is None and args.seconds is None:
+        raise UsageError("say how long: --frames N, --seconds S, or --loop (one whole loop)")
+    else:
+        count = args.frames if args.frames is not None else round(args.seconds * args.fps)
     if count <= 0:
         raise UsageError("the render must have at least one frame (--frames or --seconds > 0)")
     if count > args.fps * 24 * 3600:
@@ -44,19 +55,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(
             f"video sizes must be even (H.264 and VP9 need it), not {size[0]}x{size[1]}"
         )
-    source = scene_or_show(args.target)
     check_writable(out if kind == "folder" else out.parent, out)
     opens_at = _wall_time(args.opens_at) if args.opens_at else None
     if opens_at is not None:  # the show's clock at the first frame, --start included
-        opens_at -= dt.timedelta(seconds=args.start)
+        opens_at -= dt.timedelta(seconds=start)
     job = Job(
-        source, out, size, args.fps, args.start, count, args.quality, args.jobs,
-        not args.no_audio, opens_at,
+        source, out, size, args.fps, start, count, args.quality, args.jobs,
+        not args.no_audio, opens_at, view, seam,
     )  # fmt: skip
     with tqdm(total=count, unit="frame", disable=args.quiet, desc=source.stem) as bar:
         try:
-            written, interrupted = run_render(job, progress=bar.update)
+            written, interrupted = run_render(job, progress=bar.update, scheduler=args.scheduler)
         except ValueError as err:
+            raise UsageError(str(err)) from None
+        except _farm_error() as err:
             raise UsageError(str(err)) from None
     if interrupted:
         print(f"interrupted: {out} holds the first {written} frames, playable", file=sys.stderr)
@@ -64,6 +76,38 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {written} frames of '{source.stem}' to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+#: the longest a loop's sound takes to fade from its end into its start
+LOOP_SEAM_SECONDS = 4.0
+
+
+def _one_loop(source: Path, args: argparse.Namespace) -> tuple[int, float, float]:
+    """(frames, start, seam) of ``render --loop``: the scene's second loop, whole frames."""
+    from installation.scene.loader import load_scene
+    from installation.scene.show import is_show_file
+
+    if args.start or args.opens_at:
+        raise UsageError("--loop starts where the loop does: leave out --start and --opens-at")
+    if is_show_file(source):
+        raise UsageError("--loop writes one loop of a scene; a show has no single loop")
+    loop = load_scene(source).clock.loop
+    if loop is None:
+        raise UsageError(f"'{source.stem}' does not loop (it has no `loop:`): nothing to repeat")
+    frames = loop * args.fps
+    if abs(frames - round(frames)) > 1e-6:
+        raise UsageError(
+            f"a loop of {loop:g} s is {frames:g} frames at {args.fps:g} fps: a file that repeats "
+            "needs whole frames; choose an --fps that makes it whole"
+        )
+    # the second time round: the arrival is over, the sound is in its stride
+    return round(frames), loop, min(LOOP_SEAM_SECONDS, loop / 4)
+
+
+def _farm_error() -> type[Exception]:
+    from installation.render.farm import FarmError
+
+    return FarmError
 
 
 def _wall_time(text: str) -> dt.datetime:
@@ -86,10 +130,11 @@ def cmd_still(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must be a .png file, not '{out.name}'")
     if args.at < 0:
         raise UsageError(f"--at must not be negative, not {args.at:g}")
-    size = parse_size(args.size)
+    view = parse_view(args)
+    size = view.size if view is not None else parse_size(args.size)
     source = scene_or_show(args.target)
     check_writable(out.parent if str(out.parent) else Path("."))
-    painter = FramePainter(load_program(source, args.at + 1), size)
+    painter = FramePainter(load_program(source, args.at + 1), size, view)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_png(frame_bytes(painter.paint(args.at)), size, out)
     print(f"wrote {out} ({source.stem} at {args.at:g} s)", file=sys.stderr)

@@ -25,6 +25,7 @@ import numpy as np
 from installation.render.frames import frame_bytes, frame_times, save_png
 from installation.render.program import FramePainter, Program, load_program
 from installation.render.video import CONTAINERS, VideoWriter
+from installation.render.view import View
 
 if TYPE_CHECKING:
     from installation.sound.engine import OfflineMix
@@ -65,6 +66,10 @@ class Job:
     jobs: int = 1
     sound: bool = True
     opens_at: dt.datetime | None = None  # wall-clock time at show time 0, for opening hours
+    view: View | None = None  # a video wall's screen: ``size`` is its viewport's
+    #: ``render --loop``: seconds over which the sound's end is crossfaded into its start, so the
+    #: file repeats without a seam (the render is then exactly one loop, from the second one)
+    seam: float = 0.0
 
 
 class _Folder:
@@ -159,14 +164,18 @@ _PAINTER: FramePainter | None = None
 
 
 def _init_worker(
-    source: str, until: float, size: tuple[int, int], opens_at: dt.datetime | None
+    source: str,
+    until: float,
+    size: tuple[int, int],
+    opens_at: dt.datetime | None,
+    view: View | None,
 ) -> None:
     import os
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     global _PAINTER
-    _PAINTER = FramePainter(load_program(Path(source), until, opens_at), size)
+    _PAINTER = FramePainter(load_program(Path(source), until, opens_at), size, view)
 
 
 def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
@@ -174,8 +183,15 @@ def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
     return frame_bytes(_PAINTER.paint(t, features))
 
 
-def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple[int, bool]:
-    """Render ``job``; returns (frames written, interrupted)."""
+def run_render(
+    job: Job, progress: Callable[[int], None] | None = None, scheduler: str | None = None
+) -> tuple[int, bool]:
+    """Render ``job``; returns (frames written, interrupted). With a Dask ``scheduler`` the
+    pictures are painted and encoded on its workers (``installation.render.farm``)."""
+    if scheduler is not None:
+        from installation.render.farm import run_farm_render
+
+        return run_farm_render(job, scheduler, progress)
     kind = output_kind(job.out)
     until = job.start + job.count / job.fps
     program = load_program(job.source, until, job.opens_at)
@@ -211,11 +227,11 @@ def run_render(job: Job, progress: Callable[[int], None] | None = None) -> tuple
         elif job.jobs > 1:
             ctx = multiprocessing.get_context("spawn")
             pool = ctx.Pool(
-                job.jobs, _init_worker, (str(job.source), until, job.size, job.opens_at)
+                job.jobs, _init_worker, (str(job.source), until, job.size, job.opens_at, job.view)
             )
             pictures = pool.imap(_paint, tasks(), chunksize=2)
         else:
-            painter = FramePainter(program, job.size)
+            painter = FramePainter(program, job.size, job.view)
             pictures = (frame_bytes(painter.paint(t, f)) for t, f in tasks())
         for pixels in pictures:
             sink.write(pixels, samples_for.popleft() if samples_for else None)
@@ -242,5 +258,46 @@ def _open_mix(program: Program, job: Job) -> OfflineMix:
     # calibration runs a server of its own: all of it before the mix's server starts
     gains = {id(part.scene): calibrate(part.scene) for part in program.parts if part.scene.sound}
     mix = OfflineMix(program.parts, job.fps, gain=lambda scene: gains[id(scene)])
-    mix.skip_frames(round(job.start * job.fps))
-    return mix
+    first = round(job.start * job.fps)
+    if not job.seam:
+        mix.skip_frames(first)
+        return mix
+    before = min(first, round(job.seam * job.fps))
+    mix.skip_frames(first - before)
+    tail = [mix.mix_frame(i)[0] for i in range(first - before, first)]
+    return SeamedMix(mix, np.concatenate(tail), first, job.count)
+
+
+class SeamedMix:
+    """A mix whose last ``len(tail)`` samples fade into ``tail``: the sound just before the
+    render's first frame, one loop earlier. A file that holds exactly one loop then repeats
+    without a seam: its last sample is followed by the first as the sound itself would go on.
+
+    Equal-power (sine and cosine) weights: the two are the same scene a loop apart, alike in
+    level and colour but not sample by sample, so their powers, not amplitudes, add."""
+
+    def __init__(self, mix: OfflineMix, tail: np.ndarray, first: int, count: int):
+        from installation.sound.engine import samples_per_frame
+
+        self.mix, self.tail, self.sr = mix, tail, mix.sr
+        total = sum(samples_per_frame(i, mix.fps, mix.sr) for i in range(first, first + count))
+        self.fade_from = total - len(tail)  # output sample where the crossfade begins
+        self.at = 0  # output samples so far
+
+    def mix_frame(self, index: int) -> tuple[np.ndarray, dict]:
+        samples, features = self.mix.mix_frame(index)
+        start, self.at = self.at, self.at + len(samples)
+        if self.at > self.fade_from:
+            k = np.arange(start, self.at) - self.fade_from
+            inside = k >= 0
+            u = (k[inside] + 0.5) / len(self.tail)
+            mixed = samples.copy()
+            mixed[inside] = (
+                samples[inside] * np.cos(0.5 * np.pi * u)[:, None]
+                + self.tail[k[inside]] * np.sin(0.5 * np.pi * u)[:, None]
+            )
+            samples = mixed
+        return samples, features
+
+    def close(self) -> None:
+        self.mix.close()

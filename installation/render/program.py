@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pygame
 
+from installation.render.view import View
 from installation.scene.loader import load_scene
 from installation.scene.models import Scene
 from installation.scene.show import is_show_file, load_show
@@ -105,11 +106,15 @@ def blend_parts(
 class FramePainter:
     """Blends the picture of a program's playing parts at output time ``t``."""
 
-    def __init__(self, program: Program, size: tuple[int, int]):
+    def __init__(self, program: Program, size: tuple[int, int], view: View | None = None):
+        """``size``: the picture drawn; with a ``view`` (a video wall's screen), the canvas is
+        drawn and the viewport's part of it is what ``paint`` returns."""
         self.program = program
-        self.size = size
+        self.view = view
+        self.size = view.canvas if view is not None else size
         self.compositors: dict[int, Compositor] = {}
-        self.canvas = pygame.Surface(size, 0, 32)
+        self.canvas = pygame.Surface(self.size, 0, 32)
+        self.screen = pygame.Surface(view.size, 0, 32) if view is not None else None
 
     def compositor(self, index: int) -> Compositor:
         if index not in self.compositors:
@@ -119,6 +124,10 @@ class FramePainter:
         return self.compositors[index]
 
     def paint(self, t: float, features: dict[int, dict] | None = None) -> pygame.Surface:
+        picture = self._paint_canvas(t, features)
+        return self.view.crop(picture, self.screen) if self.view is not None else picture
+
+    def _paint_canvas(self, t: float, features: dict[int, dict] | None) -> pygame.Surface:
         layers = []
         for index, part, weight in self.program.active(t):
             image = self.compositor(index).render(

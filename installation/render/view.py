@@ -1,0 +1,58 @@
+"""Video walls: one picture (the *canvas*) shared by many screens, each showing its *viewport*.
+
+Every machine of a wall draws the whole canvas, effects included, and shows its own rectangle of
+it. That is what makes the screens meet without a seam: bloom, blur, grain, the vignette, light
+leaks and every layer see the one picture they would see on a single huge screen, so the
+viewports put side by side are the canvas drawn at once, to the bit. The price is that each
+machine paints the canvas's pixels: a 2x2 wall of 1080p screens paints 4K on each machine
+(``installation bench --size 3840x2160`` says what that costs here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pygame
+
+__all__ = ["View", "parse_viewport"]
+
+
+@dataclass(frozen=True)
+class View:
+    canvas: tuple[int, int]  # the whole picture, WxH
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.w, self.h
+
+    @property
+    def rect(self) -> pygame.Rect:
+        return pygame.Rect(self.x, self.y, self.w, self.h)
+
+    def crop(self, picture: pygame.Surface, into: pygame.Surface | None = None) -> pygame.Surface:
+        """This screen's part of the canvas's ``picture``, copied into ``into`` (or a new
+        surface): a plain surface, not a subsurface, so it encodes as fast as a whole frame."""
+        out = into if into is not None else pygame.Surface(self.size, 0, 32)
+        out.blit(picture, (0, 0), self.rect)
+        return out
+
+
+def parse_viewport(text: str, canvas: tuple[int, int]) -> View:
+    """``X,Y,W,H`` inside ``canvas``; ``ValueError`` with a plain sentence when it is not."""
+    match = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*", text)
+    if not match:
+        raise ValueError(
+            f"--viewport takes X,Y,W,H in pixels of the canvas, like 0,0,1920,1080, not '{text}'"
+        )
+    x, y, w, h = (int(g) for g in match.groups())
+    cw, ch = canvas
+    if w < 16 or h < 16:
+        raise ValueError(f"--viewport {text}: a viewport is at least 16x16 pixels")
+    if x + w > cw or y + h > ch:
+        raise ValueError(f"--viewport {text} reaches {x + w}x{y + h}, outside the {cw}x{ch} canvas")
+    return View(canvas, x, y, w, h)
