@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run render test lint setup clean soak sound-check
+.PHONY: run render test lint setup clean soak sound-check sync farm-bench
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,15 @@ soak: $(STAMP)
 sound-check: $(STAMP)
 	SDL_VIDEODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider -m 'loops or not loops' \
 	  tests/test_sound_loops.py
+
+# Two players joined by Ableton Link for ten minutes, in a private network namespace: each
+# frame's show time against the clock both share (must agree within 16.7 ms).
+sync: $(STAMP)
+	SDL_VIDEODRIVER=dummy $(BIN)/pytest -p no:cacheprovider -s -m sync tests/test_wall.py
+
+# Render-farm throughput here: one process, then Dask with 1 and 2 local workers, 1080p30.
+farm-bench: $(STAMP)
+	$(BIN)/installation bench --farm
 
 lint: $(STAMP)
 	$(BIN)/ruff check installation tests

@@ -211,3 +211,84 @@ def format_table(rows: list[dict[str, Any]], unit_ms: float | None = None) -> st
             " machine in this run (compare passes between machines, ms only within one)"
         )
     return "\n".join(lines)
+
+
+def bench_farm(path: Path, size: tuple[int, int], frames: int, fps: float = 30.0) -> list[dict]:
+    """One process against Dask with 1 and 2 local workers, the same render; and what a bigger
+    cluster would give, from the workers' time per chunk.
+
+    Each farm run starts its own local cluster (its start-up is not timed: a farm is started
+    once and renders many files). A worker's first chunk includes building the scene.
+    """
+    import statistics
+    import tempfile
+
+    from installation.render.farm import SEGMENTS_PER_CHUNK, connect
+    from installation.render.pipeline import Job, run_render
+    from installation.render.video import segment_frames
+    from installation.sound.loudness import calibrate
+
+    program_scene = path
+    from installation.render.program import load_program
+
+    for part in load_program(program_scene, frames / fps).parts:  # cached for the timed runs
+        if part.scene.sound:
+            calibrate(part.scene)
+    rows = []
+    per_chunk = segment_frames(fps) * SEGMENTS_PER_CHUNK
+    with tempfile.TemporaryDirectory() as tmp:
+        job = Job(path, Path(tmp) / "one.mp4", size, fps, 0.0, frames)
+        start = time.perf_counter()
+        run_render(job)
+        one = frames / (time.perf_counter() - start)
+        rows.append({"how": "one process", "workers": 0, "fps": round(one, 2)})
+        start = time.perf_counter()
+        run_render(Job(path, Path(tmp) / "sound.wav", size, fps, 0.0, frames))
+        client_side = frames / (time.perf_counter() - start)  # the sound: made here, in order
+        for workers in (1, 2):
+            client = connect(f"local:{workers}")
+            address = client.scheduler.address
+            seconds: list[float] = []
+            job = Job(path, Path(tmp) / f"farm{workers}.mp4", size, fps, 0.0, frames)
+            start = time.perf_counter()
+            run_render(job, scheduler=address, chunk_seconds=seconds)
+            took = time.perf_counter() - start
+            cluster = client.cluster
+            client.close()
+            cluster.close()
+            steady = statistics.median(seconds[workers:] or seconds)  # after scene building
+            rows.append({
+                "how": f"Dask, {workers} local worker(s)", "workers": workers,
+                "fps": round(frames / took, 2),
+                "chunk_frames": per_chunk, "chunk_s": round(steady, 2),
+                "worker_fps": round(per_chunk / steady, 2),
+            })  # fmt: skip
+    worker_fps = rows[-1]["worker_fps"]
+    rows.append({
+        "how": "16 workers (estimate)", "workers": 16,
+        "fps": round(min(16 * worker_fps, client_side), 1),
+        "note": f"16 x {worker_fps} frames/s a worker; this machine's sound and muxing "
+        f"alone run at {client_side:.0f} frames/s",
+    })  # fmt: skip
+    for r in rows:
+        r.update(scene=path.stem, size=f"{size[0]}x{size[1]}", frames=frames,
+                 x_realtime=round(r["fps"] / fps, 2))  # fmt: skip
+    return rows
+
+
+def format_farm_table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'':<26} {'frames/s':>9} {'x realtime':>10} {'s / chunk':>10} {'frames/s a worker':>18}"
+    )
+    lines = [
+        f"{rows[0]['scene']} at {rows[0]['size']}, {rows[0]['frames']} frames",
+        head,
+        "-" * len(head),
+    ]
+    for r in rows:
+        lines.append(
+            f"{r['how']:<26} {r['fps']:>9.2f} {r['x_realtime']:>10.2f} "
+            f"{r.get('chunk_s', ''):>10} {r.get('worker_fps', ''):>18}"
+        )
+    lines += [f"  {r['note']}" for r in rows if "note" in r]
+    return "\n".join(lines)

@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="frame-time figures of the renderer per scene")
     p.add_argument("scenes", nargs="*", help="scenes (default: every bundled scene)")
     p.add_argument("--size", action="append", help="WIDTHxHEIGHT; repeat for several")
-    p.add_argument("--frames", type=int, default=120, help="frames timed per scene and size")
+    p.add_argument("--frames", type=int, help="frames timed per scene and size (120; --farm: 480)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument(
         "--adaptive",
@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-audio", dest="audio", action="store_false", help="skip the offline audio speed"
     )
+    p.add_argument(
+        "--farm", action="store_true",
+        help="render-farm throughput: one process against Dask with 1 and 2 local workers "
+        "(default magic-hour, 1920x1080, 480 frames)",
+    )  # fmt: skip
     p.add_argument(
         "--render", action="store_true",
         help="render+encode with sound against encoding alone (1080p also with --jobs 2)",

@@ -27,8 +27,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     paths = [resolve_scene(s) for s in args.scenes] or bundled_scenes()
     sizes = [parse_size(s) for s in (args.size or ["1280x720", "1920x1080"])]
+    if args.frames is None:
+        args.frames = 480 if args.farm else 120
     if args.frames < 1:
         raise UsageError("--frames must be at least 1")
+    if args.farm:
+        from installation.bench import bench_farm, format_farm_table
+
+        path = paths[0] if args.scenes else resolve_scene("magic-hour")
+        size = sizes[0] if args.size else (1920, 1080)
+        rows = bench_farm(path, size, args.frames)
+        print(json.dumps(rows, indent=2) if args.json else format_farm_table(rows))
+        return EXIT_OK
     if args.render:
         from installation.bench import bench_render, format_render_table
 

@@ -12,6 +12,7 @@ from installation.commands.common import (
     EXIT_USAGE,
     UsageError,
     parse_size,
+    parse_view,
 )
 
 
@@ -49,14 +50,23 @@ def cmd_play(args: argparse.Namespace) -> int:
         at=args.at,
         loop=_span(args.loop) if args.loop else None,
         resume=not args.fresh and not soak,  # a soak neither resumes nor moves the bookmark
+        view=parse_view(args),
+        link=args.link,
+        frame_log=Path(args.frame_log) if args.frame_log else None,
     )
+    if args.link and options.speed != 1.0:
+        raise UsageError("--link shares the show's real time: it cannot run with --speed or --soak")
     log = logging.getLogger("installation")
     if log_path is not None:
         log.info("log file: %s", log_path)
     import pygame
 
+    from installation.play.link import LinkUnavailable
+
     try:
         player = Player(options)
+    except LinkUnavailable as err:
+        raise UsageError(str(err)) from None
     except NoDisplay as err:
         print(
             f"installation play: {err}. Start it on the exhibit's screen (DISPLAY, a desktop\n"

@@ -81,6 +81,9 @@ class PlayOptions:
     at: float = 0.0  # start the first scene at this time (tuning)
     loop: tuple[float, float] | None = None  # play only this span of the scene, again and again
     resume: bool = False  # start where the bookmark says the show is now (the CLI's default)
+    view: Any = None  # a video wall's screen (``render.view.View``): draw its canvas, show its part
+    link: bool = False  # share the show's clock with other players (Ableton Link)
+    frame_log: Path | None = None  # each frame's monotonic time and show time, for sync checks
 
 
 class Player:
@@ -94,8 +97,21 @@ class Player:
         self.monitor = options.monitor if options.monitor is not None else display.monitor
         self.fps = options.fps or display.fps
         self.size = options.size or (_parse_size(display.size) if display.size else (1280, 720))
+        self.view = options.view
+        if self.view is not None:  # a wall's screen: the canvas is drawn, the viewport shown
+            self.size = self.view.canvas
         self.budget_ms = 1000.0 / self.fps * 0.9  # of the frame period, for all of a frame's work
         self.now = options.clock or dt.datetime.now
+        self.link = None
+        if options.link:  # the show's time is the Link session's, shared by every player
+            from installation.play.link import LinkClock
+
+            self.link = LinkClock()
+            self.timer = self.link
+            self._t0 = 0.0
+        else:
+            self.timer = options.timer or time.monotonic
+            self._t0 = self.timer()
         self.screen = self._open_window()
         self.hud = Hud()
         device = (
@@ -104,10 +120,9 @@ class Player:
         self.audio = LiveAudio(options.audio, device, self.show.audio.volume, options.state_dir)
         self.heartbeat = Heartbeat(options.state_dir / "heartbeat.json")
         self.remote = self._open_remote()
-        self.timer = options.timer or time.monotonic
-        self._t0 = self.timer()
+        self._frame_log = open(options.frame_log, "w") if options.frame_log else None  # noqa: SIM115
         self._paused_at: float | None = None
-        self._wall0 = self.now()
+        self._wall0 = self.now() - dt.timedelta(seconds=self.show_time() / options.speed)
         self.frame_time = 0.0  # the show time of the frame being made (all its scenes read it)
         self.slots: dict[int, Slot] = {}  # by the schedule's part id
         self.prebuilder = Prebuilder(self.size)  # the next scenes, built in a thread
@@ -152,8 +167,8 @@ class Player:
     def _resume(self) -> Schedule | None:
         """After a restart: the schedule as if the show had played on while we were away."""
         options = self.options
-        if not options.resume or options.at or options.loop:
-            return None
+        if not options.resume or options.at or options.loop or options.link:
+            return None  # with Link, the session says where the show is
         mark = read_bookmark(self._bookmark_path, self._source(), options.speed, self.now())
         if mark is None:
             return None
@@ -191,19 +206,24 @@ class Player:
             )
         try:
             screen = pygame.display.set_mode(
-                self.size, flags, display=monitor, vsync=int(self.options.vsync)
+                self.window_size, flags, display=monitor, vsync=int(self.options.vsync)
             )
         except pygame.error:  # some drivers cannot vsync: pace with the clock alone
-            screen = pygame.display.set_mode(self.size, flags, display=monitor)
+            screen = pygame.display.set_mode(self.window_size, flags, display=monitor)
         pygame.mouse.set_visible(not self.fullscreen)
         log.info(
             "display: %dx%d %s on monitor %d, %g fps",
-            *self.size,
+            *self.window_size,
             "fullscreen" if self.fullscreen else "window",
             monitor,
             self.fps,
         )
         return screen
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        """What the screen shows: the picture, or a wall screen's viewport of it."""
+        return self.view.size if self.view is not None else self.size
 
     def _open_remote(self) -> Remote | None:
         if self.options.osc is None:
@@ -333,6 +353,9 @@ class Player:
         raise ValueError(f"no scene '{scene_id}' in the show")
 
     def pause(self, paused: bool) -> None:
+        if self.link is not None:
+            log.warning("pause: a player in a Link session keeps the session's time; not paused")
+            return
         if paused and self._paused_at is None:
             self._paused_at = self.timer()
         elif not paused and self._paused_at is not None:
@@ -368,6 +391,8 @@ class Player:
     def _schedule(self) -> None:
         """Ask the scheduler what plays now; start the scenes that begin, retire those done."""
         t = self.frame_time = self.show_time()
+        if self._frame_log is not None:
+            self._frame_log.write(f"{time.monotonic_ns()} {t:.6f}\n")
         self._follow_wall_clock(t)
         span = self.options.loop
         part = self._current_part()
@@ -498,7 +523,8 @@ class Player:
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw(self) -> None:
-        self.screen.blit(self.picture(), (0, 0))
+        area = self.view.rect if self.view is not None else None
+        self.screen.blit(self.picture(), (0, 0), area)
         self._overlay(self.screen)
 
     def picture(self) -> pygame.Surface:
@@ -632,6 +658,10 @@ class Player:
             self._clock.tick(self.fps)
 
     def close(self) -> None:
+        if self._frame_log is not None:
+            self._frame_log.close()
+        if self.link is not None:
+            self.link.close()
         self.heartbeat.beat({**self.status(), "stopped": self.stopping or "error"}, force=True)
         if self.remote is not None:
             self.remote.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 from installation.render.frames import frame_bytes, frame_times
 from installation.render.video import CONTAINERS, Encoding, Packet, VideoWriter, segment_frames
 
-__all__ = ["ChunkSpec", "FarmError", "paint_chunk", "run_farm_render"]
+__all__ = ["ChunkResult", "ChunkSpec", "FarmError", "paint_chunk", "run_farm_render"]
 
 #: segments in one chunk: 2 s each; small enough to spread a short render over many workers,
 #: large enough that a chunk's painting dwarfs its trip through the scheduler
@@ -56,11 +57,18 @@ class ChunkSpec:
     view: Any = None  # a video wall's screen (``view.View``), or None
 
 
+@dataclass(frozen=True)
+class ChunkResult:
+    packets: list[Packet]
+    seconds: float  # the worker's time on it: painting and encoding, scene building included
+
+
 _PAINTERS: dict[tuple, Any] = {}
 
 
-def paint_chunk(spec: ChunkSpec) -> list[Packet]:
+def paint_chunk(spec: ChunkSpec) -> ChunkResult:
     """Runs on a worker: the chunk's frames painted and encoded, segment by segment."""
+    began = time.perf_counter()
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     from installation.render.program import FramePainter, load_program
     from installation.render.video import encode_frames
@@ -74,7 +82,8 @@ def paint_chunk(spec: ChunkSpec) -> list[Packet]:
     fps = spec.encoding.fps
     times = frame_times(spec.start + spec.first / fps, spec.count, fps)
     pictures = (frame_bytes(painter.paint(t, f)) for t, f in zip(times, spec.features, strict=True))
-    return encode_frames(spec.encoding, spec.first, pictures)
+    packets = encode_frames(spec.encoding, spec.first, pictures)
+    return ChunkResult(packets, time.perf_counter() - began)
 
 
 def connect(scheduler: str):
@@ -107,10 +116,14 @@ def connect(scheduler: str):
 
 
 def run_farm_render(
-    job: Any, scheduler: str, progress: Callable[[int], None] | None = None
+    job: Any,
+    scheduler: str,
+    progress: Callable[[int], None] | None = None,
+    chunk_seconds: list[float] | None = None,
 ) -> tuple[int, bool]:
     """Render ``job`` (a ``pipeline.Job`` whose output is a video) on a Dask cluster;
-    returns (frames written, interrupted), as ``pipeline.run_render`` does."""
+    returns (frames written, interrupted), as ``pipeline.run_render`` does. The workers' time
+    on each chunk is appended to ``chunk_seconds`` (for ``bench --farm``)."""
     from installation.render.pipeline import _open_mix
     from installation.render.program import load_program
 
@@ -132,7 +145,10 @@ def run_farm_render(
     def join_oldest() -> None:
         nonlocal written
         future, count, sounds = pending.popleft()
-        writer.write_packets(future.result(), frames=count)
+        result = future.result()
+        writer.write_packets(result.packets, frames=count)
+        if chunk_seconds is not None:
+            chunk_seconds.append(result.seconds)
         for samples in sounds:
             writer.write_sound(samples)
         written += count

@@ -184,14 +184,17 @@ def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
 
 
 def run_render(
-    job: Job, progress: Callable[[int], None] | None = None, scheduler: str | None = None
+    job: Job,
+    progress: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
+    chunk_seconds: list[float] | None = None,
 ) -> tuple[int, bool]:
     """Render ``job``; returns (frames written, interrupted). With a Dask ``scheduler`` the
     pictures are painted and encoded on its workers (``installation.render.farm``)."""
     if scheduler is not None:
         from installation.render.farm import run_farm_render
 
-        return run_farm_render(job, scheduler, progress)
+        return run_farm_render(job, scheduler, progress, chunk_seconds)
     kind = output_kind(job.out)
     until = job.start + job.count / job.fps
     program = load_program(job.source, until, job.opens_at)
