@@ -177,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="share the show's clock with the other players on the network (Ableton Link): "
         "a video wall's screens play the same moment; a late one catches up",
     )  # fmt: skip
+    p.add_argument(
+        "--screen", metavar="NAME",
+        help="this machine's screen of the show's video wall (its `wall:`): its viewport, the "
+        "shared clock (--link), and the sound if the wall gives it this screen",
+    )  # fmt: skip
     p.add_argument("--frame-log", metavar="FILE", help=argparse.SUPPRESS)  # sync measurements
     p.add_argument("--loop", help="play only this span of the scene, e.g. 20-35 (tuning)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")

@@ -20,7 +20,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     import logging
 
     from installation.play.monitor import default_state_dir, setup_logging
-    from installation.play.player import NoDisplay, Player, PlayOptions
+    from installation.play.player import NoDisplay, Player, PlayOptions, UnknownScreen
 
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
     log_path = setup_logging(state_dir, args.verbose)
@@ -53,6 +53,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         view=parse_view(args),
         link=args.link,
         frame_log=Path(args.frame_log) if args.frame_log else None,
+        screen=args.screen,
     )
     if args.link and options.speed != 1.0:
         raise UsageError("--link shares the show's real time: it cannot run with --speed or --soak")
@@ -65,7 +66,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     try:
         player = Player(options)
-    except LinkUnavailable as err:
+    except (LinkUnavailable, UnknownScreen) as err:
         raise UsageError(str(err)) from None
     except NoDisplay as err:
         print(

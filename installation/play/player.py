@@ -84,12 +84,19 @@ class PlayOptions:
     view: Any = None  # a video wall's screen (``render.view.View``): draw its canvas, show its part
     link: bool = False  # share the show's clock with other players (Ableton Link)
     frame_log: Path | None = None  # each frame's monotonic time and show time, for sync checks
+    screen: str | None = None  # a video wall's screen, named in the show's ``wall:``
+
+
+class UnknownScreen(ValueError):
+    """``--screen`` names no screen of the show's wall."""
 
 
 class Player:
     def __init__(self, options: PlayOptions):
         self.options = options
         self.show, self.show_path = self._load_target(options.target)
+        if options.screen is not None:
+            options = self.options = self._wall_screen(options)
         display = self.show.display
         self.fullscreen = (
             options.fullscreen if options.fullscreen is not None else display.fullscreen
@@ -160,6 +167,26 @@ class Player:
             return load_show(path), path
         load_scene(path)  # fail early, with positions, before any window opens
         return single_scene_show(path), None
+
+    def _wall_screen(self, options: PlayOptions) -> PlayOptions:
+        """This machine's screen of the show's video wall: its viewport, the shared clock, and
+        the sound if it is the screen that plays it."""
+        from dataclasses import replace
+
+        from installation.render.view import parse_viewport
+
+        wall = self.show.wall
+        if wall is None:
+            raise UnknownScreen(f"--screen: the show '{self.show.id}' has no `wall:`")
+        screen = wall.screens.get(options.screen)
+        if screen is None:
+            names = ", ".join(wall.screens)
+            raise UnknownScreen(f"--screen: no screen '{options.screen}' in the wall ({names})")
+        canvas = tuple(int(v) for v in wall.canvas.split("x"))
+        view = parse_viewport(screen.viewport, canvas)
+        log.info("wall: screen '%s', %s of %s, %s", options.screen, screen.viewport, wall.canvas,
+                 "with the sound" if screen.sound else "silent")  # fmt: skip
+        return replace(options, view=view, link=True, audio=options.audio and screen.sound)
 
     def _source(self) -> str:
         return str((self.show_path or self.show.items[0].path).resolve())

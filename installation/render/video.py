@@ -14,7 +14,10 @@ is finished properly (encoders flushed) so the file plays up to its last frame.
 
 from __future__ import annotations
 
+import collections
 import os
+import queue
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -53,7 +56,7 @@ SEGMENT_SECONDS = 2.0
 QUALITIES = {
     "draft": {"libx264": {"preset": "ultrafast", "crf": "28"}, "libvpx-vp9": {"deadline": "realtime", "cpu-used": "8", "crf": "40"}, "mbps": 6, "audio_kbps": 128},
     "good": {"libx264": {"preset": "veryfast", "crf": "20", "tune": "grain"}, "libvpx-vp9": {"deadline": "realtime", "cpu-used": "6", "crf": "32"}, "mbps": 14, "audio_kbps": 192},
-    "best": {"libx264": {"preset": "slow", "crf": "16", "tune": "grain"}, "libvpx-vp9": {"deadline": "good", "cpu-used": "2", "crf": "24"}, "mbps": 40, "audio_kbps": 256},
+    "best": {"libx264": {"preset": "slow", "crf": "16", "tune": "grain", "refs": "4"}, "libvpx-vp9": {"deadline": "good", "cpu-used": "2", "crf": "24"}, "mbps": 40, "audio_kbps": 256},
 }  # fmt: skip
 REFERENCE_PIXEL_RATE = 1920 * 1080 * 30
 
@@ -146,7 +149,9 @@ class SegmentEncoder:
         self.ctx = encoding.open()
 
     def add(self, pixels: bytes) -> list[Packet]:
-        frame = to_yuv(pixels, self.encoding.size)
+        return self.add_frame(to_yuv(pixels, self.encoding.size))
+
+    def add_frame(self, frame: av.VideoFrame) -> list[Packet]:
         frame.pts = self.count
         self.count += 1
         return self._packets(self.ctx.encode(frame))
@@ -178,7 +183,49 @@ def encode_frames(encoding: Encoding, first: int, pictures) -> list[Packet]:
     return out
 
 
+#: segments encoded at once by a one-process render: a segment's encoder is single-threaded
+#: (see ``Encoding.options``), so two of them keep two cores busy
+ENCODERS = 2
+#: frames waiting for one segment's encoder, in bytes of YUV: bounds a render's memory
+QUEUE_BYTES = 128 * 2**20
+
+
+class _SegmentThread:
+    """One segment's encoder on a thread of its own, fed through a bounded queue."""
+
+    def __init__(self, encoding: Encoding, first: int, depth: int):
+        self.encoder = SegmentEncoder(encoding, first)
+        self.queue: queue.Queue[av.VideoFrame | None] = queue.Queue(depth)
+        self.packets: list[Packet] = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"segment-{first}", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            for frame in iter(self.queue.get, None):
+                self.packets += self.encoder.add_frame(frame)
+            self.packets += self.encoder.finish()
+        except BaseException as err:  # raised on the writer's thread, in ``result``
+            self.error = err
+            for _ in iter(self.queue.get, None):  # keep taking frames: the writer never blocks
+                pass
+
+    def put(self, frame: av.VideoFrame | None) -> None:
+        self.queue.put(frame)
+
+    def result(self) -> list[Packet]:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.packets
+
+
 class VideoWriter:
+    """Picture and sound into one file. Segments are encoded ``ENCODERS`` at a time, each by
+    its own single-threaded encoder, and muxed in order: the bytes do not depend on how the
+    threads ran, and are the bytes a render farm's workers make of the same segments."""
+
     def __init__(
         self,
         path: Path,
@@ -207,17 +254,25 @@ class VideoWriter:
             if acodec != "flac":
                 self.audio.bit_rate = QUALITIES[quality]["audio_kbps"] * 1000
         self.tick = 1 / rate
-        self.encoder: SegmentEncoder | None = None
+        self.running: collections.deque[_SegmentThread] = collections.deque()
+        self.depth = max(4, min(self.per_segment, QUEUE_BYTES // (w * h * 3 // 2)))
         self.frames = 0
         self.samples = 0
 
     def write(self, pixels: bytes, samples: np.ndarray | None) -> None:
         """One frame (``frame_bytes``: B G R X) and the sound that plays during it."""
         if self.frames % self.per_segment == 0:
-            self._finish_segment()
-            self.encoder = SegmentEncoder(self.encoding, self.frames)
-        self.write_packets(self.encoder.add(pixels), frames=1)
+            if self.running:
+                self.running[-1].put(None)  # the segment before is complete
+            while len(self.running) >= ENCODERS:
+                self._mux_oldest()
+            self.running.append(_SegmentThread(self.encoding, self.frames, self.depth))
+        self.running[-1].put(to_yuv(pixels, self.size))
+        self.frames += 1
         self.write_sound(samples)
+
+    def _mux_oldest(self) -> None:
+        self.write_packets(self.running.popleft().result())
 
     def write_packets(self, packets: list[Packet], frames: int = 0) -> None:
         """Encoded pictures (from ``SegmentEncoder``, here or on another machine), in order."""
@@ -240,15 +295,13 @@ class VideoWriter:
         self.samples += samples.shape[0]
         self.container.mux(self.audio.encode(chunk))
 
-    def _finish_segment(self) -> None:
-        if self.encoder is not None:
-            self.write_packets(self.encoder.finish())
-            self.encoder = None
-
     def close(self, keep: bool = True) -> None:
         """Flush the encoders and finish the file; ``keep=False`` throws it away."""
         try:
-            self._finish_segment()
+            if self.running:
+                self.running[-1].put(None)
+            while self.running:
+                self._mux_oldest()
             if self.audio is not None:
                 self.container.mux(self.audio.encode(None))
         finally:

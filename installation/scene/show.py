@@ -14,6 +14,11 @@ closed: dim                  # dim (a quiet night scene, low), black, or silent
 night_scene: night-skyline
 display: {fullscreen: true, monitor: 0, size: 1920x1080, fps: 60}
 audio: {device: null, volume: 0}
+wall:                        # a video wall: `installation play SHOW --screen NAME` on each machine
+  canvas: 3840x1080
+  screens:
+    left: {viewport: "0,0,1920,1080", sound: true}
+    right: {viewport: "1920,0,1920,1080"}
 ```
 """
 
@@ -53,6 +58,21 @@ class AudioSettings(Params):
     volume: float = Field(0.0, ge=-60, le=12, description="volume trim in dB")
 
 
+class ScreenSettings(Params):
+    viewport: str = Field(
+        pattern=r"^\d{1,5},\d{1,5},\d{1,5},\d{1,5}$",
+        description="X,Y,W,H: this screen's part of the canvas, in its pixels",
+    )
+    sound: bool = Field(False, description="this screen's machine plays the show's sound")
+
+
+class WallSettings(Params):
+    canvas: str = Field(pattern=r"^\d{2,5}x\d{2,5}$", description="the whole picture, WxH")
+    screens: dict[str, ScreenSettings] = Field(
+        min_length=1, description="each screen by name: `installation play SHOW --screen NAME`"
+    )
+
+
 class ShowModel(Params):
     show: str = Field(pattern=KEBAB, description="id, equal to the file's stem")
     title: str = ""
@@ -68,6 +88,9 @@ class ShowModel(Params):
     night_scene: str | None = Field(None, description="the scene played dimmed while closed")
     display: DisplaySettings = Field(default_factory=DisplaySettings)
     audio: AudioSettings = Field(default_factory=AudioSettings)
+    wall: WallSettings | None = Field(
+        None, description="a video wall: one canvas, a screen (and machine) for each part"
+    )
 
 
 class Entry(Params):
@@ -96,6 +119,7 @@ class Show:
     night_scene: Path | None
     display: DisplaySettings
     audio: AudioSettings
+    wall: WallSettings | None = None
 
     def item(self, index: int) -> Item:
         """The scene at position ``index`` of the endless playlist."""
@@ -208,12 +232,38 @@ def load_show(path: str | Path) -> Show:
             problems.append(
                 doc.problem(("night_scene",), f"unknown scene '{model.night_scene}'{hint}")
             )
+    if model.wall is not None:
+        problems += _wall_problems(model.wall, doc)
     if problems:
         raise SceneError(problems)
     return Show(
         name, model.show, items, model.order, model.crossfade, model.seed, hours, model.closed,
-        night, model.display, model.audio,
+        night, model.display, model.audio, model.wall,
     )  # fmt: skip
+
+
+def _wall_problems(wall: WallSettings, doc: Document) -> list[Problem]:
+    """Every screen inside the canvas; one screen, at most, plays the sound."""
+    from installation.render.view import parse_viewport
+
+    w, h = (int(v) for v in wall.canvas.split("x"))
+    problems = []
+    for name, screen in wall.screens.items():
+        try:
+            parse_viewport(screen.viewport, (w, h))
+        except ValueError as err:
+            message = str(err).replace("--viewport", "viewport")
+            problems.append(doc.problem(("wall", "screens", name, "viewport"), message))
+    sounding = [name for name, screen in wall.screens.items() if screen.sound]
+    if len(sounding) > 1:
+        problems.append(
+            doc.problem(
+                ("wall", "screens", sounding[1], "sound"),
+                f"only one screen plays the sound (the speakers' machine); "
+                f"'{sounding[0]}' already does",
+            )
+        )
+    return problems
 
 
 def _hours(
