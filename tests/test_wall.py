@@ -25,6 +25,18 @@ from installation.render.view import View, parse_viewport
 
 FRAME_60 = 1000 / 60  # ms
 
+# two screens side by side; a wall's screens share the show's clock through Link
+TWO_SCREENS = """show: two-screens
+scenes: [magic-hour, night-skyline]
+minutes: 0.1
+crossfade: 2
+wall:
+  canvas: 320x90
+  screens:
+    left: {viewport: "0,0,160,90", sound: true}
+    right: {viewport: "160,0,160,90"}
+"""
+
 
 def still(*args: str) -> int:
     return main(["still", *args])
@@ -89,6 +101,25 @@ def test_a_viewport_outside_its_canvas_is_refused(viewport, message):
         parse_viewport(viewport, (1920, 1080))
 
 
+def test_a_wall_show_names_its_screens(tmp_path, capsys):
+    show = tmp_path / "two-screens.yaml"
+    show.write_text(TWO_SCREENS)
+    assert main(["play", str(show), "--screen", "middle", "--no-audio", "--no-osc"]) == 2
+    assert "no screen 'middle' in the wall (left, right)" in capsys.readouterr().err
+    assert main(["play", "magic-hour", "--screen", "left", "--no-audio", "--no-osc"]) == 2
+    assert "has no `wall:`" in capsys.readouterr().err
+    bad = tmp_path / "bad-wall.yaml"
+    bad.write_text(
+        TWO_SCREENS.replace("two-screens", "bad-wall").replace(
+            '"160,0,160,90"', '"200,0,160,90", sound: true'
+        )
+    )
+    assert main(["validate", str(bad)]) != 0
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert "outside the 320x90 canvas" in text and "only one screen plays the sound" in text
+
+
 def test_canvas_and_viewport_come_together(tmp_path, capsys):
     assert still("magic-hour", "--canvas", "640x360", "--out", str(tmp_path / "a.png")) == 2
     assert "needs both --canvas" in capsys.readouterr().err
@@ -117,17 +148,19 @@ def run_two_players(tmp_path: Path, seconds: float, late: float) -> tuple[np.nda
     reason = _namespace_reason()
     if reason:
         pytest.skip(reason)
-    play = [sys.executable, "-m", "installation", "play", "magic-hour", "--link", "--no-audio",
-            "--no-osc", "--size", "160x90", "--fps", "60", "--fresh"]  # fmt: skip
+    show = tmp_path / "two-screens.yaml"
+    show.write_text(TWO_SCREENS)
+    play = [sys.executable, "-m", "installation", "play", str(show), "--no-audio", "--no-osc",
+            "--windowed", "--fps", "60", "--fresh"]  # fmt: skip
 
-    def player(name: str, length: float) -> str:
-        return " ".join([*play, "--exit-after", f"{length:g}", "--state-dir",
+    def player(name: str, screen: str, length: float) -> str:
+        return " ".join([*play, "--screen", screen, "--exit-after", f"{length:g}", "--state-dir",
                          str(tmp_path / name), "--frame-log", str(tmp_path / f"{name}.log")])  # fmt: skip
 
     script = (
         "ip link set lo up && ip route add 224.0.0.0/4 dev lo && "
-        f"{{ {player('a', seconds)} & }} && sleep {late:g} && "
-        f"{player('b', seconds - late)} && wait"
+        f"{{ {player('a', 'left', seconds)} & }} && sleep {late:g} && "
+        f"{player('b', 'right', seconds - late)} && wait"
     )
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     done = subprocess.run(
