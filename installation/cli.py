@@ -32,8 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="a JSON report for tools")
     p.set_defaults(run=cmd_validate)
 
-    p = sub.add_parser("schema", help="write the JSON Schema of scenes and shows (for editors)")
-    p.add_argument("--out", default="docs", help="folder (docs)")
+    p = sub.add_parser("schema", help="the JSON Schema of scenes (or shows), for editors")
+    p.add_argument(
+        "--out", help="a folder to write scene.schema.json and show.schema.json into "
+        "(default: print the schema)",
+    )  # fmt: skip
+    p.add_argument("--show", action="store_true", help="print the show schema, not the scene's")
     p.set_defaults(run=cmd_schema)
 
     p = sub.add_parser("docs", help="write the reference (Markdown, thumbnails) and the schemas")

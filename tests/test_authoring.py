@@ -166,3 +166,19 @@ def test_tutorial_exists_with_pictures():
     for line in pictures:
         target = line.split("(", 1)[1].rstrip(")")
         assert (DOCS / target).is_file(), target
+
+
+def test_schema_prints_to_standard_output_and_writes_only_where_told(tmp_path, capsys, monkeypatch):
+    from installation.authoring import scene_schema, show_schema
+    from installation.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == scene_schema()
+    assert main(["schema", "--show"]) == 0
+    assert json.loads(capsys.readouterr().out) == show_schema()
+    assert list(tmp_path.iterdir()) == []  # nothing written into the folder it ran in
+    assert main(["schema", "--out", "made"]) == 0
+    assert sorted(p.name for p in (tmp_path / "made").iterdir()) == [
+        "scene.schema.json", "show.schema.json",
+    ]  # fmt: skip

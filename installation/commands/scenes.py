@@ -48,8 +48,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from installation.authoring import write_schemas
+    """The schema on standard output (``> scene.schema.json``), or both files into ``--out``."""
+    import json
 
+    from installation.authoring import scene_schema, show_schema, write_schemas
+
+    if args.out is None:
+        print(json.dumps(show_schema() if args.show else scene_schema(), indent=2))
+        return EXIT_OK
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
