@@ -71,3 +71,53 @@ def test_huge_exponent_is_fast_and_refused():
 def test_deep_parentheses_do_not_crash():
     with pytest.raises(ExprError):
         compile_expr("(" * 300 + "1" + ")" * 300)
+
+
+# -- an expression that reads no time is a number written the long way --------------------------
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2 * pi", "must be between 0 and 1, got '2 * pi', which is 6.28319"),
+        ("1/0", "'1/0' divides by zero"),
+        ("sqrt(-1)", "'sqrt(-1)' has no value"),
+        ("exp(800)", "expression overflows"),
+    ],
+)
+def test_a_constant_expression_is_checked_like_its_number(write, text, message):
+    from installation.scene.errors import SceneError
+    from installation.scene.loader import load_scene
+
+    path = write(f'scene: case\nvisuals:\n  - layer: sky\n    opacity: "{text}"\n')
+    with pytest.raises(SceneError) as caught:
+        load_scene(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (4, 14)
+    assert message in problem.message
+
+
+def test_a_constant_expression_in_range_is_its_number():
+    from installation.scene.values import Const, parse_value
+
+    assert parse_value("0.25 * 2") == Const(0.5)
+    assert parse_value("sin(t)").constant is False
+
+
+def test_an_expression_leaving_its_range_is_held_and_said_once(caplog):
+    import logging
+
+    from installation.scene.loader import parse_scene
+
+    scene = parse_scene(
+        'scene: case\nvisuals:\n  - layer: sky\n    opacity: "0.5 + sin(t)"\n', "<test>"
+    )
+    from installation.scene.params import evaluate
+    from installation.scene.values import Moment
+
+    params = scene.layers[0].params
+    with caplog.at_level(logging.WARNING, logger="installation.scene"):
+        values = [evaluate(params, Moment(t), {}).opacity for t in (0.0, 1.0, 1.5, 2.0, 4.0)]
+    assert values[0] == 0.5 and values[1] == 1.0 and values[2] == 1.0  # held at the top
+    assert values[4] == 0.0  # and at the bottom: 0.5 + sin(4) < 0
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1  # once, however often it happens
+    assert "'opacity' (0.5 + sin(t)) left its range 0..1 at 1.00 s" in said[0]

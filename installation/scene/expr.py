@@ -97,6 +97,27 @@ def compile_expr(text: str) -> Fn:
     return fn
 
 
+def constant_value(text: str, fn: Fn) -> float | None:
+    """The number an expression that reads no time (no ``t``, ``beat`` or ``bar``) always
+    equals, or None when it does read one; ``ExprError`` when it equals no finite number.
+
+    Such an expression is a number written the long way, and is checked as that number."""
+    names = {
+        n.id for n in ast.walk(ast.parse(text.strip(), mode="eval")) if isinstance(n, ast.Name)
+    }
+    if names - set(_CONSTANTS) - set(FUNCTIONS):
+        return None
+    try:
+        value = fn({})
+    except ZeroDivisionError:
+        raise ExprError(f"'{text}' divides by zero") from None
+    except (ValueError, OverflowError):
+        raise ExprError(f"'{text}' has no value (a function outside its domain)") from None
+    if not math.isfinite(value):
+        raise ExprError(f"'{text}' is {value}, not a finite number")
+    return value
+
+
 def _probe(fn: Fn, text: str) -> None:
     """Evaluate once so constant overflows (``9**9**9``) are refused at load, not on screen."""
     try:

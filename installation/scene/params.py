@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import typing
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -11,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchem
 
 from installation.scene.palettes import COLOURS, Colour, parse_colour
 from installation.scene.values import Bounds, Moment, Value
+
+log = logging.getLogger("installation.scene")
 
 __all__ = [
     "ColourField",
@@ -110,6 +113,22 @@ def _is_colour(annotation: Any) -> bool:
 Tracks = typing.Mapping[str, Any]
 
 
+_CLAMPED: set[int] = set()  # the values whose leaving their range has been logged
+
+
+def _say_clamped(value: object, path: str, x: float, b: Any, m: Moment) -> None:
+    """An expression that leaves its parameter's range is held at the edge, and the log says
+    so once: where (the parameter, the scene time) and what it reached."""
+    if id(value) in _CLAMPED:
+        return
+    _CLAMPED.add(id(value))
+    text = getattr(value, "text", None)
+    log.warning(
+        "'%s'%s left its range %g..%g at %.2f s into the scene (it reached %g): held at the "
+        "edge; said once", path, f" ({text})" if text else "", b.lo, b.hi, m.t, x,
+    )  # fmt: skip
+
+
 def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> SimpleNamespace:
     """The model with every ``Value`` replaced by its clamped number at moment ``m``.
 
@@ -124,8 +143,9 @@ def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> 
             track = tracks.get(path)
             x = track.at(m) if track is not None else raw.at(m)
             b = bounds.get(name)
-            if b is not None:
-                x = b.lo if not x >= b.lo else b.hi if x > b.hi else x  # NaN falls to lo
+            if b is not None and not b.lo <= x <= b.hi:
+                _say_clamped(raw if track is None else track, path, x, b, m)
+                x = b.lo if not x >= b.lo else b.hi  # NaN falls to lo
             raw = x
         elif isinstance(raw, BaseModel):
             raw = evaluate(raw, m, tracks, path + ".")

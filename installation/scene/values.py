@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import PlainValidator, WithJsonSchema
 
 from installation.scene.errors import did_you_mean
-from installation.scene.expr import ExprError, compile_expr
+from installation.scene.expr import ExprError, compile_expr, constant_value
 
 __all__ = [
     "BANDS",
@@ -182,6 +182,8 @@ class Value(ABC):
 @dataclass(frozen=True)
 class Const(Value):
     value: float
+    #: the expression it was written as, if it was (``"2 * pi"``), for messages
+    text: str | None = field(default=None, compare=False)
     constant = True
 
     def at(self, m: Moment) -> float:
@@ -189,7 +191,8 @@ class Const(Value):
 
     def bounds_problem(self, lo: float, hi: float) -> str | None:
         if not lo <= self.value <= hi:
-            return f"must be between {_fmt(lo)} and {_fmt(hi)}, got {_fmt(self.value)}"
+            got = f"'{self.text}', which is {_fmt(self.value)}" if self.text else _fmt(self.value)
+            return f"must be between {_fmt(lo)} and {_fmt(hi)}, got {got}"
         return None
 
 
@@ -339,9 +342,11 @@ def parse_value(raw: Any, default_range: tuple[float, float] | None = None) -> V
         return Const(_number(raw, "the value"))
     if isinstance(raw, str):
         try:
-            return Expr(raw, compile_expr(raw))
+            fn = compile_expr(raw)
+            constant = constant_value(raw, fn)
         except ExprError as err:
             raise ValueError(str(err)) from None
+        return Expr(raw, fn) if constant is None else Const(constant, raw)
     if not isinstance(raw, dict):
         raise ValueError(f"expected a number, a modulation or an expression, got {_show(raw)}")
     form = next((f for f in _FORMS if f in raw), None)
