@@ -49,7 +49,7 @@ def test_layer_is_warm_and_not_flat(name):
     r, _g, b = (image[:, :, c].mean() for c in range(3))
     assert r > b, f"{name}: mean red {r:.1f} not above mean blue {b:.1f}"
     assert image.std() > 4, f"{name} is flat"
-    assert image.min() >= 0 and (image.max(axis=2) < 255).mean() > 0.95  # not blown out
+    assert (image.max(axis=2) < 255).mean() > 0.95  # not blown out
 
 
 @pytest.mark.parametrize("name", sorted(SOLO))

@@ -15,7 +15,7 @@ from installation.paths import bundled_scenes
 from installation.scene.loader import load_scene, parse_scene
 from installation.sound.analysis import lr_correlation, short_term_loudness, spectral_centroid
 from installation.sound.engine import SAMPLE_RATE, OfflineSound, samples_per_frame
-from installation.sound.loudness import calibrate, integrated_loudness, true_peak_db
+from installation.sound.loudness import calibrate, true_peak_db
 
 SECONDS = 60.0
 SOUNDING = [p for p in bundled_scenes() if load_scene(p).sound is not None]
@@ -45,8 +45,12 @@ def test_scene_sound(path):
     rms = float(np.sqrt(np.mean(x**2)))
     assert rms > 1e-3, "silent"
     assert true_peak_db(x) <= -1.0, "peak above -1 dBFS"
-    lufs = integrated_loudness(x, SAMPLE_RATE)
-    assert abs(lufs - scene.sound.master.loudness) <= 1.0, f"{lufs:.2f} LUFS"
+    # the render is calibrated on itself, so its loudness says nothing; the gain calibration
+    # needed does: the scene as written is within reach of its target (a voice gone silent, or
+    # one gone wild, shows here). The loop's own loudness is `make sound-check`'s.
+    # Voices are written quiet and the master lifts them: the bundled scenes need +12 to +28 dB.
+    gain = calibrate(scene, SECONDS)
+    assert 6.0 <= gain <= 32.0, f"calibration needed {gain:+.1f} dB"
     assert np.abs(x.mean(axis=0)).max() < 1e-3, "DC offset"
     assert 120 < spectral_centroid(x, SAMPLE_RATE) < 2500, "not a warm spectrum"
 

@@ -218,8 +218,16 @@ def test_still(tmp_path):
     assert (
         main(["still", "rooftop-dawn", "--at", "90", "--size", "320x180", "--out", str(out)]) == 0
     )
-    image = Image.open(out)
-    assert image.size == (320, 180)
+    image = np.asarray(Image.open(out).convert("RGB"))
+    assert image.shape == (180, 320, 3)
+    # the poster is the frame itself: what the renderer paints at that moment, pixel for pixel
+    from installation.render.frames import frame_bytes
+    from installation.render.program import FramePainter, load_program
+
+    painter = FramePainter(load_program(SCENES / "rooftop-dawn.yaml", 91), (320, 180))
+    bgrx = np.frombuffer(frame_bytes(painter.paint(90.0)), np.uint8).reshape(180, 320, 4)
+    assert np.array_equal(image, bgrx[:, :, 2::-1])
+    assert image.std() > 6  # and a picture, not a flat fill
 
 
 def test_sheet_of_a_show(tmp_path):
@@ -239,7 +247,14 @@ def test_sheet_of_a_show(tmp_path):
         )
         == 0
     )
-    assert Image.open(out).size[0] == 128
+    sheet = np.asarray(Image.open(out).convert("RGB")).astype(float)
+    scenes = 12  # the default show's, one row each: two frames of 64x36 under a label
+    row = 36 + (sheet.shape[0] // scenes - 36)
+    assert sheet.shape[:2] == (row * scenes, 128)
+    tiles = [sheet[r * row + (row - 36) : (r + 1) * row, c * 64 : (c + 1) * 64]
+             for r in range(scenes) for c in range(2)]  # fmt: skip
+    assert all(t.std() > 3 for t in tiles)  # every tile holds a picture
+    assert len({round(t.mean(), 1) for t in tiles[::2]}) == scenes  # of twelve different scenes
 
 
 @pytest.mark.parametrize(
