@@ -4,13 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run render test lint setup clean soak sound-check sync farm-bench
+.PHONY: run render test lint setup clean soak sound-check sync farm-bench lock golden
 
-$(STAMP): pyproject.toml
+# Installed from the lock (exact versions: renders are the same bytes where the lock and the
+# platform are the same), then the project itself, editable.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e '.[dev]'
 	touch $(STAMP)
+
+# After changing dependencies: resolve them afresh in a scratch venv and pin what was chosen.
+lock:
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip && .lock-venv/bin/pip install --quiet '.[dev]'
+	{ head -2 requirements.lock; .lock-venv/bin/pip freeze --exclude-editable \
+	  | grep -v '^installation'; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+	rm -rf .lock-venv
+
+# After a change that alters pictures on purpose: new golden frames (review the PNGs' diff).
+golden: $(STAMP)
+	SDL_VIDEODRIVER=dummy GOLDEN_UPDATE=1 $(BIN)/pytest -p no:cacheprovider -q tests/test_golden.py
 
 setup: $(STAMP)
 

@@ -82,3 +82,27 @@ def test_visuals_and_sound_know_nothing_of_play_render_or_each_other():
         offenders("sound", ("installation.play", "installation.render", "installation.visuals"))
         == []
     )
+
+
+def test_the_lock_pins_every_dependency():
+    """`make setup` installs the lock, then the project without dependencies: a dependency
+    missing from the lock would be missing from every fresh machine."""
+    import re
+    import tomllib
+
+    root = Path(__file__).parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted += extra
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    pinned = {
+        norm(line.split("==")[0])
+        for line in (root / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
+    names = {norm(re.split(r"[\[<>=~! ;]", spec, maxsplit=1)[0]) for spec in wanted}
+    assert names <= pinned, sorted(names - pinned)

@@ -21,7 +21,7 @@ from PIL import Image
 
 from installation.cli import main
 from installation.play.player import Player, PlayOptions
-from installation.render.view import View, parse_viewport
+from installation.scene.wall import View, parse_viewport
 
 FRAME_60 = 1000 / 60  # ms
 

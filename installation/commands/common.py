@@ -63,7 +63,7 @@ def parse_view(args):
         return None
     if canvas is None or viewport is None:
         raise UsageError("a video wall's screen needs both --canvas WxH and --viewport X,Y,W,H")
-    from installation.render.view import parse_viewport
+    from installation.scene.wall import parse_viewport
 
     try:
         return parse_viewport(viewport, parse_size(canvas))

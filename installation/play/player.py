@@ -81,7 +81,7 @@ class PlayOptions:
     at: float = 0.0  # start the first scene at this time (tuning)
     loop: tuple[float, float] | None = None  # play only this span of the scene, again and again
     resume: bool = False  # start where the bookmark says the show is now (the CLI's default)
-    view: Any = None  # a video wall's screen (``render.view.View``): draw its canvas, show its part
+    view: Any = None  # a video wall's screen (``scene.wall.View``): draw its canvas, show its part
     link: bool = False  # share the show's clock with other players (Ableton Link)
     frame_log: Path | None = None  # each frame's monotonic time and show time, for sync checks
     screen: str | None = None  # a video wall's screen, named in the show's ``wall:``
@@ -173,7 +173,7 @@ class Player:
         the sound if it is the screen that plays it."""
         from dataclasses import replace
 
-        from installation.render.view import parse_viewport
+        from installation.scene.wall import parse_viewport
 
         wall = self.show.wall
         if wall is None:

@@ -25,7 +25,7 @@ import numpy as np
 from installation.render.frames import frame_bytes, frame_times, save_png
 from installation.render.program import FramePainter, Program, load_program
 from installation.render.video import CONTAINERS, VideoWriter
-from installation.render.view import View
+from installation.scene.wall import View
 
 if TYPE_CHECKING:
     from installation.sound.engine import OfflineMix

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pygame
 
-from installation.render.view import View
 from installation.scene.loader import load_scene
 from installation.scene.models import Scene
 from installation.scene.show import is_show_file, load_show
+from installation.scene.wall import View
 from installation.schedule import Part, Schedule
 from installation.visuals.compositor import Compositor
 

@@ -244,7 +244,7 @@ def load_show(path: str | Path) -> Show:
 
 def _wall_problems(wall: WallSettings, doc: Document) -> list[Problem]:
     """Every screen inside the canvas; one screen, at most, plays the sound."""
-    from installation.render.view import parse_viewport
+    from installation.scene.wall import parse_viewport
 
     w, h = (int(v) for v in wall.canvas.split("x"))
     problems = []

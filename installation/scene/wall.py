@@ -4,8 +4,8 @@ Every machine of a wall draws the whole canvas, effects included, and shows its 
 it. That is what makes the screens meet without a seam: bloom, blur, grain, the vignette, light
 leaks and every layer see the one picture they would see on a single huge screen, so the
 viewports put side by side are the canvas drawn at once, to the bit. The price is that each
-machine paints the canvas's pixels: a 2x2 wall of 1080p screens paints 4K on each machine
-(``installation bench --size 3840x2160`` says what that costs here).
+machine paints the canvas's pixels: a 2x2 wall of 1080p screens paints 4K on each machine, about
+five times the work of one screen (the README's figures).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pygame
+from installation.lazy import pygame
 
 __all__ = ["View", "parse_viewport"]
 
