@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run render test lint setup clean soak sound-check sync farm-bench lock golden
+.PHONY: run render test lint setup clean soak sound-check sync farm-bench lock golden fuzz
 
 # Installed from the lock (exact versions: renders are the same bytes where the lock and the
 # platform are the same), then the project itself, editable.
@@ -61,6 +61,12 @@ sound-check: $(STAMP)
 # frame's show time against the clock both share (must agree within 16.7 ms).
 sync: $(STAMP)
 	SDL_VIDEODRIVER=dummy $(BIN)/pytest -p no:cacheprovider -s -m sync tests/test_wall.py
+
+# 1,000 cases each of scenes from the models, mutated files and OSC, with fresh randomness
+# (make test runs 40 of each, the same every time).
+fuzz: $(STAMP)
+	SDL_VIDEODRIVER=dummy FUZZ_PROFILE=long $(BIN)/pytest -p no:cacheprovider \
+	  --hypothesis-show-statistics tests/test_fuzz.py
 
 # Render-farm throughput here: one process, then Dask with 1 and 2 local workers, 1080p30.
 farm-bench: $(STAMP)
