@@ -25,6 +25,16 @@ from pydantic import PlainValidator, WithJsonSchema
 
 from installation.scene.errors import did_you_mean
 from installation.scene.expr import ExprError, compile_expr, constant_value
+from installation.scene.forms import (
+    BANDS,
+    EASES,
+    FORMS,
+    LFO_SHAPES,
+    form_schemas,
+    number,
+    read_form,
+    show_raw,
+)
 
 __all__ = [
     "BANDS",
@@ -43,10 +53,6 @@ __all__ = [
     "parse_value",
     "stable_seed",
 ]
-
-LFO_SHAPES = ("sine", "triangle", "saw", "square")
-EASES = ("linear", "in", "out", "in-out", "step")
-BANDS = ("rms", "low", "mid", "high")
 
 
 @dataclass(frozen=True)
@@ -298,42 +304,8 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _number(raw: Any, what: str) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise ValueError(f"{what} must be a number, got {_show(raw)}")
-    if not math.isfinite(raw):
-        raise ValueError(f"{what} must be a finite number, got {raw}")
-    return float(raw)
-
-
-def _show(raw: Any) -> str:
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if raw is None:
-        return "nothing (null)"
-    if isinstance(raw, dict):
-        return "a mapping"
-    if isinstance(raw, list):
-        return "a list"
-    return repr(raw)
-
-
-def _range(raw: Any, default: tuple[float, float] | None) -> tuple[float, float]:
-    if raw is None:
-        if default is None:
-            raise ValueError("needs a 'range: [low, high]'")
-        return default
-    if not isinstance(raw, list) or len(raw) != 2:
-        raise ValueError(f"'range' must be a list of two numbers, got {_show(raw)}")
-    return _number(raw[0], "range"), _number(raw[1], "range")
-
-
-_FORMS = {
-    "lfo": {"lfo", "period", "range", "phase"},
-    "noise": {"noise", "range"},
-    "keys": {"keys", "ease", "loop"},
-    "follow": {"follow", "range"},
-}
+_number = number
+_show = show_raw
 
 
 def parse_value(raw: Any, default_range: tuple[float, float] | None = None) -> Value:
@@ -349,79 +321,24 @@ def parse_value(raw: Any, default_range: tuple[float, float] | None = None) -> V
         return Expr(raw, fn) if constant is None else Const(constant, raw)
     if not isinstance(raw, dict):
         raise ValueError(f"expected a number, a modulation or an expression, got {_show(raw)}")
-    form = next((f for f in _FORMS if f in raw), None)
+    form = next((f for f in FORMS if f in raw), None)
     if form is None:
         raise ValueError(
             "a modulation needs one of 'lfo', 'noise', 'keys' or 'follow'"
-            + did_you_mean(next(iter(raw), ""), _FORMS)
+            + did_you_mean(str(next(iter(raw), "")), FORMS)
         )
-    unknown = sorted(set(raw) - _FORMS[form])
-    if unknown:
-        raise ValueError(
-            f"unknown key '{unknown[0]}' in {form}{did_you_mean(unknown[0], _FORMS[form])}"
-        )
-    return _PARSERS[form](raw, default_range)
-
-
-def _parse_lfo(raw: dict, default_range: tuple[float, float] | None) -> Value:
-    shape = raw["lfo"]
-    if shape not in LFO_SHAPES:
-        hint = did_you_mean(shape, LFO_SHAPES)
-        raise ValueError(f"unknown lfo shape {_show(shape)}{hint}; one of {', '.join(LFO_SHAPES)}")
-    period = _number(raw.get("period", 8.0), "period")
-    if period <= 0:
-        raise ValueError(f"period must be above 0 seconds, got {_fmt(period)}")
-    lo, hi = _range(raw.get("range"), default_range)
-    return Lfo(lo, hi, shape, period, _number(raw.get("phase", 0.0), "phase"))
-
-
-def _parse_noise(raw: dict, default_range: tuple[float, float] | None) -> Value:
-    speed = _number(raw["noise"], "noise speed")
-    if not 0 < speed <= 100:
-        raise ValueError(f"noise speed must be above 0 and at most 100, got {_fmt(speed)}")
-    lo, hi = _range(raw.get("range"), default_range)
-    return Noise(lo, hi, speed)
-
-
-def _parse_keys(raw: dict, default_range: tuple[float, float] | None) -> Value:
-    keys = raw["keys"]
-    if not isinstance(keys, list) or not keys:
-        raise ValueError("'keys' must be a list of [time, value] pairs")
-    points = []
-    for key in keys:
-        if not isinstance(key, list) or len(key) != 2:
-            raise ValueError(f"each key must be [time, value], got {_show(key)}")
-        points.append((_number(key[0], "key time"), _number(key[1], "key value")))
-    if any(b[0] < a[0] for a, b in itertools.pairwise(points)):
-        raise ValueError("key times must not go backwards")
-    kind = raw.get("ease", "linear")
-    if kind not in EASES:
-        raise ValueError(f"unknown ease {_show(kind)}{did_you_mean(kind, EASES)}")
-    loop = raw.get("loop", False)
-    if not isinstance(loop, bool):
-        raise ValueError(f"'loop' must be true or false, got {_show(loop)}")
-    return Keys(tuple(points), kind, loop)
-
-
-def _parse_follow(raw: dict, default_range: tuple[float, float] | None) -> Value:
-    spec = raw["follow"]
-    if not isinstance(spec, dict):
-        raise ValueError("'follow' takes a mapping: {voice: pad, band: rms, amount: 1}")
-    unknown = sorted(set(spec) - {"voice", "band", "amount"})
-    if unknown:
-        hint = did_you_mean(unknown[0], ("voice", "band", "amount"))
-        raise ValueError(f"unknown key '{unknown[0]}' in follow{hint}")
-    voice = spec.get("voice", "master")
-    if not isinstance(voice, str):
-        raise ValueError(f"follow voice must be a name, got {_show(voice)}")
-    band = spec.get("band", "rms")
-    if band not in BANDS:
-        raise ValueError(f"unknown band {_show(band)}{did_you_mean(band, BANDS)}")
-    lo, hi = _range(raw.get("range"), default_range or (0.0, 1.0))
-    return Follow(lo, hi, voice, band, _number(spec.get("amount", 1.0), "amount"))
-
-
-_PARSERS = {"lfo": _parse_lfo, "noise": _parse_noise, "keys": _parse_keys, "follow": _parse_follow}
+    keys = read_form(form, raw)
+    if form == "keys":
+        return Keys(keys["keys"], keys["ease"], keys["loop"])
+    lo, hi = keys["range"] or default_range or ((0.0, 1.0) if form == "follow" else (None, None))
+    if lo is None:
+        raise ValueError("needs a 'range: [low, high]'")
+    if form == "lfo":
+        return Lfo(lo, hi, keys["lfo"], keys["period"], keys["phase"])
+    if form == "noise":
+        return Noise(lo, hi, keys["noise"])
+    follow = keys["follow"]
+    return Follow(lo, hi, follow["voice"], follow["band"], follow["amount"])
 
 
 @dataclass(frozen=True)
@@ -433,55 +350,12 @@ class Bounds:
 
 
 def _schema(lo: float, hi: float) -> dict[str, Any]:
-    rng = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+    """A numeric parameter's JSON Schema: the number in range, an expression, or a form."""
     return {
         "anyOf": [
             {"type": "number", "minimum": lo, "maximum": hi},
             {"type": "string", "description": "expression of t, beat, bar"},
-            {
-                "type": "object",
-                "properties": {
-                    "lfo": {"enum": list(LFO_SHAPES)},
-                    "period": {"type": "number", "exclusiveMinimum": 0},
-                    "range": rng,
-                    "phase": {"type": "number"},
-                },
-                "required": ["lfo"],
-                "additionalProperties": False,
-            },
-            {
-                "type": "object",
-                "properties": {"noise": {"type": "number"}, "range": rng},
-                "required": ["noise"],
-                "additionalProperties": False,
-            },
-            {
-                "type": "object",
-                "properties": {
-                    "keys": {"type": "array", "items": rng},
-                    "ease": {"enum": list(EASES)},
-                    "loop": {"type": "boolean"},
-                },
-                "required": ["keys"],
-                "additionalProperties": False,
-            },
-            {
-                "type": "object",
-                "properties": {
-                    "follow": {
-                        "type": "object",
-                        "properties": {
-                            "voice": {"type": "string"},
-                            "band": {"enum": list(BANDS)},
-                            "amount": {"type": "number"},
-                        },
-                        "additionalProperties": False,
-                    },
-                    "range": rng,
-                },
-                "required": ["follow"],
-                "additionalProperties": False,
-            },
+            *form_schemas(),
         ]
     }
 
