@@ -124,7 +124,8 @@ def test_validate_speaks_like_a_compiler(tmp_path, capsys):
 
 
 def test_play_at_and_loop_for_tuning(tmp_path):
-    from installation.play.player import Player, PlayOptions, live_values
+    from installation.play.player import Player, PlayOptions
+    from installation.play.slot import live_values
 
     target = SCENES / "magic-hour.yaml"
     options = PlayOptions(
