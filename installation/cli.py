@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="scene or show files, or folders of them")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("--json", action="store_true", help="a JSON report for tools")
+    p.add_argument(
+        "--strict", action="store_true",
+        help="warnings (valid, but perhaps not what was meant) fail too: exit 2",
+    )  # fmt: skip
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("schema", help="the JSON Schema of scenes (or shows), for editors")

@@ -26,25 +26,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = expand(args.paths)
     if not files:
         raise UsageError("no scene files found in " + ", ".join(args.paths))
-    problems, report = [], []
+    problems, warnings, report = [], [], []
     for path in files:
         try:
-            load_show(path) if is_show_file(path) else load_scene(path)
+            loaded = load_show(path) if is_show_file(path) else load_scene(path)
         except SceneError as err:
             problems += err.problems
-            report.append(
-                {"file": str(path), "ok": False, "problems": [p.as_dict() for p in err.problems]}
-            )
-        else:
-            report.append({"file": str(path), "ok": True, "problems": []})
-            if not args.quiet and not args.json:
-                print(f"{path}: ok", file=sys.stderr)
+            report.append({"file": str(path), "ok": False, "warnings": [],
+                           "problems": [p.as_dict() for p in err.problems]})  # fmt: skip
+            continue
+        found = list(getattr(loaded, "warnings", ()))
+        warnings += found
+        report.append({"file": str(path), "ok": not (found and args.strict), "problems": [],
+                       "warnings": [w.as_dict() for w in found]})  # fmt: skip
+        if not args.quiet and not args.json:
+            said = f"ok, {len(found)} warning(s)" if found else "ok"
+            print(f"{path}: {said}", file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
-        for problem in problems:
+        for problem in [*problems, *warnings]:
             print(problem.for_editors())
-    return EXIT_USAGE if problems else EXIT_OK
+    return EXIT_USAGE if problems or (warnings and args.strict) else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

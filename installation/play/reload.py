@@ -40,7 +40,7 @@ class ReloadMixin:
                 for problem in err.problems:
                     log.error("reload: %s", problem)
                 continue
-            self.hud.message = ""
+            self.hud.message = ""  # the warnings of the new version, if any, follow
             log.info("reload: %s", slot.path.name)
             part = next(p.part for p in self.playing if p.part.id == part_id)
             self.audio.remove(slot.sound)

@@ -127,7 +127,18 @@ class SchedulingMixin:
         slot = Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms, compositor)
         if self.paused:  # a scene reloaded while paused waits, sound and all
             slot.pause(True)
+        self._say_warnings(scene)
         return slot
+
+    def _say_warnings(self, scene) -> None:
+        """A scene's silent mistakes: in the log, and the first on the HUD (press H)."""
+        for warning in scene.warnings:
+            log.warning("scene: %s", warning)
+        if scene.warnings:
+            more = len(scene.warnings) - 1
+            self.hud.message = f"warning: {scene.warnings[0]}" + (
+                f" (+{more} more)" if more else ""
+            )
 
     def _follow_wall_clock(self, t: float) -> None:
         """Opening hours follow the wall clock: when it jumps (set by hand, daylight saving, a

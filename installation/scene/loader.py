@@ -15,6 +15,7 @@ from installation.clock import Change, Clock, ColourChange, ColourTrack, Cue, Tr
 from installation.registry import LAYERS, POST
 from installation.scene.assets import scene_folder
 from installation.scene.errors import Problem, SceneError, did_you_mean
+from installation.scene.lint import silent_mistakes
 from installation.scene.models import Entry, Scene, SceneHeader, TimelineEvent
 from installation.scene.palettes import PALETTES, parse_colour
 from installation.scene.params import colour_paths, numeric_paths
@@ -62,6 +63,7 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     if problems:
         raise SceneError(problems)
     assert header is not None
+    warnings = silent_mistakes(doc, data, layers, voices, header.loop)
     clock = Clock(header.tempo, header.beats_per_bar, tuple(cues), header.loop)
     return Scene(
         path,
@@ -76,6 +78,7 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
         sound,
         voices,
         master,
+        tuple(sorted(warnings)),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from installation.clock import Clock, Track
+from installation.scene.errors import Problem
 from installation.scene.palettes import Colour
 from installation.scene.params import ColourField, Params
 
@@ -69,3 +70,5 @@ class Scene:
     sound: Any | None  # SoundParams; None for a silent scene
     voices: list[Entry] = field(default_factory=list)
     master: Entry | None = None  # the master bus's parameters and their timeline tracks
+    #: silent mistakes (``scene.lint``): the scene plays, but perhaps not as meant
+    warnings: tuple[Problem, ...] = ()

@@ -116,6 +116,12 @@ class Voice:
     def cue(self, name: str) -> None:
         """A timeline cue fired (``train-pass`` and the like)."""
 
+    @classmethod
+    def answers(cls, params: Any) -> set[str]:
+        """The timeline cues this voice, with these parameters, does something on (checking a
+        scene warns of a cue nobody answers)."""
+        return set()
+
     # -- helpers ----------------------------------------------------------------------------
     def play_note(self, midi: int, velocity: float, seconds: float) -> None:
         """Play one note of the theme (melodic voices)."""

@@ -151,6 +151,12 @@ class Layer(Moving):
         v.blur = round(v.blur * 4) / 4
         return v
 
+    @classmethod
+    def answers(cls, params: Any) -> set[str]:
+        """The timeline cues this layer, with these parameters, shows (checking a scene warns
+        of a cue nobody answers)."""
+        return set()
+
     def still_key(self, frame: Frame, v: SimpleNamespace) -> Any:
         """Equal on two frames when this layer paints exactly the same pixels onto the same
         canvas (the compositor then reuses a snapshot of the layers below); None: it changes."""

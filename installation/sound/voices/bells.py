@@ -25,6 +25,11 @@ class Bells(Voice):
     """FM bells with an inharmonic ratio; their brightness fades faster than their body."""
 
     Params = BellsParams
+
+    @classmethod
+    def answers(cls, params) -> set[str]:
+        return {params.on_cue} if params.on_cue else set()
+
     melodic = True
 
     def build(self) -> pyo.PyoObject:

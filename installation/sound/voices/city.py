@@ -26,6 +26,10 @@ class City(Voice):
 
     Params = CityParams
 
+    @classmethod
+    def answers(cls, params) -> set[str]:
+        return {"passing-car"}
+
     def build(self) -> pyo.PyoObject:
         self.wash_amp = pyo.SigTo(self.v.traffic, time=1.0)
         breathe = pyo.Randi(min=0.6, max=1.0, freq=0.07)

@@ -25,6 +25,10 @@ class Train(Voice):
 
     Params = TrainParams
 
+    @classmethod
+    def answers(cls, params) -> set[str]:
+        return {"train-pass"}
+
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.roll = pyo.SigTo(self.v.rumble, time=1.0, init=self.v.rumble)

@@ -31,6 +31,11 @@ class Pulse(Layer):
     """Light that fills the frame at each cue and fades (half-life ``decay``)."""
 
     Params = PulseParams
+
+    @classmethod
+    def answers(cls, params) -> set[str]:
+        return {params.cue}
+
     direct = True
     native = "add"
 

@@ -40,6 +40,11 @@ class TrainWindow(Layer):
     """A carriage window in warm wood; pylons and a passing train flick by; the interior glows."""
 
     Params = TrainWindowParams
+
+    @classmethod
+    def answers(cls, params) -> set[str]:
+        return {"train-pass"}  # the window's light flickers as a train passes the other way
+
     direct = True
 
     def setup(self) -> None:

@@ -1,0 +1,78 @@
+"""Silent mistakes: valid scenes that do not do what was meant are warned of, with positions;
+``validate`` exits 0 unless ``--strict``; ``--json`` carries them; the player's HUD shows them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from installation.cli import main
+from installation.paths import bundled_scenes
+from installation.scene.loader import load_scene
+
+SILENT = """scene: case
+loop: 180
+visuals:
+  - layer: sky
+  - layer: bokeh
+    brightness: {follow: {voice: strings}, range: [0.2, 0.8]}
+sound:
+  voices:
+    - voice: pad
+timeline:
+  - at: 10
+    cue: train-passes
+  - at: 150
+    ramp: 60
+    set: {sky.opacity: 0.5}
+"""
+
+
+def test_three_silent_mistakes_are_warned_of_where_they_are(write):
+    scene = load_scene(write(SILENT))
+    found = {(w.line, w.column): w.message for w in scene.warnings}
+    assert set(found) == {(6, 34), (12, 10), (14, 11)}
+    assert "follows the voice 'strings', which this scene does not have" in found[6, 34]
+    assert "nobody answers the cue 'train-passes' (did you mean 'train-pass'?)" in found[12, 10]
+    assert "past the loop's end (180 s)" in found[14, 11] and "at most 30" in found[14, 11]
+    assert all(w.level == "warning" for w in scene.warnings)
+
+
+def test_what_answers_a_cue_is_no_warning(write):
+    answered = SILENT.replace("cue: train-passes", "cue: chime").replace(
+        "    - voice: pad\n", "    - voice: pad\n    - voice: bells\n      on_cue: chime\n"
+    )
+    messages = [w.message for w in load_scene(write(answered)).warnings]
+    assert not any("cue" in m for m in messages)
+
+
+def test_validate_prints_warnings_and_exits_0_unless_strict(write, capsys):
+    path = str(write(SILENT))
+    assert main(["validate", path]) == 0
+    out = capsys.readouterr()
+    assert "case.yaml: ok, 3 warning(s)" in out.err
+    assert out.out.count(": warning: ") == 3
+    assert main(["validate", "--strict", path]) == 2
+    capsys.readouterr()
+    assert main(["validate", "--json", path]) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["ok"] and len(report["warnings"]) == 3
+    assert {w["level"] for w in report["warnings"]} == {"warning"}
+
+
+@pytest.mark.parametrize("path", bundled_scenes(), ids=lambda p: p.stem)
+def test_bundled_scenes_make_no_silent_mistakes(path):
+    assert load_scene(path).warnings == ()
+
+
+def test_the_player_shows_a_warning_on_its_hud(write, tmp_path):
+    from installation.play.player import Player, PlayOptions
+
+    player = Player(PlayOptions(target=str(write(SILENT)), size=(64, 36), audio=False,
+                                osc=None, vsync=False, state_dir=tmp_path / "state"))  # fmt: skip
+    try:
+        assert player.hud.message.startswith("warning: ")
+        assert "(+2 more)" in player.hud.message
+    finally:
+        player.close()
