@@ -25,7 +25,10 @@ def one(path) -> str:
 
 CASES = [
     # (file text, expected message after "path:")
-    ("scene: case\nvisuals: [\n", "3:1: YAML syntax error"),
+    (
+        "scene: case\nvisuals: [\n",
+        "2:10: syntax: the '[' opened at line 2, column 10 is not closed",
+    ),
     (
         "scene: case\nvisuals:\n  - layer: bokhe\n",
         "3:12: unknown layer 'bokhe' (did you mean 'bokeh'?)",

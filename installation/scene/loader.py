@@ -199,29 +199,38 @@ def _sound(
     return sound, voices
 
 
-def _failed_addresses(data: dict, owners: dict[str, Entry]) -> set[str]:
-    """Addresses written in the file whose entry did not validate (already reported)."""
-    written: set[str] = set()
-    for key, kind, prefix in (("visuals", "layer", ""),):
-        for item in data.get(key) or [] if isinstance(data.get(key), list) else []:
-            if isinstance(item, dict):
-                written.add(prefix + str(item.get("id") or item.get(kind)))
+def _failed_addresses(data: dict, owners: dict[str, Entry]) -> dict[str, Entry | None]:
+    """Addresses written in the file whose entry did not validate (already reported), each with
+    a stand-in of its kind holding the defaults (None when the kind itself is unknown): the
+    timeline's changes to it are still checked, so one pass reports every mistake."""
+    written: dict[str, tuple[Any, Any]] = {}
+    visuals = data.get("visuals")
+    for item in visuals if isinstance(visuals, list) else []:
+        if isinstance(item, dict):
+            written[str(item.get("id") or item.get("layer"))] = (LAYERS, item.get("layer"))
     sound = data.get("sound")
     if isinstance(sound, dict) and isinstance(sound.get("voices"), list):
         for item in sound["voices"]:
             if isinstance(item, dict):
-                written.add("sound." + str(item.get("id") or item.get("voice")))
-        written.add("sound.master")
+                address = "sound." + str(item.get("id") or item.get("voice"))
+                written[address] = (VOICES, item.get("voice"))
+        written["sound.master"] = (None, None)
     if isinstance(data.get("post"), dict):
-        written |= {f"post.{name}" for name in data["post"]}
-    return written - set(owners)
+        written |= {f"post.{name}": (POST, name) for name in data["post"]}
+    out: dict[str, Entry | None] = {}
+    for address, (registry, kind) in written.items():
+        if address in owners:
+            continue
+        cls = registry.get(kind) if registry is not None and isinstance(kind, str) else None
+        out[address] = Entry(kind, address, cls.Params.model_construct()) if cls else None
+    return out
 
 
 def _timeline(
     doc: Document,
     raw: Any,
     owners: dict[str, Entry],
-    failed: set[str],
+    failed: dict[str, Entry | None],
     seed: int,
     problems: list[Problem],
     header_loop: float | None = None,
@@ -247,9 +256,11 @@ def _timeline(
             cues.append(Cue(event.at, event.cue))
         for target, value in (event.set or {}).items():
             where: Path = ("timeline", i, "set", target)
-            if any(target.startswith(f"{address}.") for address in failed):
-                continue  # its layer, effect or voice is broken and was reported
-            resolved = _resolve(target, owners)
+            broken = next((a for a in failed if target.startswith(f"{a}.")), None)
+            if broken is not None and failed[broken] is None:
+                continue  # its layer, effect or voice is of no known kind: already reported
+            # a broken entry (reported) is checked against a stand-in of its kind
+            resolved = _resolve(target, owners if broken is None else {broken: failed[broken]})
             if isinstance(resolved, str):
                 problems.append(doc.problem(where, resolved, key=True))
                 continue

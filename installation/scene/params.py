@@ -79,7 +79,7 @@ def numeric_paths(params: BaseModel, prefix: str = "") -> dict[str, Bounds]:
     for name, bound in bounds_of(type(params)).items():
         out[prefix + name] = bound
     for name in type(params).model_fields:
-        child = getattr(params, name)
+        child = getattr(params, name, None)  # a stand-in (``model_construct``) may lack some
         if isinstance(child, BaseModel):
             out.update(numeric_paths(child, f"{prefix}{name}."))
     return out
@@ -91,7 +91,7 @@ def colour_paths(params: BaseModel, prefix: str = "", baked: bool = False) -> li
     out: list[str] = []
     fixed = getattr(type(params), "baked", ())
     for name, info in type(params).model_fields.items():
-        child = getattr(params, name)
+        child = getattr(params, name, None)
         if isinstance(child, BaseModel):
             out += colour_paths(child, f"{prefix}{name}.", baked)
         elif (name in fixed) != baked:

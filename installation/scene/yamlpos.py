@@ -77,7 +77,7 @@ def read_yaml(source: bytes | str, path: str) -> Document:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
-        raise SceneError([_yaml_problem(err, path)]) from None
+        raise SceneError([_yaml_problem(err, path, text)]) from None
     doc = Document(path, None)
     builder = _Builder(doc)
     doc.data = builder.build(node, ())
@@ -121,16 +121,19 @@ def _check_shape(text: str, path: str) -> None:
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as err:
-        raise SceneError([_yaml_problem(err, path)]) from None
+        raise SceneError([_yaml_problem(err, path, text)]) from None
 
 
-def _yaml_problem(err: yaml.MarkedYAMLError, path: str) -> Problem:
-    mark = err.problem_mark or err.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    what = err.problem or err.context or "invalid YAML"
-    if err.context and err.problem:
-        what = f"{err.context}: {err.problem}"
-    return Problem(path, line, column, f"YAML syntax error: {what}")
+def _yaml_problem(err: yaml.MarkedYAMLError, path: str, text: str = "") -> Problem:
+    from installation.scene.syntax import explain
+
+    try:
+        line, column, message = explain(err, text)
+    except Exception:  # an explanation must never cost the artist the error itself
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"YAML cannot read this: {err.problem or err.context or 'invalid YAML'}"
+    return Problem(path, line, column, f"syntax: {message}")
 
 
 class _Builder:
