@@ -329,8 +329,30 @@ def write_docs(folder: Path, size: tuple[int, int] = (320, 180)) -> list[Path]:
     return [reference, *written]
 
 
-def new_scene_text(name: str, template: Path) -> str:
-    """A copy of ``template`` renamed ``name``: it validates, looks and sounds good at once."""
+SCHEMA_LINE = "# yaml-language-server: $schema="
+
+
+def schema_reference(folder: Path) -> str:
+    """What a scene in ``folder`` writes after ``$schema=`` so that its editor finds the
+    schema: the checkout's ``docs/scene.schema.json`` relative to it, or, where there is none
+    (an installed package), a ``scene.schema.json`` written beside the scene."""
+    import os
+
+    from installation.paths import ROOT
+
+    docs = ROOT / "docs" / "scene.schema.json"
+    if docs.exists():
+        return Path(os.path.relpath(docs.resolve(), folder.resolve())).as_posix()
+    beside = folder / "scene.schema.json"
+    if not beside.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        beside.write_text(json.dumps(scene_schema(), indent=2) + "\n")
+    return "scene.schema.json"
+
+
+def new_scene_text(name: str, template: Path, schema: str | None = None) -> str:
+    """A copy of ``template`` renamed ``name``: it validates, looks and sounds good at once.
+    ``schema``: where its ``$schema`` line points (see ``schema_reference``)."""
     lines = template.read_text().splitlines()
     out = [
         f"# {name}: made with `installation new {name} --from {template.stem}`.",
@@ -342,5 +364,7 @@ def new_scene_text(name: str, template: Path) -> str:
             line = f"scene: {name}"
         elif line.startswith("title:"):
             line = f"title: {name.replace('-', ' ').capitalize()}"
+        elif line.startswith(SCHEMA_LINE) and schema is not None:
+            line = SCHEMA_LINE + schema
         out.append(line)
     return "\n".join(out) + "\n"

@@ -33,9 +33,21 @@ def expand(paths: list[str]) -> list[Path]:
     return out
 
 
+def scene_search_path() -> list[Path]:
+    """Where a scene id is looked for, first match wins: ``./scenes``, then each folder in
+    ``INSTALLATION_SCENES`` (separated like PATH), then the bundled scenes."""
+    extra = [Path(p) for p in os.environ.get("INSTALLATION_SCENES", "").split(os.pathsep) if p]
+    return [Path("scenes"), *extra, SCENES]
+
+
 def resolve_scene(name: str) -> Path:
-    """A path, or the id of a bundled scene (``dusk`` → ``scenes/dusk.yaml``)."""
+    """A path, or the id of a scene on the search path (``dusk`` → ``scenes/dusk.yaml``, the
+    artist's own before the bundled one)."""
     path = Path(name)
     if path.exists() or path.suffix in (".yaml", ".yml"):
         return path
+    for folder in scene_search_path():
+        found = folder / f"{name}.yaml"
+        if found.is_file():
+            return found
     return SCENES / f"{name}.yaml"

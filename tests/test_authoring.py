@@ -183,3 +183,37 @@ def test_schema_prints_to_standard_output_and_writes_only_where_told(tmp_path, c
     assert sorted(p.name for p in (tmp_path / "made").iterdir()) == [
         "scene.schema.json", "show.schema.json",
     ]  # fmt: skip
+
+
+def test_scene_ids_resolve_from_the_artists_folder_first(tmp_path, monkeypatch, capsys):
+    from installation.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "rooftop-after-rain", "--from", "rooftop-dawn"]) == 0
+    text = (tmp_path / "scenes" / "rooftop-after-rain.yaml").read_text()
+    schema_line = next(line for line in text.splitlines() if "$schema=" in line)
+    schema = (tmp_path / "scenes" / schema_line.split("$schema=", 1)[1]).resolve()
+    assert schema.is_file() and json.loads(schema.read_text())["type"] == "object"
+    assert main(["still", "rooftop-after-rain", "--size", "64x36", "--out", "p.png"]) == 0
+    assert (tmp_path / "p.png").is_file()
+    elsewhere = tmp_path / "more"
+    elsewhere.mkdir()
+    (tmp_path / "scenes" / "rooftop-after-rain.yaml").rename(elsewhere / "rooftop-after-rain.yaml")
+    monkeypatch.setenv("INSTALLATION_SCENES", str(elsewhere))
+    assert main(["still", "rooftop-after-rain", "--size", "64x36", "--out", "q.png"]) == 0
+    capsys.readouterr()
+    assert main(["still", "rooftop-aftr-rain", "--out", "r.png"]) == 2
+    err = capsys.readouterr().err
+    assert "no scene 'rooftop-aftr-rain' (did you mean 'rooftop-after-rain'?)" in err
+    assert "INSTALLATION_SCENES" in err
+
+
+def test_an_unknown_colour_teaches_the_names_and_the_hex_form(write):
+    from installation.scene.errors import SceneError
+    from installation.scene.loader import load_scene
+
+    with pytest.raises(SceneError) as caught:
+        load_scene(write("scene: case\nvisuals:\n  - layer: sky\n    top: corall\n"))
+    (problem,) = caught.value.problems
+    assert "did you mean 'coral'?" in problem.message
+    assert "'#rrggbb'" in problem.message and "peach" in problem.message

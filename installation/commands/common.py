@@ -52,6 +52,8 @@ def scene_or_show(target: str) -> Path:
     path = resolve_scene(target)
     if not path.exists() and (SCENES / "shows" / f"{target}.yaml").exists():
         path = SCENES / "shows" / f"{target}.yaml"
+    if not path.exists() and Path(target).suffix not in (".yaml", ".yml"):
+        raise UsageError(_not_found(target))
     load_show(path) if is_show_file(path) else load_scene(path)  # every mistake, before anything
     return path
 
@@ -69,3 +71,16 @@ def parse_view(args):
         return parse_viewport(viewport, parse_size(canvas))
     except ValueError as err:
         raise UsageError(str(err)) from None
+
+
+def _not_found(target: str) -> str:
+    from installation.paths import scene_search_path
+    from installation.scene.errors import did_you_mean
+
+    folders = scene_search_path()
+    known = {p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.yaml")}
+    where = ", ".join(str(f) for f in folders)
+    return (
+        f"no scene '{target}'{did_you_mean(target, known)}: looked in {where} "
+        "(a scene id is its file's name without .yaml; INSTALLATION_SCENES adds folders)"
+    )

@@ -79,7 +79,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     import re
 
-    from installation.authoring import new_scene_text
+    from installation.authoring import new_scene_text, schema_reference
     from installation.scene.loader import parse_scene
 
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.name):
@@ -89,7 +89,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if out.exists():
         raise UsageError(f"{out} exists already: choose another name")
     check_writable(out.parent, out)
-    text = new_scene_text(args.name, template)
+    text = new_scene_text(args.name, template, schema_reference(out.parent))
     parse_scene(text, str(out))  # it must validate before it is written
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)

@@ -69,6 +69,9 @@ def parse_colour(text: str) -> Colour:
     if not match:
         if name.startswith("#"):
             raise ValueError(f"invalid colour '{text}': write it as '#rrggbb'")
-        raise ValueError(f"unknown colour '{text}'{did_you_mean(text, COLOURS)}")
+        raise ValueError(
+            f"unknown colour '{text}'{did_you_mean(text, COLOURS)}: write '#rrggbb' (like "
+            f"'#e8735a') or one of the named colours: {', '.join(sorted(COLOURS))}"
+        )
     value = int(match.group(1), 16)
     return (value >> 16) & 255, (value >> 8) & 255, value & 255

@@ -178,10 +178,17 @@ def is_show_file(path: Path) -> bool:
 
 
 def resolve_scene_ref(ref: str, base: Path) -> Path:
+    """A show's scene: a file relative to the show, or an id: beside the show, in the scenes
+    folder above it (``scenes/shows/x.yaml`` names ``scenes/*.yaml``), then the search path."""
+    from installation.paths import resolve_scene
+
     path = Path(ref)
     if path.suffix in (".yaml", ".yml"):
         return path if path.is_absolute() else (base / path)
-    return SCENES / f"{ref}.yaml"
+    for folder in (base, base.parent):
+        if (folder / f"{ref}.yaml").is_file():
+            return folder / f"{ref}.yaml"
+    return resolve_scene(ref)
 
 
 def load_show(path: str | Path) -> Show:
