@@ -92,11 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_render)
 
-    p = sub.add_parser("still", help="one frame of a scene or show to a PNG (a poster)")
+    p = sub.add_parser("still", help="one frame of a scene or show to a PNG or JPEG (a poster)")
     p.add_argument("target", help="a scene or show: a file, or the id of a bundled one")
     p.add_argument("--at", type=float, default=0.0, help="time of the frame, s")
     p.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (1920x1080)")
-    p.add_argument("--out", required=True, help="a .png file")
+    p.add_argument("--out", required=True, help="a .png or .jpg file")
+    p.add_argument(
+        "--fps", type=float, default=30.0,
+        help="the film's frame rate, for the sound its followers see (30, as render)",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-audio", action="store_true",
+        help="skip the sound: quicker, but layers that follow it rest at their lowest",
+    )  # fmt: skip
     _wall_arguments(p)
     p.set_defaults(run=cmd_still)
 
@@ -106,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--seconds", type=float, help="length in seconds (default: one loop, or five minutes)"
     )
     p.add_argument("--out", required=True, help="a .wav file (48 kHz, 24-bit, stereo)")
+    p.add_argument("--start", type=float, default=0.0, help="from this time in the scene, s")
+    p.add_argument(
+        "--solo", metavar="VOICE",
+        help="only this voice (its kind or id), as it plays in the mix: same theme and room",
+    )  # fmt: skip
     p.add_argument(
         "--stats",
         action="store_true",

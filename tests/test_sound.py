@@ -249,3 +249,28 @@ def test_the_live_mix_ticks_the_score_once_per_buffer():
     finally:
         server.stop()
         server.shutdown()
+
+
+def _wav(path) -> np.ndarray:
+    with wave.open(str(path)) as w:
+        raw = np.frombuffer(w.readframes(w.getnframes()), np.uint8).reshape(-1, 3)
+    ints = (raw[:, 0].astype(np.int32) | raw[:, 1].astype(np.int32) << 8
+            | raw[:, 2].astype(np.int32) << 16)  # fmt: skip
+    ints = np.where(ints >= 2**23, ints - 2**24, ints)
+    return ints.reshape(-1, 2) / 2**23
+
+
+def test_listen_from_a_moment_and_one_voice_alone(tmp_path, capsys):
+    scene = "beach-dawn"
+    assert main(["listen", scene, "--seconds", "3", "--out", str(tmp_path / "all.wav"), "-q"]) == 0
+    assert main(["listen", scene, "--seconds", "2", "--start", "1",
+                 "--out", str(tmp_path / "later.wav"), "-q"]) == 0  # fmt: skip
+    whole, later = _wav(tmp_path / "all.wav"), _wav(tmp_path / "later.wav")
+    assert len(later) == 2 * SAMPLE_RATE
+    assert np.array_equal(later, whole[SAMPLE_RATE:])  # the same sound, from one second in
+    assert main(["listen", scene, "--seconds", "3", "--solo", "pad",
+                 "--out", str(tmp_path / "pad.wav"), "-q"]) == 0  # fmt: skip
+    pad = _wav(tmp_path / "pad.wav")
+    assert 0 < np.sqrt(np.mean(pad**2)) < np.sqrt(np.mean(whole**2))  # alone, and not all
+    assert main(["listen", scene, "--solo", "tuba", "--out", str(tmp_path / "x.wav")]) == 2
+    assert "no voice 'tuba' in this scene (" in capsys.readouterr().err

@@ -277,3 +277,20 @@ def test_bad_input_exits_2_and_leaves_nothing(tmp_path, capsys, monkeypatch, arg
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_a_still_is_the_films_frame_followers_included(tmp_path, capsys):
+    """dance-floor's layers follow its sound: the still renders the sound up to its moment."""
+    assert main(["render", "dance-floor", "--frames", "46", "--size", "96x54",
+                 "--out", str(tmp_path / "film"), "-q"]) == 0  # fmt: skip
+    film = np.asarray(Image.open(tmp_path / "film" / "frame_00045.png").convert("RGB"))
+    args = ["still", "dance-floor", "--at", "1.5", "--size", "96x54"]
+    assert main([*args, "--out", str(tmp_path / "still.png")]) == 0
+    assert "rendering the sound up to 1.5 s" in capsys.readouterr().err
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), film)
+    assert main([*args, "--no-audio", "--out", str(tmp_path / "quick.png")]) == 0
+    assert "rest at their lowest" in capsys.readouterr().err
+    quick = np.asarray(Image.open(tmp_path / "quick.png").convert("RGB"))
+    assert not np.array_equal(quick, film)  # the followers made a difference: the test can fail
+    assert main([*args, "--out", str(tmp_path / "poster.jpg")]) == 0
+    assert Image.open(tmp_path / "poster.jpg").format == "JPEG"

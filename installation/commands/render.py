@@ -64,8 +64,16 @@ def cmd_render(args: argparse.Namespace) -> int:
         not args.no_audio, opens_at, view, seam,
     )  # fmt: skip
     with tqdm(total=count, unit="frame", disable=args.quiet, desc=source.stem) as bar:
+
+        def say(message: str) -> None:
+            if not args.quiet:
+                tqdm.write(message, file=sys.stderr)
+
         try:
-            written, interrupted = run_render(job, progress=bar.update, scheduler=args.scheduler)
+            written, interrupted = run_render(
+                job, progress=bar.update, scheduler=args.scheduler, say=say,
+                ready=lambda: bar.reset(total=count),  # time left, from the frames alone
+            )  # fmt: skip
         except ValueError as err:
             raise UsageError(str(err)) from None
         except _farm_error() as err:
@@ -120,25 +128,71 @@ def _wall_time(text: str) -> dt.datetime:
 
 
 def cmd_still(args: argparse.Namespace) -> int:
+    """One frame, the very frame ``render`` makes at that moment: the sound is rendered up to
+    it, so the layers that follow the sound see what they would in the film."""
     headless()
 
-    from installation.render.frames import frame_bytes, save_png
+    from installation.render.frames import frame_bytes, save_picture
     from installation.render.program import FramePainter, load_program
 
     out = Path(args.out)
-    if out.suffix.lower() != ".png":
-        raise UsageError(f"--out must be a .png file, not '{out.name}'")
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise UsageError(f"--out must be a .png or .jpg file, not '{out.name}'")
     if args.at < 0:
         raise UsageError(f"--at must not be negative, not {args.at:g}")
+    if not 1 <= args.fps <= 240:
+        raise UsageError(f"--fps must be between 1 and 240, not {args.fps:g}")
     view = parse_view(args)
     size = view.size if view is not None else parse_size(args.size)
     source = scene_or_show(args.target)
     check_writable(out.parent if str(out.parent) else Path("."))
-    painter = FramePainter(load_program(source, args.at + 1), size, view)
+    program = load_program(source, args.at + 1)
+    features, note = None, ""
+    if program.has_sound and _follows_sound(program):
+        if args.no_audio:
+            note = "; --no-audio: the layers that follow the sound rest at their lowest"
+        else:
+            features = _features_at(program, args.at, args.fps, source)
+    painter = FramePainter(program, size, view)
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_png(frame_bytes(painter.paint(args.at)), size, out)
-    print(f"wrote {out} ({source.stem} at {args.at:g} s)", file=sys.stderr)
+    save_picture(frame_bytes(painter.paint(args.at, features)), size, out)
+    print(f"wrote {out} ({source.stem} at {args.at:g} s{note})", file=sys.stderr)
     return EXIT_OK
+
+
+def _follows_sound(program) -> bool:
+    """Whether any layer or effect of the program's scenes follows the sound."""
+    from pydantic import BaseModel
+
+    from installation.scene.values import Follow
+
+    def follows(model: BaseModel) -> bool:
+        for name in type(model).model_fields:
+            value = getattr(model, name, None)
+            if isinstance(value, Follow) or (isinstance(value, BaseModel) and follows(value)):
+                return True
+        return False
+
+    return any(
+        entry.kind == "waveform" or follows(entry.params)
+        for part in program.parts
+        if part.scene.sound is not None
+        for entry in [*part.scene.layers, *part.scene.post]
+    )
+
+
+def _features_at(program, at: float, fps: float, source: Path) -> dict | None:
+    """The sound's features at frame ``at * fps``, as ``render`` computes them: the sound is
+    rendered from the start up to that frame (a long way in, this takes a moment: it says so)."""
+    from installation.render.pipeline import Job, _open_mix
+
+    frame = round(at * fps)
+    job = Job(source, Path("unused.mp4"), (16, 16), fps, frame / fps, 1)
+    mix = _open_mix(program, job, lambda message: print(message, file=sys.stderr))
+    try:
+        return mix.mix_frame(frame)[1]
+    finally:
+        mix.close()
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:

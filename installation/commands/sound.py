@@ -32,9 +32,18 @@ def cmd_listen(args: argparse.Namespace) -> int:
     if scene.sound is None:
         raise UsageError(f"scene '{scene.id}' has no sound: section")
     check_writable(out.parent if str(out.parent) else Path("."))
+    if args.start < 0:
+        raise UsageError(f"--start must not be negative, not {args.start:g}")
     seconds = args.seconds or calibration_seconds(scene)
     gain = _calibrate_saying(scene, calibrate, quiet=args.quiet or args.json)
     with OfflineSound(scene, gain_db=gain) as sound:
+        if args.solo:
+            try:
+                sound.solo(args.solo)
+            except ValueError as err:
+                raise UsageError(f"--solo: {err}") from None
+        if args.start:
+            sound.skip_frames(round(args.start * sound.fps))
         samples = sound.render(seconds)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_wav(out, samples, SAMPLE_RATE)
@@ -52,7 +61,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if not args.quiet:
         print(
-            f"wrote {seconds:g} s of '{scene.id}' to {out}: {stats.lufs:.1f} LUFS "
+            f"wrote {seconds:g} s of '{scene.id}'{f' (solo {args.solo})' if args.solo else ''}"
+            f"{f' from {args.start:g} s' if args.start else ''} to {out}: {stats.lufs:.1f} LUFS "
             f"(target {target:g}), true peak {stats.true_peak:.1f} dBFS",
             file=sys.stderr,
         )

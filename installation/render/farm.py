@@ -120,6 +120,8 @@ def run_farm_render(
     scheduler: str,
     progress: Callable[[int], None] | None = None,
     chunk_seconds: list[float] | None = None,
+    say: Callable[[str], None] | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> tuple[int, bool]:
     """Render ``job`` (a ``pipeline.Job`` whose output is a video) on a Dask cluster;
     returns (frames written, interrupted), as ``pipeline.run_render`` does. The workers' time
@@ -133,7 +135,9 @@ def run_farm_render(
     program = load_program(job.source, until, job.opens_at)
     sound = job.sound and program.has_sound
     client = connect(scheduler)
-    mix = _open_mix(program, job) if sound else None
+    mix = _open_mix(program, job, say) if sound else None
+    if ready is not None:
+        ready()
     writer = VideoWriter(job.out, job.size, job.fps, job.quality, audio=sound)
     encoding = writer.encoding
     chunk = segment_frames(job.fps) * SEGMENTS_PER_CHUNK

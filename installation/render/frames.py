@@ -11,7 +11,7 @@ from pathlib import Path
 import pygame
 from PIL import Image
 
-__all__ = ["PIXEL_FORMAT", "frame_bytes", "frame_times", "save_png"]
+__all__ = ["PIXEL_FORMAT", "frame_bytes", "frame_times", "save_picture", "save_png"]
 
 #: how ``frame_bytes`` lays out a pixel: four bytes, blue green red and one unused
 PIXEL_FORMAT = "BGRX"
@@ -42,6 +42,15 @@ def frame_bytes(surface: pygame.Surface) -> bytes:
     if plain:
         return surface.get_buffer().raw
     return pygame.image.tobytes(surface, "BGRA")
+
+
+def save_picture(pixels: bytes, size: tuple[int, int], path: Path) -> None:
+    """``frame_bytes`` as a PNG, or a JPEG (quality 92) when ``path`` ends in .jpg."""
+    if path.suffix.lower() in (".jpg", ".jpeg"):
+        image = Image.frombuffer("RGB", size, pixels, "raw", PIXEL_FORMAT, 0, 1)
+        image.save(path, format="JPEG", quality=92)
+        return
+    save_png(pixels, size, path)
 
 
 def save_png(pixels: bytes, size: tuple[int, int], path: Path) -> None:

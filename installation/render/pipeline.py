@@ -188,21 +188,29 @@ def run_render(
     progress: Callable[[int], None] | None = None,
     scheduler: str | None = None,
     chunk_seconds: list[float] | None = None,
+    say: Callable[[str], None] | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> tuple[int, bool]:
     """Render ``job``; returns (frames written, interrupted). With a Dask ``scheduler`` the
-    pictures are painted and encoded on its workers (``installation.render.farm``)."""
+    pictures are painted and encoded on its workers (``installation.render.farm``).
+
+    ``say`` is told what takes a while before the first frame (calibrating a scene's loudness,
+    rendering the sound up to ``start``); ``ready`` is called when frames begin to come, so a
+    progress bar can time the frames alone."""
     if scheduler is not None:
         from installation.render.farm import run_farm_render
 
-        return run_farm_render(job, scheduler, progress, chunk_seconds)
+        return run_farm_render(job, scheduler, progress, chunk_seconds, say, ready)
     kind = output_kind(job.out)
     until = job.start + job.count / job.fps
     program = load_program(job.source, until, job.opens_at)
     sound = job.sound and program.has_sound
     if kind == "wav" and not sound:
         raise ValueError(f"'{program.name}' has no sound to write")
-    mix = _open_mix(program, job) if sound else None
+    mix = _open_mix(program, job, say) if sound else None
     sr = mix.sr if mix else 48000
+    if ready is not None:
+        ready()
     if kind == "video":
         sink: Any = _Threaded(VideoWriter(job.out, job.size, job.fps, job.quality, audio=sound))
     elif kind == "wav":
@@ -254,9 +262,19 @@ def run_render(
     return written, interrupted
 
 
-def _open_mix(program: Program, job: Job) -> OfflineMix:
+def _open_mix(
+    program: Program, job: Job, say: Callable[[str], None] | None = None
+) -> OfflineMix | SeamedMix:
     from installation.sound.engine import OfflineMix
-    from installation.sound.loudness import calibrate
+    from installation.sound.loudness import calibrate, calibration_seconds, is_calibrated
+
+    for part in program.parts:
+        scene = part.scene
+        if say is not None and scene.sound and not is_calibrated(scene):
+            say(f"calibrating '{scene.id}': rendering {calibration_seconds(scene):g} s to measure "
+                "its loudness (once; the gain is kept for next time)")  # fmt: skip
+    if say is not None and job.start > 0:
+        say(f"rendering the sound up to {job.start:g} s first (what plays there follows it)")
 
     # calibration runs a server of its own: all of it before the mix's server starts
     gains = {id(part.scene): calibrate(part.scene) for part in program.parts if part.scene.sound}

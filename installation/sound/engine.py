@@ -182,6 +182,19 @@ class OfflineSound(OfflineMix):
         for i in range(count):
             yield self.frame(i)
 
+    def solo(self, name: str) -> None:
+        """Silence every voice but ``name`` (its kind, or its id): it plays as it does in the
+        mix (the same theme, harmony and room), alone. ``ValueError`` naming the voices if the
+        scene has none of that name."""
+        voices = self.graph.voices
+        names = {v.address.removeprefix("sound.") for v in voices} | {type(v).name for v in voices}
+        if name not in names:
+            raise ValueError(f"no voice '{name}' in this scene ({', '.join(sorted(names))})")
+        for voice in voices:
+            if name not in (voice.address.removeprefix("sound."), type(voice).name):
+                voice.output.mul = 0
+                voice.send_output.mul = 0
+
     def render(self, seconds: float) -> np.ndarray:
         """``seconds`` of sound from the start, as one (n, 2) array."""
         count = round(seconds * self.fps)
