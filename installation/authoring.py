@@ -157,8 +157,12 @@ def _words(annotation: Any) -> str:
         kept = [a for a in args if a is not type(None)]
         text = " or ".join(_words(a) for a in kept)
         return f"{text} (optional)" if len(kept) < len(args) else text
+    if annotation is typing.Any:
+        return "value"
+    if origin is tuple and args == (int, int, int):
+        return "colour"
     if origin is list:
-        return f"list of {_words(args[0])}s" if args else "list"
+        return f"list of {_words(args[0])}s" if args and args[0] is not typing.Any else "list"
     if origin is dict:
         return "mapping"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -173,8 +177,10 @@ def _default(info: Any) -> str:
         value = info.default_factory()
         return "(a mapping)" if isinstance(value, BaseModel | dict) else repr(value)
     value = info.default
-    if value is None:
+    if value is None or value == "":
         return "none"
+    if isinstance(value, tuple) and len(value) == 3 and all(isinstance(c, int) for c in value):
+        return "`#{:02X}{:02X}{:02X}`".format(*value)
     if isinstance(value, BaseModel):
         return "(a mapping)"
     return f"`{value}`"
@@ -186,7 +192,8 @@ def _table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
         if name in skip:
             continue
         default = "required" if info.is_required() else _default(info)
-        rows.append(f"| `{name}` | {_type(info)} | {default} | {info.description or ''} |")
+        what = _markdown(info.description or "")
+        rows.append(f"| `{name}` | {_type(info)} | {default} | {what} |")
     for name, info in model.model_fields.items():
         nested = _model_of(info.annotation)
         if nested is not None and name not in skip:
@@ -208,10 +215,15 @@ def _section(
     heading: str, name: str, cls: Any, skip: tuple[str, ...], extra: str = ""
 ) -> list[str]:
     """One layer, effect or voice: its name, its line, an extra line, its table of keys."""
-    lines = [f"{heading} `{name}`", "", cls.summary(), ""]
+    lines = [f"{heading} `{name}`", "", _markdown(cls.summary()), ""]
     if extra:
         lines += [extra, ""]
     return [*lines, *_table(cls.Params, skip=skip), ""]
+
+
+def _markdown(text: str) -> str:
+    """Docstring text (reStructuredText's ``code``) as Markdown (`code`)."""
+    return text.replace("``", "`")
 
 
 def reference_markdown(thumbnails: str | None = "layers") -> str:

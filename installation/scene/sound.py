@@ -47,7 +47,11 @@ class VoiceParams(Params):
     """Keys every voice takes."""
 
     id: str | None = None
-    level: Num(-80, 0) = Field(-18.0, description="level in dB before the master")
+    level: Num(-80, 0) = Field(
+        -18.0,
+        description="level in dB before the master, -80 (silent) to 0; the master's "
+        "calibration then brings the whole scene to its loudness target",
+    )
     pan: Num(-1, 1) = Field(0.0, description="-1 left, 0 centre, 1 right")
     send: Num(0, 1) = Field(
         1.0, description="how much of this voice goes to the room (times the master's reverb)"

@@ -18,6 +18,15 @@ __all__ = ["validate_model"]
 M = typing.TypeVar("M", bound=BaseModel)
 
 
+#: the patterns fields use, said in words rather than as regular expressions
+PATTERN_WORDS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters and digits in words joined by hyphens "
+    "(kebab-case), like 'evening-walk'",
+    r"^\d{2,5}x\d{2,5}$": "WIDTHxHEIGHT in pixels, like 1920x1080",
+    r"^\d{1,5},\d{1,5},\d{1,5},\d{1,5}$": "X,Y,W,H in pixels, like 0,0,1920,1080",
+}
+
+
 def validate_model(
     model: type[M], data: Any, doc: Document, loc: Path, context: str = ""
 ) -> tuple[M | None, list[Problem]]:
@@ -71,6 +80,8 @@ def _explain(error: Any) -> str:
         return f"must be a finite number, got {raw}"
     if kind in ("string_type", "string_pattern_mismatch"):
         pattern = ctx.get("pattern")
+        if pattern in PATTERN_WORDS:
+            return f"must be {PATTERN_WORDS[pattern]}, got {got}"
         return f"must match {pattern}, got {got}" if pattern else f"must be text, got {got}"
     if kind in ("bool_type", "bool_parsing"):
         return f"must be true or false, got {got}"

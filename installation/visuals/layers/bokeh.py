@@ -26,7 +26,10 @@ class FollowSpec(Params):
     """Brightness breathes with a voice of the sound."""
 
     voice: str = Field("master", description="a voice of the scene's sound, or 'master'")
-    band: Literal["rms", "low", "mid", "high"] = "rms"
+    band: Literal["rms", "low", "mid", "high"] = Field(
+        "rms",
+        description="which part of it: rms (all), low (below 250 Hz), mid, high (above 4 kHz)",
+    )
     amount: Num(0, 4) = Field(0.4, description="how much the level brightens the lights")
 
 
