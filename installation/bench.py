@@ -223,7 +223,7 @@ def bench_farm(path: Path, size: tuple[int, int], frames: int, fps: float = 30.0
     import statistics
     import tempfile
 
-    from installation.render.farm import SEGMENTS_PER_CHUNK, connect
+    from installation.render.farm import SEGMENTS_PER_CHUNK, close_client, connect
     from installation.render.pipeline import Job, run_render
     from installation.render.video import segment_frames
     from installation.sound.loudness import calibrate
@@ -253,9 +253,7 @@ def bench_farm(path: Path, size: tuple[int, int], frames: int, fps: float = 30.0
             start = time.perf_counter()
             run_render(job, scheduler=address, chunk_seconds=seconds)
             took = time.perf_counter() - start
-            cluster = client.cluster
-            client.close()
-            cluster.close()
+            close_client(client)
             steady = statistics.median(seconds[workers:] or seconds)  # after scene building
             rows.append({
                 "how": f"Dask, {workers} local worker(s)", "workers": workers,

@@ -76,10 +76,12 @@ def test_a_farm_render_is_the_one_process_render(tmp_path):
 def test_a_farm_render_survives_a_lost_worker(tmp_path):
     from distributed import LocalCluster
 
+    from installation.render.farm import KeptEnviron
     from installation.render.pipeline import Job, run_render
 
     args = ["magic-hour", "--seconds", "24", "--start", "3", "--size", "96x54", "--no-audio"]
     assert render(*args, "--out", str(tmp_path / "one.mp4")) == 0
+    kept = KeptEnviron()  # the nannies write worker settings into our environment
     cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
         silence_logs=50,
@@ -105,6 +107,7 @@ def test_a_farm_render_survives_a_lost_worker(tmp_path):
         killer.join(5)
     finally:
         cluster.close()
+        kept.restore()
     assert not killer.is_alive()
     with pytest.raises(ProcessLookupError):
         os.kill(pids[0], 0)  # it is gone: its chunks were painted again elsewhere
@@ -186,3 +189,12 @@ def test_default_quality_fits_1080p30_in_20_mbit_with_the_tags_players_expect(tm
     assert keys == [0, 60]  # a closed group of pictures every 2 s
     mbit = out.stat().st_size * 8 / 4 / 1e6
     assert mbit <= 20.0, mbit
+
+
+def test_a_local_farm_leaves_the_environment_as_it_found_it(tmp_path):
+    """Dask's nannies set OMP_NUM_THREADS, MALLOC_TRIM_THRESHOLD_... in the parent's
+    environment; processes started later (the live sound) must not inherit them."""
+    before = dict(os.environ)
+    assert render("magic-hour", "--frames", "30", "--size", "64x36", "--no-audio",
+                  "--out", str(tmp_path / "a.mp4"), "--scheduler", "local:1") == 0  # fmt: skip
+    assert dict(os.environ) == before

@@ -86,8 +86,23 @@ def paint_chunk(spec: ChunkSpec) -> ChunkResult:
     return ChunkResult(packets, time.perf_counter() - began)
 
 
+class KeptEnviron:
+    """Restores this process's environment as it was: a local cluster's nannies set worker
+    settings (``OMP_NUM_THREADS=1``, ``MALLOC_TRIM_THRESHOLD_``...) in *our* ``os.environ``
+    before spawning, and every process started afterwards would inherit them (the live sound,
+    started later in the same process, stalled with them)."""
+
+    def __init__(self) -> None:
+        self.saved = dict(os.environ)
+
+    def restore(self) -> None:
+        os.environ.clear()
+        os.environ.update(self.saved)
+
+
 def connect(scheduler: str):
-    """A Dask client: ``local:N`` starts N single-threaded worker processes on 127.0.0.1."""
+    """A Dask client: ``local:N`` starts N single-threaded worker processes on 127.0.0.1.
+    Closing it (``close_client``) also puts this process's environment back."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -99,6 +114,7 @@ def connect(scheduler: str):
             workers = 0
         if not 1 <= workers <= 64:
             raise FarmError(f"--scheduler local:N takes 1 to 64 workers, not '{scheduler}'")
+        kept = KeptEnviron()
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -107,7 +123,9 @@ def connect(scheduler: str):
             dashboard_address=None,
             silence_logs=40,
         )
-        return Client(cluster)
+        client = Client(cluster)
+        client.kept_environ = kept
+        return client
     address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
     try:
         return Client(address, timeout="10s")
@@ -134,8 +152,13 @@ def run_farm_render(
     until = job.start + job.count / job.fps
     program = load_program(job.source, until, job.opens_at)
     sound = job.sound and program.has_sound
-    client = connect(scheduler)
     mix = _open_mix(program, job, say) if sound else None
+    try:
+        client = connect(scheduler)
+    except BaseException:
+        if mix is not None:
+            mix.close()
+        raise
     if ready is not None:
         ready()
     writer = VideoWriter(job.out, job.size, job.fps, job.quality, audio=sound)
@@ -189,8 +212,16 @@ def run_farm_render(
         if mix is not None:
             mix.close()
         writer.close(keep=ok or interrupted)
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        close_client(client)
     return written, interrupted
+
+
+def close_client(client) -> None:
+    """Close ``client`` and the local cluster it started, if any; restore the environment."""
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+    kept = getattr(client, "kept_environ", None)
+    if kept is not None:
+        kept.restore()
