@@ -225,13 +225,11 @@ def bench_farm(path: Path, size: tuple[int, int], frames: int, fps: float = 30.0
 
     from installation.render.farm import SEGMENTS_PER_CHUNK, close_client, connect
     from installation.render.pipeline import Job, run_render
+    from installation.render.program import load_program
     from installation.render.video import segment_frames
     from installation.sound.loudness import calibrate
 
-    program_scene = path
-    from installation.render.program import load_program
-
-    for part in load_program(program_scene, frames / fps).parts:  # cached for the timed runs
+    for part in load_program(path, frames / fps).parts:  # cached for the timed runs
         if part.scene.sound:
             calibrate(part.scene)
     rows = []

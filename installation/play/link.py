@@ -52,6 +52,7 @@ class LinkClock:
             ) from None
         self.link = link.Link(TEMPO)
         self.link.enabled = True
+        self._warned_tempo = False  # read by __call__, which the join's log line calls
         deadline = time.monotonic() + discovery
         while self.link.numPeers() == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -64,7 +65,6 @@ class LinkClock:
             state.requestBeatAtTime(0.0, self.link.clock().micros(), QUANTUM)
             self.link.commitAppSessionState(state)
             log.info("link: no session found; this player starts one")
-        self._warned_tempo = False
 
     def __call__(self) -> float:
         """Seconds into the shared show."""
