@@ -20,7 +20,7 @@ from installation.sound.analysis import (
     spectrogram_png,
 )
 from installation.sound.engine import SAMPLE_RATE as SR
-from installation.sound.piano_model import inharmonicity, piano_note
+from installation.sound.piano_model import inharmonicity, make_piano_note, piano_note
 from installation.sound.rooms import EARLY_MS, ROOMS, _read, impulse_response, split_impulse
 
 RNG = np.random.default_rng(3)
@@ -121,7 +121,21 @@ def test_piano_is_brighter_the_harder_it_is_struck():
     soft, hard = piano_note(55, 0.22), piano_note(55, 0.8)
     assert brightness(hard) > brightness(soft) + 6.0
     assert np.abs(hard).max() > 3 * np.abs(soft).max()
-    assert np.array_equal(piano_note(55, 0.8), piano_note.__wrapped__(55, 0.8))  # repeatable
+    assert np.array_equal(piano_note(55, 0.8), make_piano_note(55, 0.8))  # cached or not
+
+
+def test_piano_notes_are_made_once_per_machine_and_survive_a_torn_file():
+    from installation.paths import cache_dir
+
+    piano_note.cache_clear()
+    note = piano_note(62, 0.45)
+    (kept,) = (cache_dir() / "piano").glob("*-62-0.45-48000.npy")
+    piano_note.cache_clear()
+    assert np.array_equal(piano_note(62, 0.45), note)  # read back, the same numbers
+    kept.write_bytes(b"torn")
+    piano_note.cache_clear()
+    assert np.array_equal(piano_note(62, 0.45), note)  # made again, and kept again
+    assert np.array_equal(np.load(kept), note)
 
 
 # -- the rooms ------------------------------------------------------------------------------

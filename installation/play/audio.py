@@ -39,8 +39,11 @@ START_SECONDS = 30.0  # a sound process that has not said "playing" by then is g
 #: how far ahead of the speakers the sound process makes its sound (its server's buffer): the
 #: score leads the picture by as much, so what is heard matches what is seen
 LEAD = SERVER_LATENCY_MS / 1000.0
-CPU_WINDOW = 30.0
-SILENT_SECONDS = 5.0  # a playing sound process reports 30 times a second; silence means stuck  # seconds over which the sound process's CPU share is measured
+CPU_WINDOW = 30.0  # seconds over which the sound process's CPU share is measured
+SILENT_SECONDS = 5.0  # a playing sound process reports 30 times a second; silence means stuck
+#: a scene's graph being built (a first piano makes its notes, ~2 s; more on a slow machine) is
+#: given this long before the sound process counts as hung
+BUILD_SECONDS = 30.0
 
 
 def _calibrate_file(path: str) -> float:
@@ -93,6 +96,7 @@ class LiveAudio:
         self._conn: Any = None
         self._started_at = 0.0
         self._heard_at = 0.0
+        self._building = False  # it said it is building a graph, and has said nothing since
         self._waiting = False
         self._last_try = -RETRY_SECONDS
         self._features: dict[int, dict[str, dict[str, float]]] = {}
@@ -148,6 +152,7 @@ class LiveAudio:
             while self._conn is not None and self._conn.poll():
                 kind, *args = self._conn.recv()
                 self._heard_at = time.monotonic()
+                self._building = kind == "building"
                 if kind == "features":
                     self._features, self.buffers = args
                 elif kind == "playing":
@@ -171,10 +176,13 @@ class LiveAudio:
             self._lost(self._exit_reason())
         elif not self.playing and not self._waiting and self._late():
             self._lost("the sound process did not start")
-        elif self.playing and time.monotonic() - self._heard_at > SILENT_SECONDS:
-            self._lost(f"the sound process has not answered for {SILENT_SECONDS:g} s")
+        elif self.playing and time.monotonic() - self._heard_at > self._patience():
+            self._lost(f"the sound process has not answered for {self._patience():g} s")
         self._measure_cpu()
         return became and self.playing
+
+    def _patience(self) -> float:
+        return BUILD_SECONDS if self._building else SILENT_SECONDS
 
     def _late(self) -> bool:
         return time.monotonic() - self._started_at > START_SECONDS

@@ -1,7 +1,11 @@
 """A felt piano note, modelled from what makes a piano sound like one, rendered with numpy.
 
-The piano voice plays these notes from tables (built once per note and velocity layer, shared by
-every scene in a process), so a rich model costs nothing while playing. What the model keeps:
+The piano voice plays these notes from tables, so a rich model costs nothing while playing. A
+note takes about 35 ms to make, so each is made once per machine and kept in the cache folder
+(keyed by this file's own bytes: a change to the model makes them afresh); a process keeps only
+the last few dozen in memory, since a graph holds its own copy in its tables (the sound process
+of a months-long show would otherwise hold every note of every key it has played). What the
+model keeps:
 
 - **Stiff strings**: partial k sits at k f0 sqrt(1 + B k^2), not k f0; the inharmonicity B grows
   toward the treble, which is why a piano's high notes sound glassy and its octaves stretched.
@@ -20,11 +24,17 @@ sounding): see ``voices/piano.py``.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LAYERS", "inharmonicity", "note_seconds", "piano_note"]
+from installation.paths import cache_dir
+
+__all__ = ["LAYERS", "inharmonicity", "make_piano_note", "note_seconds", "piano_note"]
 
 #: the velocities the notes are made at; the voice picks the nearest and scales it
 LAYERS = (0.22, 0.45, 0.8)
@@ -44,10 +54,42 @@ def note_seconds(midi: int) -> float:
     return float(np.clip(6.0 - (midi - 48) * 0.08, 2.5, 6.0))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=48)  # one piano's scale in three layers
 def piano_note(midi: int, velocity: float, sr: int = 48000) -> np.ndarray:
     """One note struck at ``velocity`` (0..1), mono float32, peak about ``velocity ** 1.4``;
-    the same numbers on every run (its randomness is seeded by the note)."""
+    the same numbers on every run (its randomness is seeded by the note). Read from the cache
+    folder where an earlier run made it."""
+    path = cache_dir() / "piano" / f"{_model_version()}-{midi}-{velocity:g}-{sr}.npy"
+    try:
+        note = np.load(path)
+        if note.dtype == np.float32 and note.ndim == 1:
+            return note
+    except (OSError, ValueError):
+        pass  # not made yet here, or a torn file: made again
+    note = make_piano_note(midi, velocity, sr)
+    _keep(path, note)
+    return note
+
+
+@functools.cache
+def _model_version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def _keep(path: Path, note: np.ndarray) -> None:
+    """Written aside and renamed into place: two processes making the same note never tear it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, aside = tempfile.mkstemp(dir=path.parent, suffix=".npy")
+        with os.fdopen(fd, "wb") as out:
+            np.save(out, note)
+        os.replace(aside, path)
+    except OSError:
+        pass  # a read-only cache: made again next time
+
+
+def make_piano_note(midi: int, velocity: float, sr: int = 48000) -> np.ndarray:
+    """The model itself (no cache)."""
     rng = np.random.default_rng(midi * 1009 + round(velocity * 1000))
     f0 = 440.0 * 2 ** ((midi - 69) / 12)
     n = int(note_seconds(midi) * sr)
