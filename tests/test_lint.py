@@ -61,6 +61,33 @@ def test_validate_prints_warnings_and_exits_0_unless_strict(write, capsys):
     assert {w["level"] for w in report["warnings"]} == {"warning"}
 
 
+def test_a_change_to_the_value_already_there_and_a_key_past_the_loop_are_warned_of(write):
+    scene = load_scene(
+        write("""scene: case
+loop: 60
+visuals:
+  - layer: sky
+    opacity: 0.8
+  - layer: haze
+    density: {keys: [[0, 0.2], [50, 0.5], [75, 0.3]]}
+timeline:
+  - at: 30
+    set: {sky.opacity: 0.8, sky.top: coral}
+  - at: 10
+    set: {sky.top: coral}
+  - at: 40
+    set: {sky.opacity: 0.5}
+  - at: 55
+    set: {sky.opacity: 0.8}
+""")
+    )
+    found = {(w.line, w.column): w.message for w in scene.warnings}
+    assert set(found) == {(7, 43), (10, 24), (10, 38)}, found
+    assert "key at 75 s is never reached: the loop ends at 60 s" in found[7, 43]
+    assert "sets 'sky.opacity' to 0.8, the value it already has (as written)" in found[10, 24]
+    assert "sets 'sky.top' to 'coral', the value it already has (since an earlier" in found[10, 38]
+
+
 @pytest.mark.parametrize("path", bundled_scenes(), ids=lambda p: p.stem)
 def test_bundled_scenes_make_no_silent_mistakes(path):
     assert load_scene(path).warnings == ()

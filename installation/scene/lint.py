@@ -7,15 +7,22 @@ the first on its HUD.
 * a cue nobody answers (no layer or voice of the scene does anything on it);
 * a follower of a voice the scene does not have (it stays at the bottom of its range);
 * a timeline change whose ramp runs past the loop's end (at the seam the value jumps back to
-  where the loop starts it: ramps are not wrapped; end them by the loop's end).
+  where the loop starts it: ramps are not wrapped; end them by the loop's end);
+* a timeline change that overrides nothing: it sets a parameter to the value it already has
+  (as written, or as an earlier change left it);
+* a key of a ``keys`` value past the loop's end: the loop starts again before it is reached.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from installation.registry import LAYERS
 from installation.scene.errors import Problem, did_you_mean
 from installation.scene.models import Entry
+from installation.scene.palettes import parse_colour
 from installation.scene.sound import VOICES
+from installation.scene.values import Const
 from installation.scene.yamlpos import Document
 
 __all__ = ["silent_mistakes"]
@@ -25,11 +32,19 @@ KNOWN_CUES = {"train-pass", "passing-car"}
 
 
 def silent_mistakes(
-    doc: Document, data: dict, layers: list[Entry], voices: list[Entry], loop: float | None
+    doc: Document,
+    data: dict,
+    layers: list[Entry],
+    voices: list[Entry],
+    owners: dict[str, Entry],
+    loop: float | None,
 ) -> list[Problem]:
+    """``owners``: every layer, effect and voice (and the master) by its timeline address."""
     found = _unanswered_cues(doc, data, layers, voices)
     found += _absent_followed_voices(doc, data, voices)
     found += _ramps_past_the_loop(doc, data, loop)
+    found += _changes_that_change_nothing(doc, data, owners)
+    found += _keys_past_the_loop(doc, data, loop)
     return [Problem(p.path, p.line, p.column, p.message, "warning") for p in found]
 
 
@@ -105,3 +120,78 @@ def _ramps_past_the_loop(doc: Document, data: dict, loop: float | None) -> list:
                 f"({loop:g} s): it is cut there and the value jumps back at the seam; end it by "
                 f"{loop:g} s (a ramp of at most {loop - at:g})"))  # fmt: skip
     return out
+
+
+def _changes_that_change_nothing(doc: Document, data: dict, owners: dict[str, Entry]) -> list:
+    """Timeline ``set``s to the value the parameter already has at that moment: as written
+    (when written as a plain number or colour), or as the change before left it."""
+    now: dict[str, Any] = {}  # target -> the constant it holds, as the timeline goes
+    out = []
+    timed = [(i, e) for i, e in _timeline(data) if _number(e.get("at")) is not None]
+    for i, event in sorted(timed, key=lambda ie: ie[1]["at"]):
+        changes = event.get("set")
+        for target, raw in changes.items() if isinstance(changes, dict) else ():
+            value = _constant(raw)
+            before = now[target] if target in now else _written(target, owners)
+            if value is not None and value == before:
+                since = "since an earlier change" if target in now else "as written"
+                out.append(doc.problem(("timeline", i, "set", target),
+                    f"this sets '{target}' to {_say(raw)}, the value it already has ({since}): "
+                    "it changes nothing; give it the value you meant, or remove it"))  # fmt: skip
+            now[target] = value
+    return out
+
+
+def _keys_past_the_loop(doc: Document, data: dict, loop: float | None) -> list:
+    if not loop:
+        return []
+    out = []
+    for where, body in _bodies(data) + _voice_bodies(data):
+        for key, value in body.items():
+            keys = value.get("keys") if isinstance(value, dict) else None
+            for j, pair in enumerate(keys if isinstance(keys, list) else []):
+                at = _number(pair[0]) if isinstance(pair, list) and pair else None
+                if at is not None and at > loop:
+                    out.append(doc.problem((*where, key, "keys", j),
+                        f"this key at {at:g} s is never reached: the loop ends at {loop:g} s and "
+                        "the keys start again; put it at or before the loop's end"))  # fmt: skip
+    return out
+
+
+def _voice_bodies(data: dict) -> list[tuple[tuple, dict]]:
+    sound = data.get("sound")
+    voices = sound.get("voices") if isinstance(sound, dict) else None
+    if not isinstance(voices, list):
+        return []
+    return [(("sound", "voices", i), v) for i, v in enumerate(voices) if isinstance(v, dict)]
+
+
+def _number(raw: Any) -> float | None:
+    return float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+
+
+def _constant(raw: Any) -> Any:
+    """A timeline value as a number or a colour, or None when it is not one (an expression)."""
+    if isinstance(raw, str):
+        try:
+            return parse_colour(raw)
+        except ValueError:
+            return None
+    return _number(raw)
+
+
+def _written(target: str, owners: dict[str, Entry]) -> Any:
+    """The constant a parameter is written as in its layer, effect or voice (None: modulated)."""
+    for address, owner in owners.items():
+        if target.startswith(address + "."):
+            value: Any = owner.params
+            for part in target[len(address) + 1 :].split("."):
+                value = getattr(value, part, None)
+            if isinstance(value, Const):
+                return value.value
+            return value if isinstance(value, tuple) else None
+    return None
+
+
+def _say(raw: Any) -> str:
+    return f"'{raw}'" if isinstance(raw, str) else f"{raw:g}"

@@ -63,7 +63,7 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     if problems:
         raise SceneError(problems)
     assert header is not None
-    warnings = silent_mistakes(doc, data, layers, voices, header.loop)
+    warnings = silent_mistakes(doc, data, layers, voices, owners, header.loop)
     clock = Clock(header.tempo, header.beats_per_bar, tuple(cues), header.loop)
     return Scene(
         path,
@@ -349,7 +349,12 @@ def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], s
     for param in colour_paths(owner.params):
         found = sorted(changes.get((owner.address, param), []), key=operator.attrgetter("at"))
         if found:
-            owner.tracks[param] = ColourTrack(_get(owner.params, param), tuple(found))
+            written = _get(owner.params, param)
+            if isinstance(written, ColourTrack):  # keys, and the timeline's changes among them
+                both = sorted([*written.changes, *found], key=operator.attrgetter("at"))
+                owner.tracks[param] = ColourTrack(written.base, tuple(both))
+            else:
+                owner.tracks[param] = ColourTrack(written, tuple(found))
 
 
 def _get(params: BaseModel, dotted: str) -> Any:
