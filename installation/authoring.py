@@ -296,9 +296,20 @@ def reference_markdown(thumbnails: str | None = "layers") -> str:
     ]
     for name, cls in VOICES:
         out += _section("####", name, cls, tuple(VoiceParams.model_fields))
-    out += ["## Palettes", ""]
+    out += [
+        "## Palettes",
+        "",
+        "A scene's `palette:` names the colours its layers draw from where a colour is not "
+        "given; any colour key takes any name below (from whichever palette) or `'#rrggbb'`. A "
+        "colour that is redrawn (a sky's, a haze's) can also change: `{keys: [[0, rose-dust], "
+        "[90, dusk-blue]]}` glides from key to key in OKLab (eased, a straight line in how "
+        "colour is seen, so rose to blue passes through mauve, not grey), and the timeline's "
+        "`set` with a `ramp` does the same from its moment on.",
+        "",
+    ]
     for name, colours in PALETTES.items():
-        out += [f"**{name}**: " + ", ".join(f"{k} `{v}`" for k, v in colours.items()), ""]
+        swatch = f"![{name}](palettes/{name}.png)\n\n" if thumbnails else ""
+        out += [f"### {name}", "", swatch + ", ".join(f"{k} `{v}`" for k, v in colours.items()), ""]
     out += ["## Show", "", *_table(ShowModel), ""]
     return "\n".join(line for line in out) + "\n"
 
@@ -336,9 +347,30 @@ def write_docs(folder: Path, size: tuple[int, int] = (320, 180)) -> list[Path]:
         path = thumbs / f"{name}.png"
         save_png(frame_bytes(Compositor(scene, size).render(3.0)), size, path)
         written.append(path)
+    swatches = folder / "palettes"
+    swatches.mkdir(parents=True, exist_ok=True)
+    for name, colours in PALETTES.items():
+        path = swatches / f"{name}.png"
+        palette_swatch(colours).save(path)
+        written.append(path)
     reference = folder / "reference.md"
     reference.write_text(reference_markdown("layers"))
     return [reference, *written]
+
+
+def palette_swatch(colours: dict[str, str], chip: int = 112) -> Any:
+    """A palette as a row of chips, each with its name and hex under it (a PIL image)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=13)
+    image = Image.new("RGB", (chip * len(colours), chip + 40), (246, 240, 232))
+    draw = ImageDraw.Draw(image)
+    for i, (name, hex_colour) in enumerate(colours.items()):
+        x = i * chip
+        draw.rectangle((x + 4, 4, x + chip - 5, chip - 5), fill=hex_colour)
+        draw.text((x + 6, chip - 1), name, fill=(70, 52, 48), font=font)
+        draw.text((x + 6, chip + 16), hex_colour.lower(), fill=(130, 110, 100), font=font)
+    return image
 
 
 SCHEMA_LINE = "# yaml-language-server: $schema="

@@ -9,6 +9,7 @@ from installation.paths import bundled_scenes
 from installation.render.arc import colour_arc
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene, parse_scene
+from installation.scene.params import evaluate
 from installation.visuals.compositor import Compositor
 
 LOOPING = [p for p in bundled_scenes() if load_scene(p).clock.loop]
@@ -95,6 +96,75 @@ def test_colour_changes_that_cannot_show_are_refused(target, message):
         parse_scene(text, "x.yaml")
     assert message in str(err.value)
     assert "x.yaml:7:" in str(err.value)
+
+
+KEYED = """
+scene: keyed
+loop: 120
+palette: blue-hour
+visuals:
+  - layer: sky
+    top: {keys: [[0, rose-dust], [60, dusk-blue], [90, ink]]}
+    bottom: {keys: [[0, peach], [60, rose-glow]]}
+timeline:
+  - at: 30
+    ramp: 10
+    set: {sky.bottom: sodium}
+"""
+
+
+def test_a_colour_written_with_keys_glides_from_key_to_key_in_oklab():
+    scene = parse_scene(KEYED, "<keyed>")
+    sky = scene.layers[0]
+    at = lambda name, t: evaluate(sky.params, scene.clock.moment(t), sky.tracks).__dict__[name]  # noqa: E731
+    rose, blue, ink = (217, 165, 160), (93, 110, 145), (30, 35, 51)
+    assert at("top", 0) == rose and at("top", 60) == blue and at("top", 100) == ink
+    expected = mix_oklab(rose, blue, 0.5)  # eased in-out: halfway at the segment's middle
+    assert np.abs(np.array(at("top", 30)) - np.array(expected)).max() <= 1
+    steps = [at("top", t / 4) for t in range(0, 480)]  # every glide step over the loop
+    lab = srgb_to_lab(np.array(steps, dtype=float))
+    assert np.abs(np.diff(lab, axis=0)).max() < 2.5  # glides, never jumps
+    # the timeline's change takes over from its moment on, keys or not
+    assert at("bottom", 29) != (242, 166, 90) and at("bottom", 40) == at("bottom", 90) == (
+        242,
+        166,
+        90,
+    )
+
+
+def test_keys_on_a_colour_drawn_once_are_refused_where_they_are():
+    text = "scene: x\nvisuals:\n  - layer: skyline\n    colour: {keys: [[0, coral], [9, ink]]}\n"
+    with pytest.raises(SceneError) as err:
+        parse_scene(text, "x.yaml")
+    assert "x.yaml:4:13: " in str(err.value)
+    assert "drawn once when the scene starts and cannot change over time" in str(err.value)
+
+
+def test_every_colour_a_layer_redraws_can_be_keyed():
+    """Keys on each colour that is not drawn once: the layer draws with the colour of the
+    moment (against the same layer held at the first key's colour)."""
+    from installation.registry import LAYERS
+    from installation.scene.params import colour_paths
+
+    unmoved = []
+    for name, cls in LAYERS:
+        for path in colour_paths(cls.Params.model_construct()):
+            if "." in path or name in ("footage", "image"):
+                continue  # nested colours (a sun's) are keyed like the rest; files need assets
+            frames = []
+            for value in ("{keys: [[0, coral], [4, ink]]}", "coral"):
+                text = (
+                    f"scene: x\nvisuals:\n  - layer: sky\n  - layer: {name}\n    {path}: {value}\n"
+                )
+                if name == "sea":
+                    text += "    beach: 0.5\n"  # the sand shows only on a beach
+                if name == "pulse":
+                    text += "    cue: tick\ntimeline:\n  - at: 4\n    cue: tick\n"
+                compositor = Compositor(parse_scene(text, f"<{name}.{path}>"), (64, 36))
+                frames.append(pixels(compositor.render(5.0)).astype(int))
+            if np.abs(frames[0] - frames[1]).max() < 3:
+                unmoved.append(f"{name}.{path}")
+    assert not unmoved, f"keyed colours that do not change the picture: {unmoved}"
 
 
 SEA = """

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import numpy as np
 import pytest
 import yaml
 
@@ -71,6 +72,21 @@ def test_committed_reference_is_current():
         assert (DOCS / "layers" / f"{name}.png").is_file(), (
             f"no thumbnail for {name}: run `installation docs`"
         )
+
+
+def test_every_palette_has_its_swatch_beside_the_reference():
+    from PIL import Image
+
+    from installation.scene.palettes import PALETTES
+
+    reference = (DOCS / "reference.md").read_text()
+    for name, colours in PALETTES.items():
+        swatch = DOCS / "palettes" / f"{name}.png"
+        assert f"![{name}](palettes/{name}.png)" in reference
+        chips = np.asarray(Image.open(swatch).convert("RGB"))
+        for i, hex_colour in enumerate(colours.values()):  # each chip's middle is its colour
+            want = [int(hex_colour[k : k + 2], 16) for k in (1, 3, 5)]
+            assert chips[56, i * 112 + 56].tolist() == want, (name, hex_colour)
 
 
 def test_every_bundled_scene_points_editors_at_the_schema():

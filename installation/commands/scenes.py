@@ -70,7 +70,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     written = write_docs(Path(args.out)) + write_schemas(Path(args.out))
     print(
-        f"wrote {len(written)} files to {args.out}/ (reference.md, schemas, layer thumbnails)",
+        f"wrote {len(written)} files to {args.out}/ (reference.md, schemas, layer thumbnails, palette swatches)",
         file=sys.stderr,
     )
     return EXIT_OK

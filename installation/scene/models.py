@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from installation.clock import Clock, Track
 from installation.scene.errors import Problem
 from installation.scene.palettes import Colour
-from installation.scene.params import ColourField, Params
+from installation.scene.params import OneColourField, Params
 
 __all__ = ["Entry", "Scene", "SceneHeader"]
 
@@ -30,7 +30,7 @@ class SceneHeader(Params):
         None, gt=0, le=MAX_DURATION, description="the timeline starts again every this many seconds"
     )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="every random choice derives from it")
-    palette: str | list[ColourField] = Field("her", description="a named palette or colours")
+    palette: str | list[OneColourField] = Field("her", description="a named palette or colours")
     tempo: float = Field(66.0, ge=20, le=240, description="beats per minute, for light and sound")
     beats_per_bar: int = Field(4, ge=1, le=16, description="beats in a bar")
     visuals: list[Any] = Field(default_factory=list, description="layers, painted bottom to top")

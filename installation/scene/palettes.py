@@ -8,7 +8,8 @@ __all__ = ["COLOURS", "PALETTES", "Colour", "parse_colour"]
 
 Colour = tuple[int, int, int]
 
-# Our own picks for the light of the film (ART.md). Blue is kept out; teal-grey is the coolest.
+# Our own picks for the light of the film. Blue is kept out of the warm ones; teal-grey is their
+# coolest.
 PALETTES: dict[str, dict[str, str]] = {
     "her": {
         "coral": "#E8735A",
@@ -45,6 +46,19 @@ PALETTES: dict[str, dict[str, str]] = {
         "wine": "#6E3540",
         "lamp": "#FFD9A0",
     },
+}
+
+# After the sun: the one palette with blue in it, kept soft and dusty (a blue that has been warm
+# all day), with the first sodium lamps and the last rose in the west against it.
+PALETTES["blue-hour"] = {
+    "dusk-blue": "#5D6E91",
+    "periwinkle": "#8E96C2",
+    "lavender-haze": "#B9A9CC",
+    "mauve": "#9A7895",
+    "rose-glow": "#D8918B",
+    "sodium": "#F2A65A",
+    "slate": "#434E66",
+    "ink": "#1E2333",
 }
 
 # Every name any palette defines, so a scene can say "amber" whatever palette it picked.

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import typing
 from types import SimpleNamespace
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
+from installation.clock import ColourChange, ColourTrack
 from installation.scene.palettes import COLOURS, Colour, parse_colour
 from installation.scene.values import Bounds, Moment, Value
 
@@ -17,6 +27,7 @@ log = logging.getLogger("installation.scene")
 
 __all__ = [
     "ColourField",
+    "OneColourField",
     "Pair",
     "Params",
     "bounds_of",
@@ -36,16 +47,67 @@ class Params(BaseModel):
     #: timeline refuses to glide them rather than accept a change that would never show
     baked: typing.ClassVar[tuple[str, ...]] = ()
 
+    @field_validator("*")
+    @classmethod
+    def _baked_colours_hold_still(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, ColourTrack) and info.field_name in cls.baked:
+            raise ValueError(
+                "is drawn once when the scene starts and cannot change over time: give it one "
+                "colour (keys glide the colours that are redrawn, like a sky's)"
+            )
+        return value
+
 
 # YAML has lists, not tuples; strict models would refuse a list for a tuple field.
 Pair = Annotated[list[float], Field(min_length=2, max_length=2)]
 
 
-def _colour(raw: Any) -> Colour:
-    if isinstance(raw, tuple) and len(raw) == 3:
+KEYS_SHAPE = "[[0, rose-dust], [90, dusk-blue]]"
+
+
+def _colour(raw: Any) -> Colour | ColourTrack:
+    if isinstance(raw, tuple | ColourTrack):
         return raw
+    if isinstance(raw, dict):
+        return colour_keys(raw)
     return parse_colour(raw)
 
+
+def colour_keys(raw: dict) -> ColourTrack:
+    """``{keys: [[time, colour], ...]}``: the colour glides from key to key (eased, in OKLab),
+    holding the first before it and the last after it."""
+    if list(raw) != ["keys"]:
+        raise ValueError(f"a colour that changes is written {{keys: {KEYS_SHAPE}}}")
+    keys = raw["keys"]
+    if not isinstance(keys, list) or not keys:
+        raise ValueError(f"'keys' must be a list of [time, colour] pairs, like {KEYS_SHAPE}")
+    points: list[tuple[float, Colour]] = []
+    for item in keys:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int | float)
+                and not isinstance(item[0], bool) and 0 <= item[0] < 1e6):  # fmt: skip
+            raise ValueError(f"each key must be [time, colour], like [90, dusk-blue], not {item!r}")
+        points.append((float(item[0]), parse_colour(item[1])))
+    if any(b[0] < a[0] for a, b in itertools.pairwise(points)):
+        raise ValueError("key times must not go backwards")
+    changes = tuple(
+        ColourChange(t0, t1 - t0, colour) for (t0, _), (t1, colour) in itertools.pairwise(points)
+    )
+    return ColourTrack(points[0][1], changes)
+
+
+_ONE_COLOUR = [{"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}, {"enum": sorted(COLOURS)}]
+
+
+def _one_colour(raw: Any) -> Colour:
+    return raw if isinstance(raw, tuple) else parse_colour(raw)
+
+
+#: a colour in a list (lights to draw from, a palette): one colour each, no keys
+OneColourField = Annotated[
+    tuple[int, int, int],
+    PlainValidator(_one_colour),
+    WithJsonSchema({"anyOf": _ONE_COLOUR, "description": "'#rrggbb' or a palette colour name"}),
+]
 
 ColourField = Annotated[
     tuple[int, int, int],
@@ -53,10 +115,30 @@ ColourField = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
-                {"enum": sorted(COLOURS)},
+                *_ONE_COLOUR,
+                {
+                    "type": "object",
+                    "properties": {
+                        "keys": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {
+                                "type": "array",
+                                "prefixItems": [
+                                    {"type": "number", "minimum": 0},
+                                    {"anyOf": _ONE_COLOUR},
+                                ],
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        }
+                    },
+                    "required": ["keys"],
+                    "additionalProperties": False,
+                },
             ],
-            "description": "'#rrggbb' or a palette colour name",
+            "description": "'#rrggbb' or a palette colour name, or {keys: [[time, colour], ...]}",
+            "examples": ["coral", "#e8735a", {"keys": [[0, "rose-dust"], [90, "dusk-blue"]]}],
         }
     ),
 ]
@@ -149,7 +231,9 @@ def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> 
             raw = x
         elif isinstance(raw, BaseModel):
             raw = evaluate(raw, m, tracks, path + ".")
-        elif isinstance(raw, tuple) and path in tracks:  # a colour the timeline glides
+        elif isinstance(raw, tuple | ColourTrack) and path in tracks:  # the timeline glides it
             raw = tracks[path].at(m)
+        elif isinstance(raw, ColourTrack):  # a colour written with keys
+            raw = raw.at(m)
         setattr(out, name, raw)
     return out

@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from installation.lazy import pygame
-from installation.scene.params import ColourField, Pair, Params
+from installation.scene.params import OneColourField, Pair, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
@@ -48,7 +48,7 @@ class BokehParams(LayerParams):
     area: Pair = Field(
         [0.3, 1.0], description="top and bottom of the band the lights sit in, 0 top 1 bottom"
     )
-    colours: list[ColourField] | None = Field(
+    colours: list[OneColourField] | None = Field(
         None, description="colours to draw from; default: the warm lights of the palette"
     )
     hexagon: float = Field(0.25, ge=0, le=1, description="0 round discs, 1 six-bladed aperture")

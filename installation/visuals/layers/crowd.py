@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from installation.lazy import pygame
-from installation.scene.params import ColourField, Pair
+from installation.scene.params import ColourField, OneColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.figures import person
 from installation.visuals.frame import Frame
@@ -31,7 +31,7 @@ class CrowdParams(LayerParams):
     walking: float = Field(0.6, ge=0, le=1, description="share of them walking; the rest stand")
     speed: Num(0, 4) = Field(1.0, description="pace of the walkers (1: a stroll)")
     colour: ColourField = Field("#3A2428", description="the nearest figures, against the light")
-    clothes: list[ColourField] | None = Field(
+    clothes: list[OneColourField] | None = Field(
         None, description="colours some wear (summer clothes); mixed into the figures"
     )
     haze: ColourField = Field("pearl", description="the colour the farthest dissolve into")

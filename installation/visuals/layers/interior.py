@@ -64,8 +64,8 @@ class Interior(Layer):
             mullion = np.maximum(mullion, np.exp(-(((xs - mx) * w) ** 2) / 2.0))
         glass = inside * (1 - mullion)
         desk = _step(ys, p.desk, soft)
-        wall = np.array(p.wall, np.float32)[:, None, None]
-        lamp = np.array(p.light, np.float32)[:, None, None]
+        wall = np.array(v.wall, np.float32)[:, None, None]
+        lamp = np.array(v.light, np.float32)[:, None, None]
         # the room: wall and desk lit by the lamp (the desk top catches more of it)
         lit = 0.55 + 0.45 * desk * np.exp(-(((ys - p.desk) * 6) ** 2))
         room = wall + lamp * light * lit * 0.8

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from installation.lazy import pygame
-from installation.scene.params import ColourField
+from installation.scene.params import ColourField, OneColourField
 from installation.scene.values import Num
 from installation.visuals.figures import person
 from installation.visuals.frame import Frame
@@ -28,7 +28,7 @@ class ScreenGlowParams(LayerParams):
         max_length=4,
         description="the screen's left, top, right, bottom, 0..1",
     )
-    colours: list[ColourField] = Field(
+    colours: list[OneColourField] = Field(
         ["coral", "amber", "blush", "terracotta"], min_length=2, description="what the screen shows"
     )
     brightness: Num(0, 1.5) = Field(0.6, description="how bright the screen is")

@@ -11,7 +11,7 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.landmarks import LandmarkField
 from installation.scene.palettes import parse_colour
-from installation.scene.params import ColourField
+from installation.scene.params import ColourField, OneColourField
 from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
@@ -43,7 +43,7 @@ class SkylineParams(LayerParams):
     twinkle: Num(0, 4) = Field(0.5, description="windows switching on and off, per minute each")
     colour: ColourField = Field("#3A2026", description="silhouette colour of the nearest plane")
     haze: ColourField = Field("peach", description="colour the far planes fade toward")
-    lights: list[ColourField] | None = Field(None, description="window colours")
+    lights: list[OneColourField] | None = Field(None, description="window colours")
     dusk: ColourField | None = Field(
         None,
         description="the colour far planes fade toward at night (the haze's by day): with "
