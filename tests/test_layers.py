@@ -34,6 +34,7 @@ SOLO = {
     "footage": "  - layer: footage\n    file: assets/footage/rain-on-glass.mp4\n",
     "raindrops": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n"
     "  - layer: raindrops\n    size: 12\n",
+    "reflection": SKY + "  - layer: skyline\n  - layer: reflection\n    horizon: 0.72\n",
     "pulse": SKY
     + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
 }
@@ -315,3 +316,55 @@ def test_a_raindrop_shows_what_is_behind_it_upside_down():
     assert left[2] > left[0] + 60, "the drop's left side shows the blue from its right"
     assert right[0] > right[2] + 60, "and its right side the red from its left"
     assert tuple(seen[100, 90]) == (200, 40, 40), "the glass around it is untouched"
+
+
+def _mirror_scene(reflection: str) -> str:
+    """A city above a line at 0.6, and the reflection's own keys."""
+    return (
+        "scene: x\nvisuals:\n  - layer: sky\n    sun: null\n  - layer: skyline\n"
+        "    windows: 0.8\n    height: 0.5\n" + reflection
+    )
+
+
+def test_reflection_mirrors_the_frame_above_the_line_darker():
+    line = 108  # 0.6 of 180 lines
+    still = "    ripple: 0\n    streak: 0\n    fade: 0\n    mirror: 1\n    tint: '#FFFFFF'\n"
+    city = render_yaml(_mirror_scene(""))
+    water = render_yaml(_mirror_scene("  - layer: reflection\n    horizon: 0.6\n" + still))
+    assert np.array_equal(water[:line], city[:line]), "above the line nothing changes"
+    below, above = water[line + 4 : line + 68], water[line - 68 : line - 4][::-1]
+    grey = lambda img: img.mean(axis=2)  # noqa: E731
+    match = np.corrcoef(grey(below).ravel(), grey(above).ravel())[0, 1]
+    assert match > 0.75, f"the water shows the city turned over (correlation {match:.2f})"
+    assert grey(below).mean() < grey(above).mean() * 0.85, "and darker than what it mirrors"
+
+
+def test_reflection_ripples_move_and_grow_toward_the_viewer():
+    text = _mirror_scene("  - layer: reflection\n    horizon: 0.6\n    ripple: 0.8\n")
+    compositor = Compositor(parse_scene(text, "<t>"), (320, 180))
+    layer = compositor.layers[2]
+    across = np.arange(80, dtype=np.float32)  # a row whose value is where it is
+    rows = np.repeat(np.tile(across, (40, 1))[:, :, None], 3, axis=2)
+    u = np.linspace(0, 1, 40, dtype=np.float32)  # from the line to the bottom
+
+    def shift(t: float) -> np.ndarray:
+        frame = compositor.frame(t)
+        return layer._rippled(rows, u, frame, layer.values(frame))[:, 10:70, 0] - across[10:70]
+
+    now, later = shift(5.0), shift(5.5)
+    assert np.abs(now[-8:]).mean() > 3 * np.abs(now[:8]).mean() > 0, "calm at the line, not near"
+    assert np.abs(now - later).mean() > 0.05, "the ripples move"
+    a, b = pixels(compositor.render(5.0)).copy(), pixels(compositor.render(5.5))
+    assert np.array_equal(a[:108], b[:108]) and not np.array_equal(a[108:], b[108:])
+
+
+def test_reflection_reads_what_is_beneath_it_when_blended_too():
+    """Given an empty scratch surface to paint on (opacity below 1), the layer still reads the
+    frame so far (``Layer.below``): half opacity lies halfway between none and all."""
+    mirror = "  - layer: reflection\n    horizon: 0.6\n    ripple: 0\n"
+    none = render_yaml(_mirror_scene(""))
+    full = render_yaml(_mirror_scene(mirror))
+    half = render_yaml(_mirror_scene(mirror + "    opacity: 0.5\n"))
+    band = slice(112, 180)
+    assert np.abs(full[band] - none[band]).mean() > 5
+    assert np.abs(half[band] - (full[band] + none[band]) / 2).mean() < 1.5
