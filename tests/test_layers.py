@@ -34,6 +34,7 @@ SOLO = {
     "footage": "  - layer: footage\n    file: assets/footage/rain-on-glass.mp4\n",
     "raindrops": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n"
     "  - layer: raindrops\n    size: 12\n",
+    "rooftop": SKY + "  - layer: rooftop\n",
     "reflection": SKY + "  - layer: skyline\n  - layer: reflection\n    horizon: 0.72\n",
     "pulse": SKY
     + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
@@ -368,3 +369,29 @@ def test_reflection_reads_what_is_beneath_it_when_blended_too():
     band = slice(112, 180)
     assert np.abs(full[band] - none[band]).mean() > 5
     assert np.abs(half[band] - (full[band] + none[band]) / 2).mean() < 1.5
+
+
+def test_rooftop_stands_dark_across_the_bottom_and_leaves_the_sky_alone():
+    sky = "scene: x\nvisuals:\n  - layer: sky\n"
+    roof = sky + "  - layer: rooftop\n    height: 0.15\n    lamp: 0\n    beacon: 0\n"
+    open_sky, image = render_yaml(sky), render_yaml(roof)
+    assert np.array_equal(image[:50], open_sky[:50]), "the top of the frame is the sky's"
+    parapet = image[160:]  # the bottom 11%: all wall
+    assert parapet.mean() < 0.35 * open_sky[160:].mean() and parapet.max() < 90
+    assert (np.abs(image - open_sky).max(axis=2) > 30)[160:].all(), "from edge to edge"
+    assert parapet[:, :, 0].mean() > parapet[:, :, 2].mean(), "a warm dark, not grey"
+
+
+def test_rooftop_layout_follows_the_seed_and_density():
+    def roof(seed: int, density: float) -> np.ndarray:
+        text = (
+            f"scene: x\nseed: {seed}\nvisuals:\n  - layer: sky\n    sun: null\n"
+            f"  - layer: rooftop\n    density: {density}\n    lamp: 0\n    beacon: 0\n"
+        )
+        return render_yaml(text).mean(axis=2)[:150]  # above the parapet: what stands there
+
+    one, two = roof(1, 0.6), roof(2, 0.6)
+    assert np.abs(one - two).mean() > 1, "another seed, another roof"
+    sky_only = render_yaml("scene: x\nvisuals:\n  - layer: sky\n    sun: null\n").mean(axis=2)
+    standing = lambda img: (np.abs(img - sky_only[:150]) > 20).sum()  # noqa: E731
+    assert standing(roof(1, 1.0)) > 1.3 * standing(roof(1, 0.0)), "density fills the roof"
