@@ -34,6 +34,9 @@ SOLO = {
     "footage": "  - layer: footage\n    file: assets/footage/rain-on-glass.mp4\n",
     "raindrops": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n"
     "  - layer: raindrops\n    size: 12\n",
+    "elevated-train": SKY
+    + "  - layer: elevated-train\n    speed: 1500\n"
+    + "timeline:\n  - at: 0.5\n    cue: train-pass\n  - at: 9\n    cue: train-pass\n",
     "rooftop": SKY + "  - layer: rooftop\n",
     "reflection": SKY + "  - layer: skyline\n  - layer: reflection\n    horizon: 0.72\n",
     "pulse": SKY
@@ -395,3 +398,71 @@ def test_rooftop_layout_follows_the_seed_and_density():
     sky_only = render_yaml("scene: x\nvisuals:\n  - layer: sky\n    sun: null\n").mean(axis=2)
     standing = lambda img: (np.abs(img - sky_only[:150]) > 20).sum()  # noqa: E731
     assert standing(roof(1, 1.0)) > 1.3 * standing(roof(1, 0.0)), "density fills the roof"
+
+
+TRAIN = (
+    "scene: x\n{loop}visuals:\n  - layer: sky\n    sun: null\n  - layer: elevated-train\n"
+    "    speed: 600\n    track: 0.5\n    direction: {direction}\n{extra}{cue}"
+)
+CUE = "timeline:\n  - at: 5\n    cue: train-pass\n"
+
+
+def _train_columns(
+    t: float, direction: str = "left", loop: str = "", cue: str = CUE, extra: str = ""
+) -> np.ndarray:
+    """Which columns of a 320x180 frame the train covers at ``t`` (against the same scene
+    with no cue: the viaduct alone)."""
+    keys = {"loop": loop, "direction": direction, "extra": extra}
+    cued = render_yaml(TRAIN.format(cue=cue, **keys), t)
+    bare = render_yaml(TRAIN.format(cue="", **keys), t)
+    changed = np.abs(cued - bare).max(axis=2)[70:92]  # the rows around the rails, at 90
+    return np.flatnonzero(changed.max(axis=0) > 12)
+
+
+def test_elevated_train_crosses_on_its_cue_at_its_speed():
+    text = TRAIN.format(loop="", direction="left", extra="", cue=CUE)
+    length = Compositor(parse_scene(text, "<t>"), (320, 180)).layers[1].length
+    near = lambda a, b: abs(int(a) - int(b)) <= 6  # noqa: E731  (the windows' glow spills)
+    assert len(_train_columns(4.9)) == 0, "no train before the cue"
+    # 600 px/s at 1080 lines is 100 px/s at 180: it came in from the right 150 px ago
+    during = _train_columns(6.5)
+    assert near(during.min(), 320 - 150) and near(during.max(), 320 - 150 + length)
+    later = _train_columns(7.5)
+    assert near(later.min(), 320 - 250) and near(later.max(), 320 - 250 + length), "at speed"
+    assert len(_train_columns(20.0)) == 0, "and is gone once it has crossed"
+    rightward = _train_columns(6.5, direction="right")
+    assert near(rightward.min(), 150 - length) and near(rightward.max(), 150), "or from the left"
+
+
+def test_elevated_train_rides_its_viaduct_as_it_drifts():
+    plain, carried = _train_columns(6.5), _train_columns(6.5, extra="    drift: 120\n")
+    # 120 px/s at 1080 lines is 20 px/s here: 30 px further left 1.5 s after the cue
+    assert abs(int(carried.min()) - (int(plain.min()) - 30)) <= 1
+
+
+def test_elevated_train_is_a_function_of_the_clock_across_the_loop_seam():
+    """A cue near the loop's end: its train carries on after the loop starts again, the same
+    train whichever frames came before."""
+    loop, cue = "loop: 30\n", "timeline:\n  - at: 28\n    cue: train-pass\n"
+    text = TRAIN.format(loop=loop, direction="left", extra="", cue=cue)
+    compositor = Compositor(parse_scene(text, "<t>"), (320, 180))
+    length = compositor.layers[1].length
+    seam = _train_columns(1.5, loop=loop, cue=cue)  # 3.5 s after the cue: 350 px run
+    assert seam.min() == 0 and abs(int(seam.max()) - (320 - 350 + length)) <= 6
+    assert np.array_equal(seam, _train_columns(31.5, loop=loop, cue=cue))
+    assert np.array_equal(seam, _train_columns(1.5 + 300, loop=loop, cue=cue))
+    for t in (29.0, 0.5, 12.0):  # frames painted before in another order change nothing
+        compositor.render(t)
+    assert np.array_equal(pixels(compositor.render(1.5)), render_yaml(text, 1.5))
+
+
+def test_elevated_train_windows_are_lit_warm():
+    text = TRAIN.format(loop="", direction="left", extra="", cue=CUE).replace(
+        "sun: null",
+        "sun: null\n    top: plum-night\n    bottom: plum-night\n    middle: plum-night",
+    )
+    image = render_yaml(text, 6.5)
+    band = image[80:90, 180:319]
+    lit = band[band.max(axis=2) > 120]
+    assert len(lit) > 20, "windows glow against the night"
+    assert (lit[:, 0] > lit[:, 2] + 30).mean() > 0.9, "warm, not cold"
