@@ -1,15 +1,15 @@
 """reflection: wet ground or still water below a line, mirroring the frame painted above it.
 
 The layer reads the frame so far (``Layer.below``: the canvas with every layer beneath it
-painted), shrinks it to a quarter, and paints each row under the horizon line with the row as
+painted), shrinks it to an eighth, and paints each row under the horizon line with the row as
 far above it: turned over, rippled sideways by waves that come toward the viewer (calm at the
 line, stronger toward the bottom), lights drawn down into streaks, darkened, tinted, and faded
-into the ground's own colour with distance. Soft by construction: a quarter-size mirror scaled
-up, never a sharp copy.
+into the ground's own colour with distance. Soft by construction: an eighth-size mirror scaled
+up, never a sharp copy (at a quarter, a city's rows of windows beat into moire).
 
-A frame is one shrink of the canvas, a few numpy passes over a quarter-size band and one dithered
+A frame is one shrink of the canvas, a few numpy passes over an eighth-size band and one dithered
 upscale of it. The band is sized once for the highest the line ever stands (``span_of``), so a
-moving horizon reuses one set of surfaces instead of making one per height.
+moving horizon keeps one size of upscale (and one cached dither pattern), not one per height.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class ReflectionParams(LayerParams):
 
 @dataclass(frozen=True)
 class _Band:
-    """Where the mirror is computed: small rows ``first``.. of a (w, h) quarter-size frame, and
+    """Where the mirror is computed: small rows ``first``.. of a (w, h) eighth-size frame, and
     the full-size rows from ``top`` to the bottom that they are scaled up to."""
 
     small: tuple[int, int]
@@ -81,8 +81,8 @@ class Reflection(Layer):
     """Wet ground or still water mirroring what is above its line: rippled, darkened, faded."""
 
     Params = ReflectionParams
-    scale = 0.25
-    min_quality = 0.5
+    scale = 0.125
+    min_quality = 1.0
     direct = True  # paints only the band below the line, not a whole frame to blend
 
     def setup(self) -> None:
@@ -114,7 +114,7 @@ class Reflection(Layer):
 
     def _seen(self, band: _Band, horizon: float) -> tuple[int, pygame.Surface]:
         """The part of the frame so far that the water mirrors (from as far above the line as
-        the bottom is below it, down to the line), shrunk to quarter size, and the quarter-size
+        the bottom is below it, down to the line), shrunk to an eighth, and the small
         row it starts at."""
         sw, sh = band.small
         k = self.size[1] / sh  # full rows to a small one
@@ -127,8 +127,8 @@ class Reflection(Layer):
     def _mirrored(
         self, seen: pygame.Surface, first: int, band: _Band, frame: Frame, v: SimpleNamespace
     ) -> np.ndarray:
-        """The band under the line (3, rows, w), quarter size, from ``seen``: the rows above
-        the line that it mirrors, starting at quarter-size row ``first``."""
+        """The band under the line (3, rows, w), small, from ``seen``: the rows above the line
+        that it mirrors, starting at small row ``first``."""
         planes = _planes(seen)
         sh = band.small[1]
         line = v.horizon * sh
@@ -193,7 +193,7 @@ class Reflection(Layer):
         )
 
     def _small_px(self, planes: np.ndarray) -> float:
-        """Quarter-size pixels (or smaller, at lowered quality) in a pixel at 1080 lines."""
+        """Small pixels in a pixel at 1080 lines."""
         return self.unit * planes.shape[1] / self.size[0]
 
     def _shaded(self, rows: np.ndarray, u: np.ndarray, v: SimpleNamespace) -> np.ndarray:
