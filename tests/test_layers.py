@@ -367,6 +367,30 @@ def test_reflection_ripples_move_and_grow_toward_the_viewer():
     assert np.array_equal(a[:108], b[:108]) and not np.array_equal(a[108:], b[108:])
 
 
+def test_reflection_draws_a_light_down_into_a_streak():
+    def mirrored(streak: float) -> np.ndarray:
+        text = (
+            "scene: x\nvisuals:\n  - layer: reflection\n    horizon: 0.6\n    ripple: 0\n"
+            "    fade: 0\n"
+        )
+        compositor = Compositor(parse_scene(text + f"    streak: {streak}\n", "<t>"), (320, 180))
+        layer = compositor.layers[0]
+        canvas = pygame.Surface((320, 180), 0, 32)
+        canvas.fill((30, 20, 25))
+        canvas.fill((255, 200, 140), pygame.Rect(158, 58, 4, 4))  # a lamp, mirrored at 156
+        frame = compositor.frame(1.0)
+        layer.below = canvas  # what the compositor sets: the frame so far
+        layer.draw_onto(canvas, frame, layer.values(frame))
+        return pixels(canvas)
+
+    still, streaked = mirrored(0), mirrored(1)
+    below = slice(160, 175)  # under the lamp's mirror image
+    assert streaked[below, 160].mean() > 2 * still[below, 160].mean()
+    red, blue = streaked[below, 160, 0].mean(), streaked[below, 160, 2].mean()
+    assert red > blue + 15, "in the lamp's warm colour"
+    assert np.abs(streaked[110:, 40] - still[110:, 40]).max() < 3, "dark water stays dark"
+
+
 def test_reflection_reads_what_is_beneath_it_when_blended_too():
     """Given an empty scratch surface to paint on (opacity below 1), the layer still reads the
     frame so far (``Layer.below``): half opacity lies halfway between none and all."""

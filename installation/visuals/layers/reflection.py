@@ -114,22 +114,24 @@ class Reflection(Layer):
 
     def _seen(self, band: _Band, horizon: float) -> tuple[int, pygame.Surface]:
         """The part of the frame so far that the water mirrors (from as far above the line as
-        the bottom is below it, down to the line), shrunk to an eighth, and the small
-        row it starts at."""
+        the bottom is below it, down to the line), shrunk to twice the small size (each small
+        pixel's four: their mean is its colour, their brightest its lights), and the small row
+        it starts at."""
         sw, sh = band.small
         k = self.size[1] / sh  # full rows to a small one
         last = min(sh, math.ceil(horizon * sh))
         first = max(0, min(last - 1, math.floor(2 * horizon * sh - sh) - 1))
         top, bottom = round(first * k), min(self.size[1], round(last * k))
         part = self.below.subsurface(pygame.Rect(0, top, self.size[0], bottom - top))
-        return first, pygame.transform.smoothscale(part, (sw, last - first))
+        return first, pygame.transform.smoothscale(part, (2 * sw, 2 * (last - first)))
 
     def _mirrored(
         self, seen: pygame.Surface, first: int, band: _Band, frame: Frame, v: SimpleNamespace
     ) -> np.ndarray:
         """The band under the line (3, rows, w), small, from ``seen``: the rows above the line
-        that it mirrors, starting at small row ``first``."""
-        planes = _planes(seen)
+        that it mirrors, at twice the small size, starting at small row ``first``."""
+        quads = _quads(_planes(seen))
+        planes = sum(quads) / 4.0
         sh = band.small[1]
         line = v.horizon * sh
         centres = band.first + np.arange(band.rows, dtype=np.float32) + 0.5
@@ -139,13 +141,14 @@ class Reflection(Layer):
         source = np.clip(mirrored, 0, planes.shape[0] - 1).astype(np.intp)
         rows = planes[source]
         if v.streak > 0:
-            rows = rows + self._streaks(planes, seen, source, u, v)
+            peaks = np.maximum(np.maximum(quads[0], quads[1]), np.maximum(quads[2], quads[3]))
+            rows = rows + self._streaks(peaks, seen, source, u, v)
         shifted = self._rippled(rows, u, frame, v)
         return self._shaded(shifted, u, v)
 
     def _streaks(
         self,
-        planes: np.ndarray,
+        peaks: np.ndarray,
         seen: pygame.Surface,
         source: np.ndarray,
         u: np.ndarray,
@@ -153,14 +156,17 @@ class Reflection(Layer):
     ) -> np.ndarray:
         """Lights (what is brighter than its surroundings: windows, lamps, the sun, not the
         broad sky) drawn down from where they are mirrored into streaks, longer nearer the
-        viewer: each band row gathers the lights in the rows above it, up to the line."""
+        viewer: each band row gathers the lights in the rows above it, up to the line.
+        ``peaks``: each small pixel's brightest quarter, so that a window the shrinking would
+        average away still shines."""
         # by brightness, in the light's own colour: a warm sun over a warm sky stays warm
-        bright, around = _brightest(planes), _brightest(_surroundings(seen))
+        bright = _brightest(peaks)
+        around = _brightest(_surroundings(seen, peaks.shape[1::-1]))
         share = np.clip((bright - around - LIGHT_KNEE) / np.maximum(bright, 1.0), 0.0, 1.0)
-        rows = planes.shape[0]
-        sums = np.zeros((rows + 1, *planes.shape[1:]), np.float32)
-        np.cumsum(planes * share[:, :, None], axis=0, out=sums[1:])
-        reach = v.streak * STREAK_PX * self._small_px(planes) * (0.3 + 0.7 * u)
+        rows = peaks.shape[0]
+        sums = np.zeros((rows + 1, *peaks.shape[1:]), np.float32)
+        np.cumsum(peaks * share[:, :, None], axis=0, out=sums[1:])
+        reach = v.streak * STREAK_PX * self._small_px(peaks) * (0.3 + 0.7 * u)
         hi = np.minimum(source + 1 + np.round(reach).astype(np.intp), rows)
         mean = (sums[hi] - sums[source]) / (hi - source).astype(np.float32)[:, None, None]
         return mean * (v.streak * STREAK_GAIN)
@@ -220,8 +226,14 @@ def _brightest(planes: np.ndarray) -> np.ndarray:
     return np.maximum(np.maximum(planes[:, :, 0], planes[:, :, 1]), planes[:, :, 2])
 
 
-def _surroundings(small: pygame.Surface) -> np.ndarray:
-    """``small`` blurred wide, (h, w, 3) floats: what a light stands out against."""
-    w, h = small.get_size()
-    wide = pygame.transform.smoothscale(small, (max(1, w // 8), max(1, h // 8)))
+def _quads(planes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The four pixels of each 2x2 block of ``planes`` (2h, 2w, 3), as four (h, w, 3)."""
+    return tuple(planes[dy::2, dx::2] for dy in (0, 1) for dx in (0, 1))
+
+
+def _surroundings(seen: pygame.Surface, size: tuple[int, int]) -> np.ndarray:
+    """``seen`` blurred wide, at ``size`` (w, h), as (h, w, 3) floats: what a light stands out
+    against."""
+    w, h = size
+    wide = pygame.transform.smoothscale(seen, (max(1, w // 8), max(1, h // 8)))
     return _planes(pygame.transform.smoothscale(wide, (w, h)))
