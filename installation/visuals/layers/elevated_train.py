@@ -236,9 +236,9 @@ def _train(car: float, cars: int, colour: tuple) -> tuple[pygame.Surface, list, 
         x1 = x0 + car * CAR_LENGTH
         nose = car * 0.7 if i == cars - 1 else 0.0  # the leading car's front slopes back
         tail = car * 0.35 if i == 0 else 0.0
-        shapes.append(("poly", ((x0 + tail, roof), (x1 - nose, roof), (x1, roof + car * 0.55),
-                                (x1, floor - car * 0.14), (x0, floor - car * 0.14),
-                                (x0, roof + car * 0.3))))  # fmt: skip
+        skirt = floor - car * 0.14
+        outline = [(x0 + tail, roof), (x1 - nose, roof), (x1, roof + car * 0.55), (x1, skirt)]
+        shapes.append(("poly", (*outline, (x0, skirt), (x0, roof + car * 0.3))))
         shapes.append(("rect", (x0 + car * 0.5, roof - car * 0.07, x1 - x0 - car * 1.2, car * 0.1)))
         for bogie in (x0 + car * 0.45, x1 - car * 1.15):
             shapes.append(("rect", (bogie, floor - car * 0.2, car * 0.7, car * 0.2)))
@@ -248,8 +248,9 @@ def _train(car: float, cars: int, colour: tuple) -> tuple[pygame.Surface, list, 
     front = cars * car * (CAR_LENGTH + CAR_GAP) - car * CAR_GAP
     shapes += _pantograph(front - car * 2.6, roof, car)
     paint(surface, alpha, colour, shapes)
-    windscreen = (round(front - car * 0.55), round(roof + car * 0.2), round(car * 0.3),
-                  round(car * 0.22))  # fmt: skip
+    windscreen = tuple(
+        round(n) for n in (front - car * 0.55, roof + car * 0.2, car * 0.3, car * 0.22)
+    )
     lamps = [
         (round(front - car * 0.14), round(floor - car * 0.36), (255, 232, 190)),
         (round(car * 0.02), round(floor - car * 0.36), (230, 80, 60)),
@@ -298,15 +299,19 @@ def _viaduct_shapes(
         x = (start + k * spacing) % width
         for shift in (0, -width):
             px = x + shift
-            shapes.append(("poly", ((px - pier * 0.9, rails + deck), (px + pier * 0.9, rails + deck),
-                                    (px + pier / 2, rails + deck + car * 0.5),
-                                    (px + pier / 2, h), (px - pier / 2, h),
-                                    (px - pier / 2, rails + deck + car * 0.5))))  # fmt: skip
+            shapes.append(_pier(px, rails + deck, h, pier, car))
             if k % 2 == 0:  # a catenary mast every other pier, its arm over the track
                 mast = max(1.0, car * 0.07)
                 shapes.append(("rect", (px - mast / 2, rails - car * 1.7, mast, car * 1.7)))
                 shapes.append(("rect", (px - car * 0.5, rails - car * 1.6, car * 0.5, mast)))
     return shapes
+
+
+def _pier(x: float, top: float, bottom: float, width: float, car: float) -> Shape:
+    """A pier centred at ``x`` from under the deck to ``bottom``, its head flared."""
+    neck = top + car * 0.5
+    head = ((x - width * 0.9, top), (x + width * 0.9, top), (x + width / 2, neck))
+    return "poly", (*head, (x + width / 2, bottom), (x - width / 2, bottom), (x - width / 2, neck))
 
 
 def _halo(

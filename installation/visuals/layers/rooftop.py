@@ -139,8 +139,8 @@ class Rooftop(Layer):
         """A small light and the haze it lights around it, added to what is there."""
         sprite = _halo(max(3, round(radius * self.unit)), colour, level)
         half = sprite.get_width() // 2
-        target.blit(sprite, (round(where[0]) - half, round(where[1]) - half),
-                    special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
+        at = (round(where[0]) - half, round(where[1]) - half)
+        target.blit(sprite, at, special_flags=pygame.BLEND_RGB_ADD)
 
 
 def _skylight(frame: Frame) -> float:
