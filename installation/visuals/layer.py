@@ -55,7 +55,8 @@ class Layer(Moving):
       blended in a mode other than its ``native`` one.
 
     ``below`` is the frame so far while either runs: read it, never paint on it (see the
-    module's docstring); a layer that reads it returns None from ``paint_key``.
+    module's docstring). When ``target`` is the canvas itself it is the same surface: read
+    before painting. A layer that reads it returns None from ``cache_key`` and ``paint_key``.
 
     ``cache_key(v)``, when it returns a value, lets the base class reuse the last image while the
     key is unchanged. Same key, same image: frames stay a pure function of time. ``paint_key``
