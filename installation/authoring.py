@@ -323,9 +323,11 @@ def layer_thumbnail_scene(name: str) -> str:
     entry = f"  - layer: {name}\n"
     timeline = ""
     for field, info in cls.Params.model_fields.items():
-        if info.is_required() and field == "cue":
-            entry += "    cue: tick\n"
-            timeline = "timeline:\n  - at: 0.5\n    cue: tick\n"
+        if field == "cue":  # the layer shows something on a cue: give it one
+            cue = "tick" if info.is_required() else info.default
+            if info.is_required():
+                entry += f"    cue: {cue}\n"
+            timeline = f"timeline:\n  - at: 0.5\n    cue: {cue}\n"
         elif info.is_required() and info.examples:  # a file: the bundled example
             entry += f"    {field}: {info.examples[0]}\n"
     sky = "" if name == "sky" else "  - layer: sky\n"

@@ -34,6 +34,11 @@ SOLO = {
     "footage": "  - layer: footage\n    file: assets/footage/rain-on-glass.mp4\n",
     "raindrops": "  - layer: image\n    file: assets/images/city-out-of-focus.jpg\n"
     "  - layer: raindrops\n    size: 12\n",
+    "elevated-train": SKY
+    + "  - layer: elevated-train\n    speed: 1500\n"
+    + "timeline:\n  - at: 0.5\n    cue: train-pass\n  - at: 9\n    cue: train-pass\n",
+    "rooftop": SKY + "  - layer: rooftop\n",
+    "reflection": SKY + "  - layer: skyline\n  - layer: reflection\n    horizon: 0.72\n",
     "pulse": SKY
     + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
 }
@@ -315,3 +320,178 @@ def test_a_raindrop_shows_what_is_behind_it_upside_down():
     assert left[2] > left[0] + 60, "the drop's left side shows the blue from its right"
     assert right[0] > right[2] + 60, "and its right side the red from its left"
     assert tuple(seen[100, 90]) == (200, 40, 40), "the glass around it is untouched"
+
+
+def _mirror_scene(reflection: str) -> str:
+    """A city above a line at 0.6, and the reflection's own keys."""
+    return (
+        "scene: x\nvisuals:\n  - layer: sky\n    sun: null\n  - layer: skyline\n"
+        "    windows: 0.8\n    height: 0.5\n" + reflection
+    )
+
+
+def test_reflection_mirrors_the_frame_above_the_line_darker():
+    size, line = (640, 360), 216  # the line at 0.6; the mirror is drawn at 1/8: 8 px blocks
+    still = "    ripple: 0\n    streak: 0\n    fade: 0\n    mirror: 1\n    tint: '#FFFFFF'\n"
+    city = render_yaml(_mirror_scene(""), size=size)
+    water = render_yaml(
+        _mirror_scene("  - layer: reflection\n    horizon: 0.6\n" + still), size=size
+    )
+    assert np.array_equal(water[:line], city[:line]), "above the line nothing changes"
+    below, above = water[line + 8 : line + 136], water[line - 136 : line - 8][::-1]
+
+    def blocks(image: np.ndarray) -> np.ndarray:
+        return image.mean(axis=2).reshape(16, 8, 80, 8).mean(axis=(1, 3))
+
+    match = np.corrcoef(blocks(below).ravel(), blocks(above).ravel())[0, 1]
+    assert match > 0.85, f"the water shows the city turned over (correlation {match:.2f})"
+    assert below.mean() < above.mean() * 0.85, "and darker than what it mirrors"
+
+
+def test_reflection_ripples_move_and_grow_toward_the_viewer():
+    text = _mirror_scene("  - layer: reflection\n    horizon: 0.6\n    ripple: 0.8\n")
+    compositor = Compositor(parse_scene(text, "<t>"), (320, 180))
+    layer = compositor.layers[2]
+    across = np.arange(80, dtype=np.float32)  # a row whose value is where it is
+    rows = np.repeat(np.tile(across, (40, 1))[:, :, None], 3, axis=2)
+    u = np.linspace(0, 1, 40, dtype=np.float32)  # from the line to the bottom
+
+    def shift(t: float) -> np.ndarray:
+        frame = compositor.frame(t)
+        return layer._rippled(rows, u, frame, layer.values(frame))[:, 10:70, 0] - across[10:70]
+
+    now, later = shift(5.0), shift(5.5)
+    assert np.abs(now[-8:]).mean() > 3 * np.abs(now[:8]).mean() > 0, "calm at the line, not near"
+    assert np.abs(now - later).mean() > 0.05, "the ripples move"
+    a, b = pixels(compositor.render(5.0)).copy(), pixels(compositor.render(5.5))
+    assert np.array_equal(a[:108], b[:108]) and not np.array_equal(a[108:], b[108:])
+
+
+def test_reflection_draws_a_light_down_into_a_streak():
+    def mirrored(streak: float) -> np.ndarray:
+        text = (
+            "scene: x\nvisuals:\n  - layer: reflection\n    horizon: 0.6\n    ripple: 0\n"
+            "    fade: 0\n"
+        )
+        compositor = Compositor(parse_scene(text + f"    streak: {streak}\n", "<t>"), (320, 180))
+        layer = compositor.layers[0]
+        canvas = pygame.Surface((320, 180), 0, 32)
+        canvas.fill((30, 20, 25))
+        canvas.fill((255, 200, 140), pygame.Rect(158, 58, 4, 4))  # a lamp, mirrored at 156
+        frame = compositor.frame(1.0)
+        layer.below = canvas  # what the compositor sets: the frame so far
+        layer.draw_onto(canvas, frame, layer.values(frame))
+        return pixels(canvas)
+
+    still, streaked = mirrored(0), mirrored(1)
+    below = slice(160, 175)  # under the lamp's mirror image
+    assert streaked[below, 160].mean() > 2 * still[below, 160].mean()
+    red, blue = streaked[below, 160, 0].mean(), streaked[below, 160, 2].mean()
+    assert red > blue + 15, "in the lamp's warm colour"
+    assert np.abs(streaked[110:, 40] - still[110:, 40]).max() < 3, "dark water stays dark"
+
+
+def test_reflection_reads_what_is_beneath_it_when_blended_too():
+    """Given an empty scratch surface to paint on (opacity below 1), the layer still reads the
+    frame so far (``Layer.below``): half opacity lies halfway between none and all."""
+    mirror = "  - layer: reflection\n    horizon: 0.6\n    ripple: 0\n"
+    none = render_yaml(_mirror_scene(""))
+    full = render_yaml(_mirror_scene(mirror))
+    half = render_yaml(_mirror_scene(mirror + "    opacity: 0.5\n"))
+    band = slice(112, 180)
+    assert np.abs(full[band] - none[band]).mean() > 5
+    assert np.abs(half[band] - (full[band] + none[band]) / 2).mean() < 1.5
+
+
+def test_rooftop_stands_dark_across_the_bottom_and_leaves_the_sky_alone():
+    sky = "scene: x\nvisuals:\n  - layer: sky\n"
+    roof = sky + "  - layer: rooftop\n    height: 0.15\n    lamp: 0\n    beacon: 0\n"
+    open_sky, image = render_yaml(sky), render_yaml(roof)
+    assert np.array_equal(image[:50], open_sky[:50]), "the top of the frame is the sky's"
+    parapet = image[160:]  # the bottom 11%: all wall
+    assert parapet.mean() < 0.35 * open_sky[160:].mean() and parapet.max() < 90
+    assert (np.abs(image - open_sky).max(axis=2) > 30)[160:].all(), "from edge to edge"
+    assert parapet[:, :, 0].mean() > parapet[:, :, 2].mean(), "a warm dark, not grey"
+
+
+def test_rooftop_layout_follows_the_seed_and_density():
+    def roof(seed: int, density: float) -> np.ndarray:
+        text = (
+            f"scene: x\nseed: {seed}\nvisuals:\n  - layer: sky\n    sun: null\n"
+            f"  - layer: rooftop\n    density: {density}\n    lamp: 0\n    beacon: 0\n"
+        )
+        return render_yaml(text).mean(axis=2)[:150]  # above the parapet: what stands there
+
+    one, two = roof(1, 0.6), roof(2, 0.6)
+    assert np.abs(one - two).mean() > 1, "another seed, another roof"
+    sky_only = render_yaml("scene: x\nvisuals:\n  - layer: sky\n    sun: null\n").mean(axis=2)
+    standing = lambda img: (np.abs(img - sky_only[:150]) > 20).sum()  # noqa: E731
+    assert standing(roof(1, 1.0)) > 1.3 * standing(roof(1, 0.0)), "density fills the roof"
+
+
+TRAIN = (
+    "scene: x\n{loop}visuals:\n  - layer: sky\n    sun: null\n  - layer: elevated-train\n"
+    "    speed: 600\n    track: 0.5\n    direction: {direction}\n{extra}{cue}"
+)
+CUE = "timeline:\n  - at: 5\n    cue: train-pass\n"
+
+
+def _train_columns(
+    t: float, direction: str = "left", loop: str = "", cue: str = CUE, extra: str = ""
+) -> np.ndarray:
+    """Which columns of a 320x180 frame the train covers at ``t`` (against the same scene
+    with no cue: the viaduct alone)."""
+    keys = {"loop": loop, "direction": direction, "extra": extra}
+    cued = render_yaml(TRAIN.format(cue=cue, **keys), t)
+    bare = render_yaml(TRAIN.format(cue="", **keys), t)
+    changed = np.abs(cued - bare).max(axis=2)[70:92]  # the rows around the rails, at 90
+    return np.flatnonzero(changed.max(axis=0) > 12)
+
+
+def test_elevated_train_crosses_on_its_cue_at_its_speed():
+    text = TRAIN.format(loop="", direction="left", extra="", cue=CUE)
+    length = Compositor(parse_scene(text, "<t>"), (320, 180)).layers[1].length
+    near = lambda a, b: abs(int(a) - int(b)) <= 6  # noqa: E731  (the windows' glow spills)
+    assert len(_train_columns(4.9)) == 0, "no train before the cue"
+    # 600 px/s at 1080 lines is 100 px/s at 180: it came in from the right 150 px ago
+    during = _train_columns(6.5)
+    assert near(during.min(), 320 - 150) and near(during.max(), 320 - 150 + length)
+    later = _train_columns(7.5)
+    assert near(later.min(), 320 - 250) and near(later.max(), 320 - 250 + length), "at speed"
+    assert len(_train_columns(20.0)) == 0, "and is gone once it has crossed"
+    rightward = _train_columns(6.5, direction="right")
+    assert near(rightward.min(), 150 - length) and near(rightward.max(), 150), "or from the left"
+
+
+def test_elevated_train_rides_its_viaduct_as_it_drifts():
+    plain, carried = _train_columns(6.5), _train_columns(6.5, extra="    drift: 120\n")
+    # 120 px/s at 1080 lines is 20 px/s here: 30 px further left 1.5 s after the cue
+    assert abs(int(carried.min()) - (int(plain.min()) - 30)) <= 1
+
+
+def test_elevated_train_is_a_function_of_the_clock_across_the_loop_seam():
+    """A cue near the loop's end: its train carries on after the loop starts again, the same
+    train whichever frames came before."""
+    loop, cue = "loop: 30\n", "timeline:\n  - at: 28\n    cue: train-pass\n"
+    text = TRAIN.format(loop=loop, direction="left", extra="", cue=cue)
+    compositor = Compositor(parse_scene(text, "<t>"), (320, 180))
+    length = compositor.layers[1].length
+    seam = _train_columns(1.5, loop=loop, cue=cue)  # 3.5 s after the cue: 350 px run
+    assert seam.min() == 0 and abs(int(seam.max()) - (320 - 350 + length)) <= 6
+    assert np.array_equal(seam, _train_columns(31.5, loop=loop, cue=cue))
+    assert np.array_equal(seam, _train_columns(1.5 + 300, loop=loop, cue=cue))
+    for t in (29.0, 0.5, 12.0):  # frames painted before in another order change nothing
+        compositor.render(t)
+    assert np.array_equal(pixels(compositor.render(1.5)), render_yaml(text, 1.5))
+
+
+def test_elevated_train_windows_are_lit_warm():
+    text = TRAIN.format(loop="", direction="left", extra="", cue=CUE).replace(
+        "sun: null",
+        "sun: null\n    top: plum-night\n    bottom: plum-night\n    middle: plum-night",
+    )
+    image = render_yaml(text, 6.5)
+    band = image[80:90, 180:319]
+    lit = band[band.max(axis=2) > 120]
+    assert len(lit) > 20, "windows glow against the night"
+    assert (lit[:, 0] > lit[:, 2] + 30).mean() > 0.9, "warm, not cold"

@@ -47,6 +47,18 @@ def test_what_answers_a_cue_is_no_warning(write):
     assert not any("cue" in m for m in messages)
 
 
+def test_an_elevated_train_answers_train_pass_or_its_own_cue(write):
+    base = SILENT.replace("cue: train-passes", "cue: train-pass")
+    unanswered = [w.message for w in load_scene(write(base)).warnings]
+    assert any("nobody answers the cue 'train-pass'" in m for m in unanswered)
+    train = base.replace("  - layer: sky\n", "  - layer: sky\n  - layer: elevated-train\n")
+    assert not any("cue" in w.message for w in load_scene(write(train)).warnings)
+    own = train.replace("elevated-train\n", "elevated-train\n    cue: last-train\n")
+    messages = [w.message for w in load_scene(write(own)).warnings]
+    assert any("nobody answers the cue 'train-pass'" in m for m in messages)
+    assert "cues answered here: last-train" in " ".join(messages)
+
+
 def test_validate_prints_warnings_and_exits_0_unless_strict(write, capsys):
     path = str(write(SILENT))
     assert main(["validate", path]) == 0

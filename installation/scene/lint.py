@@ -70,7 +70,8 @@ def _unanswered_cues(doc: Document, data: dict, layers: list[Entry], voices: lis
             out.append(doc.problem(("timeline", i, "cue"),
                 f"nobody answers the cue '{name}'{hint}: no layer or voice of this scene does anything "
                 f"on it (cues answered here: {listeners}; a pulse layer's cue:, bells' on_cue:, "
-                "train and train-window answer train-pass, city answers passing-car)"))  # fmt: skip
+                "train, train-window and elevated-train answer train-pass, city answers "
+                "passing-car)"))  # fmt: skip
     return out
 
 

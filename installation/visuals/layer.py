@@ -1,4 +1,10 @@
-"""The Layer base class and its registry. One module in ``installation/visuals/layers/`` each."""
+"""The Layer base class and its registry. One module in ``installation/visuals/layers/`` each.
+
+A layer may read the frame so far: while it draws, ``Layer.below`` is the canvas with every
+layer beneath it already painted (a reflection mirrors it). It is the canvas itself, whether the
+layer paints on it or, blended or blurred, on a scratch surface, so reading ``below`` works in
+every case where reading ``draw_onto``'s ``target`` does not (a scratch surface starts empty).
+"""
 
 from __future__ import annotations
 
@@ -47,6 +53,10 @@ class Layer(Moving):
     * ``draw_onto(target, frame, v)`` paints straight onto the canvas (sprites, strips); set
       ``direct = True``. It is given a scratch surface instead when the layer must be blurred or
       blended in a mode other than its ``native`` one.
+
+    ``below`` is the frame so far while either runs: read it, never paint on it (see the
+    module's docstring). When ``target`` is the canvas itself it is the same surface: read
+    before painting. A layer that reads it returns None from ``cache_key`` and ``paint_key``.
 
     ``cache_key(v)``, when it returns a value, lets the base class reuse the last image while the
     key is unchanged. Same key, same image: frames stay a pure function of time. ``paint_key``
@@ -97,6 +107,8 @@ class Layer(Moving):
         self.quality = 1.0  # multiplier on ``scale``, lowered by adaptive quality
         self.off = False  # switched off by the player after it raised
         self._cached: tuple[Any, pygame.Surface] | None = None
+        #: while ``draw`` or ``draw_onto`` runs: the canvas with the layers beneath painted
+        self.below: pygame.Surface | None = None
         self.setup()
 
     # -- for subclasses -------------------------------------------------------------------
@@ -178,6 +190,7 @@ class Layer(Moving):
         v = self.values(frame) if v is None else v
         if underlay is not None and not self.covers(v):
             canvas.fill(underlay)
+        self.below = canvas
         blur = 0.0 if self.blurs_itself else v.blur * self.unit
         if self.direct:
             if blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
