@@ -91,6 +91,31 @@ CASES = [
     ),
     ("scene: case\ntimeline:\n  - at: 3\n", "3:5: a timeline event needs 'set' or 'cue'"),
     ("scene: case\npalette: hre\n", "2:10: unknown palette 'hre' (did you mean 'her'?)"),
+    # a mistake inside a list or a modulation: the column of the item, not of the whole value
+    (
+        "scene: case\nvisuals:\n  - layer: sky\n    opacity: {lfo: sine, range: [0.2, 1.4]}\n",
+        "4:39: layer 'sky': 'opacity': range [0.2, 1.4] must lie between 0 and 1",
+    ),
+    (
+        "scene: case\nvisuals:\n  - layer: haze\n    density: {keys: [[0, 0.2], [30, 1.5]]}\n",
+        "4:37: layer 'haze': 'density': key value 1.5 must be between 0 and 1",
+    ),
+    (
+        "scene: case\nvisuals:\n  - layer: haze\n    height: {keys: [[0, 0.2], [30, 0.5], [20, 0.3]]}\n",
+        "4:43: layer 'haze': 'height': key times must not go backwards",
+    ),
+    (
+        "scene: case\nvisuals:\n  - layer: haze\n    drift: {noise: 0, range: [1, 2]}\n",
+        "4:20: layer 'haze': 'drift': noise speed must be above 0",
+    ),
+    (
+        "scene: case\nvisuals:\n  - layer: sky\n    top: {keys: [[0, coral], [10, corl]]}\n",
+        "4:35: layer 'sky': 'top': unknown colour 'corl' (did you mean 'coral'?)",
+    ),
+    (
+        "scene: case\nsound:\n  voices:\n    - voice: pad\n      chords: [I, vi, XQ, V]\n",
+        "5:23: voice 'pad': 'chords': 'XQ' is not a chord symbol",
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Problem", "SceneError", "did_you_mean"]
+__all__ = ["ItemError", "Problem", "SceneError", "did_you_mean", "item_path"]
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +34,20 @@ class Problem:
             "level": self.level,
             "message": self.message,
         }
+
+
+class ItemError(ValueError):
+    """A mistake inside a value: ``path`` leads from the value to the offending item (a key of
+    a mapping, an index of a list), so the message points at the item, not at the whole value."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()):
+        super().__init__(message)
+        self.path = path
+
+
+def item_path(err: BaseException | None) -> tuple[str | int, ...]:
+    """Where inside its value ``err`` happened (empty when it does not say)."""
+    return err.path if isinstance(err, ItemError) else ()
 
 
 class SceneError(Exception):

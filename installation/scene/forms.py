@@ -9,12 +9,11 @@ backwards (``tests/test_grammar.py`` lists it as the schema's one known gap).
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from installation.scene.errors import did_you_mean
+from installation.scene.errors import ItemError, did_you_mean, item_path
 
 __all__ = ["BANDS", "EASES", "FORMS", "LFO_SHAPES", "Key", "form_schemas", "read_form", "show_raw"]
 
@@ -143,12 +142,15 @@ def _read_key(key: Key, raw: Any) -> Any:
                 "'keys' must be a list of [time, value] pairs, like [[0, 0.2], [30, 0.8]]"
             )
         points = []
-        for item in raw:
+        for j, item in enumerate(raw):
             if not isinstance(item, list) or len(item) != 2:
-                raise ValueError(f"each key must be [time, value], got {show_raw(item)}")
-            points.append((number(item[0], "key time"), number(item[1], "key value")))
-        if any(b[0] < a[0] for a, b in itertools.pairwise(points)):
-            raise ValueError("key times must not go backwards")  # beyond JSON Schema
+                raise ItemError(f"each key must be [time, value], got {show_raw(item)}", (j,))
+            try:
+                points.append((number(item[0], "key time"), number(item[1], "key value")))
+            except ValueError as err:
+                raise ItemError(str(err), (j,)) from None
+            if j and points[j][0] < points[j - 1][0]:  # beyond JSON Schema
+                raise ItemError("key times must not go backwards", (j, 0))
         return tuple(points)
     if key.kind == "follow":
         if not isinstance(raw, dict):
@@ -164,7 +166,15 @@ def read_form(form: str, raw: dict) -> dict[str, Any]:
     ``range`` left out stays None: the parameter's own range applies)."""
     keys = FORMS[form]
     _check_keys(raw, keys, form)
-    return {k.name: _read_key(k, raw[k.name]) if k.name in raw else k.default for k in keys}
+    return {k.name: _read_located(k, raw[k.name]) if k.name in raw else k.default for k in keys}
+
+
+def _read_located(key: Key, raw: Any) -> Any:
+    """``_read_key``, its mistakes pointed at the key's value (or the item in it)."""
+    try:
+        return _read_key(key, raw)
+    except ValueError as err:
+        raise ItemError(str(err), (key.name, *item_path(err))) from None
 
 
 # -- the schema, from the same declarations ---------------------------------------------------

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from installation.clock import ColourChange, ColourTrack
+from installation.scene.errors import ItemError
 from installation.scene.palettes import COLOURS, Colour, parse_colour
 from installation.scene.values import Bounds, Moment, Value
 
@@ -82,13 +83,17 @@ def colour_keys(raw: dict) -> ColourTrack:
     if not isinstance(keys, list) or not keys:
         raise ValueError(f"'keys' must be a list of [time, colour] pairs, like {KEYS_SHAPE}")
     points: list[tuple[float, Colour]] = []
-    for item in keys:
+    for j, item in enumerate(keys):
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int | float)
                 and not isinstance(item[0], bool) and 0 <= item[0] < 1e6):  # fmt: skip
-            raise ValueError(f"each key must be [time, colour], like [90, dusk-blue], not {item!r}")
-        points.append((float(item[0]), parse_colour(item[1])))
-    if any(b[0] < a[0] for a, b in itertools.pairwise(points)):
-        raise ValueError("key times must not go backwards")
+            raise ItemError(f"each key must be [time, colour], like [90, dusk-blue], not {item!r}",
+                            ("keys", j))  # fmt: skip
+        try:
+            points.append((float(item[0]), parse_colour(item[1])))
+        except ValueError as err:
+            raise ItemError(str(err), ("keys", j, 1)) from None
+        if j and points[j][0] < points[j - 1][0]:
+            raise ItemError("key times must not go backwards", ("keys", j, 0))
     changes = tuple(
         ColourChange(t0, t1 - t0, colour) for (t0, _), (t1, colour) in itertools.pairwise(points)
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from installation.scene.errors import Problem, did_you_mean
+from installation.scene.errors import Problem, did_you_mean, item_path
 from installation.scene.values import _show
 from installation.scene.yamlpos import Document, Path
 
@@ -44,7 +44,7 @@ def validate_model(
 
 def _problem(model: type[BaseModel], error: Any, doc: Document, loc: Path, context: str) -> Problem:
     where = tuple(error["loc"])
-    full = (*loc, *where)
+    full = (*loc, *where, *item_path((error.get("ctx") or {}).get("error")))
     kind = error["type"]
     name = str(where[-1]) if where else ""
     prefix = f"{context}: " if context else ""

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import PlainValidator, WithJsonSchema
 
-from installation.scene.errors import did_you_mean
+from installation.scene.errors import ItemError, did_you_mean
 from installation.scene.expr import ExprError, compile_expr, constant_value
 from installation.scene.forms import (
     BANDS,
@@ -180,6 +180,10 @@ class Value(ABC):
         """A copy that draws its randomness from ``seed`` (only noise needs one)."""
         return self
 
+    def out_of_bounds_at(self, lo: float, hi: float) -> tuple[str | int, ...]:
+        """Where, inside the value as written, it leaves [lo, hi] (for the message's column)."""
+        return ()
+
     def bounds_problem(self, lo: float, hi: float) -> str | None:
         """A message if the value can leave [lo, hi] for sure; expressions are clamped instead."""
         return None
@@ -206,6 +210,9 @@ class Const(Value):
 class _Ranged(Value):
     lo: float
     hi: float
+
+    def out_of_bounds_at(self, lo: float, hi: float) -> tuple[str | int, ...]:
+        return ("range", 0 if not lo <= self.lo <= hi else 1)
 
     def bounds_problem(self, lo: float, hi: float) -> str | None:
         if not (lo <= self.lo <= hi and lo <= self.hi <= hi):
@@ -266,6 +273,10 @@ class Keys(Value):
                 u = (t - t0) / (t1 - t0) if t1 > t0 else 1.0
                 return v0 + (v1 - v0) * ease(self.kind, u)
         return pts[-1][1]
+
+    def out_of_bounds_at(self, lo: float, hi: float) -> tuple[str | int, ...]:
+        j = next((j for j, (_, v) in enumerate(self.points) if not lo <= v <= hi), 0)
+        return ("keys", j, 1)
 
     def bounds_problem(self, lo: float, hi: float) -> str | None:
         for _, v in self.points:
@@ -369,7 +380,9 @@ def Num(lo: float, hi: float) -> Any:
         value = parse_value(raw, (lo, hi))
         problem = value.bounds_problem(lo, hi)
         if problem:
-            raise ValueError(problem)
+            raise ItemError(
+                problem, value.out_of_bounds_at(lo, hi) if isinstance(raw, dict) else ()
+            )
         return value
 
     return Annotated[

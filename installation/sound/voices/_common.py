@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from installation.scene.errors import ItemError
 from installation.scene.values import smooth_noise
 from installation.sound.harmony import parse_chord
 
@@ -20,9 +21,12 @@ def _valid_register(pair: list[int]) -> list[int]:
 
 
 def _valid_chords(symbols: list[str]) -> list[str]:
-    for symbol in symbols:
+    for i, symbol in enumerate(symbols):
         for alternative in symbol.split("|"):
-            parse_chord(alternative, "C", "major")  # raises with a readable message
+            try:
+                parse_chord(alternative, "C", "major")  # raises with a readable message
+            except ValueError as err:
+                raise ItemError(str(err), (i,)) from None  # the column of the chord itself
     return symbols
 
 
