@@ -14,7 +14,15 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["LAYERS", "POST", "VOICES", "Registry", "import_submodules"]
+__all__ = ["LAYERS", "POST", "VOICES", "Registry", "import_submodules", "summary_of"]
+
+
+def summary_of(cls: type) -> str:
+    """A layer's, effect's or voice's own words for what it is: its docstring's first paragraph,
+    on one line (the reference, the README's tables, ``installation list`` and the schema all
+    show it)."""
+    doc = (cls.__doc__ or "").strip()
+    return " ".join(doc.split("\n\n")[0].split())
 
 
 class Registry(Generic[T]):

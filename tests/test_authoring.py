@@ -74,6 +74,17 @@ def test_committed_reference_is_current():
         )
 
 
+def test_the_readmes_tables_are_the_classes_own_words():
+    """The README's tables of layers, effects and voices are written by `installation docs`
+    from the same first paragraphs as the reference: a class changed, the README is stale."""
+    from installation.authoring import readme_with_tables
+
+    readme = (ROOT / "README.md").read_text()
+    assert readme == readme_with_tables(readme), "run `installation docs`"
+    for name, cls in LAYERS:
+        assert f"| `{name}` | " in readme and cls.summary() and "\n" not in cls.summary()
+
+
 def test_every_palette_has_its_swatch_beside_the_reference():
     from PIL import Image
 

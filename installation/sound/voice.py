@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from installation.clock import Clock
 from installation.lazy import pyo
+from installation.registry import summary_of
 from installation.scene.params import evaluate
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import _hash01, stable_seed
@@ -161,7 +162,7 @@ class Voice:
 
     @classmethod
     def summary(cls) -> str:
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        return summary_of(cls)
 
     @staticmethod
     def steps_between(t0: float, t1: float, step: float, offset: float = 0.0) -> range:

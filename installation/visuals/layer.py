@@ -16,7 +16,7 @@ from pydantic import Field
 
 from installation.clock import Clock, Track
 from installation.lazy import pygame
-from installation.registry import LAYERS
+from installation.registry import LAYERS, summary_of
 from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
@@ -234,7 +234,7 @@ class Layer(Moving):
 
     @classmethod
     def summary(cls) -> str:
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        return summary_of(cls)
 
 
 def soft_upscale(planes: np.ndarray, size: tuple[int, int], dither: bool = True) -> pygame.Surface:

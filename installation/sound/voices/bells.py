@@ -22,7 +22,7 @@ class BellsParams(VoiceParams):
 
 @VOICES.register("bells")
 class Bells(Voice):
-    """FM bells with an inharmonic ratio; their brightness fades faster than their body."""
+    """Sparse FM chimes on chord tones."""
 
     Params = BellsParams
 

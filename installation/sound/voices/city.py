@@ -22,7 +22,7 @@ class CityParams(VoiceParams):
 
 @VOICES.register("city")
 class City(Voice):
-    """Brown-noise rumble that breathes, plus band-passed swishes that sweep down as cars pass."""
+    """Distant traffic, and cars passing (the ``passing-car`` cue sends one)."""
 
     Params = CityParams
 

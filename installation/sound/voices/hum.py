@@ -45,7 +45,8 @@ class HumParams(VoiceParams):
 
 @VOICES.register("hum")
 class Hum(Voice):
-    """A soft glottal pulse through gliding formants, legato, scooping into notes, breathing."""
+    """A wordless voice: a soft glottal pulse through formants that glide between vowels, a scoop up
+    into each note, vibrato late in a held note, a breath before each phrase."""
 
     Params = HumParams
     melodic = True

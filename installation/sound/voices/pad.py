@@ -31,7 +31,8 @@ class PadParams(VoiceParams):
 
 @VOICES.register("pad")
 class Pad(Voice):
-    """Soft detuned saws, voice-led through the progression, under a breathing filter."""
+    """Detuned saws, voice-led through the progression (the scene's harmony), a slowly breathing
+    low-pass, wide."""
 
     Params = PadParams
 

@@ -51,8 +51,8 @@ class PianoParams(VoiceParams):
 
 @VOICES.register("piano")
 class Piano(Voice):
-    """Modelled felt piano: stretched partials, two-stage decay, velocity-bright felt, damper
-    and sympathetic strings; phrases and rests of unequal length."""
+    """A modelled felt piano (below): sparse phrases and rests of unequal length that repeat, then
+    mutate."""
 
     Params = PianoParams
     melodic = True

@@ -23,7 +23,7 @@ class PluckParams(VoiceParams):
 
 @VOICES.register("pluck")
 class Pluck(Voice):
-    """A waveguide string excited by a short burst: arpeggios of the chord in a looping song."""
+    """A ukulele-like waveguide string playing a small looping song of arpeggios."""
 
     Params = PluckParams
     melodic = True

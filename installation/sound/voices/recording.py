@@ -60,7 +60,9 @@ class RecordingParams(VoiceParams):
 
 @VOICES.register("recording")
 class Recording(Voice):
-    """A sound file looped with a crossfade or scattered as a granular cloud, tuned to the key."""
+    """An artist's sound file from ``assets/``, looped with an equal-power crossfade or scattered as
+    a granular cloud; ``pitch``, ``position``, ``density`` move like any value; with a ``root`` it
+    is tuned to the key or to each chord."""
 
     Params = RecordingParams
 

@@ -36,8 +36,8 @@ class StringsParams(VoiceParams):
 
 @VOICES.register("strings")
 class Strings(Voice):
-    """An ensemble of detuned bowed voices, each with its own delayed vibrato, bow noise and a
-    wooden body, voice-led through the chords, swelling up and down across each."""
+    """A bowed ensemble: a desk of detuned players on each chord tone, each with a vibrato that
+    comes in once the bow settles, rosin noise, a wooden body; swelling across each chord."""
 
     Params = StringsParams
 

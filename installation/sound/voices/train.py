@@ -21,7 +21,7 @@ class TrainParams(VoiceParams):
 
 @VOICES.register("train")
 class Train(Voice):
-    """Low brown noise for the roll, paired clicks for the rails; ``train-pass`` rushes by."""
+    """An elevated train's roll and rail clacks; ``train-pass`` rushes another train by."""
 
     Params = TrainParams
 

@@ -72,7 +72,8 @@ _WARM_LIGHTS = ("amber", "mustard", "peach", "coral", "cream", "salmon")
 
 @LAYERS.register("bokeh")
 class Bokeh(Layer):
-    """Out-of-focus city lights: soft discs with bright rims that drift, twinkle and breathe."""
+    """Out-of-focus lights: soft discs with a rim, optional hexagonal aperture, drift, twinkle,
+    audio-reactive brightness."""
 
     Params = BokehParams
     direct = True

@@ -36,8 +36,8 @@ class CabinParams(LayerParams):
 
 @LAYERS.register("cabin")
 class Cabin(Layer):
-    """A cabin in snow at night: warm windows, their light pooled on the snow in front, a
-    thread of smoke; the fire breathes, so the light does too (a pure function of time)."""
+    """A cabin in snow at night: firelit windows that breathe, their light pooled on the snow, smoke
+    from the chimney."""
 
     Params = CabinParams
     direct = True

@@ -40,8 +40,8 @@ class CrowdParams(LayerParams):
 
 @LAYERS.register("crowd")
 class Crowd(Layer):
-    """People walking and standing in rows of depth: small, pale and slow far off; near ones
-    darker against the light, each with their own pace; nothing a visitor could recognise."""
+    """People walking and standing in rows of depth, fading into the haze with distance; each walker
+    makes whole crossings per loop."""
 
     Params = CrowdParams
     direct = True

@@ -61,7 +61,8 @@ class FootageParams(LayerParams):
 
 @LAYERS.register("footage")
 class Footage(Layer):
-    """A looping video clip, graded into the palette: the frame shown is a function of time."""
+    """A video clip from ``assets/``, decoded once with PyAV, looped; the frame shown is a function
+    of time (exact in renders), a whole number of plays per loop."""
 
     Params = FootageParams
     scale = 0.5

@@ -39,7 +39,8 @@ class ForestMistParams(LayerParams):
 
 @LAYERS.register("forest-mist")
 class ForestMist(Layer):
-    """Rows of conifers and bare trees fading into mist above snow; a still figure from behind."""
+    """Rows of conifers and bare trees fading into mist over snow, and a woman seen from behind at
+    the wood's edge."""
 
     Params = ForestMistParams
     direct = True

@@ -32,7 +32,7 @@ class HazeParams(LayerParams):
 
 @LAYERS.register("haze")
 class Haze(Layer):
-    """Fog banks between depth planes and light shafts through them (soft, drawn at 1/8 size)."""
+    """Fog banks that drift, gathered in a band, and light shafts from a source (⅛ size)."""
 
     Params = HazeParams
     scale = 0.125

@@ -38,7 +38,8 @@ class ImageParams(LayerParams):
 
 @LAYERS.register("image")
 class Image(Layer):
-    """A photograph, graded into the scene's palette, with a slow rostrum drift and zoom."""
+    """A photograph from ``assets/``, graded into the palette (its darks and lights moved onto two
+    colours), with a slow rostrum drift and zoom fitted to the loop."""
 
     Params = ImageParams
     scale = 0.5  # photographs shown soft and moving: drawn at half size and scaled up

@@ -31,8 +31,8 @@ class InteriorParams(LayerParams):
 
 @LAYERS.register("interior")
 class Interior(Layer):
-    """A dark room framing a window: the lamp lights the desk and the wall near it and shows,
-    fainter and mirrored, in the glass; the city below shows through the rest of the glass."""
+    """A dark room around a window: a desk lamp lights the wall and the desk and shows, mirrored, in
+    the glass; the layers below show through the glass."""
 
     Params = InteriorParams
     scale = 0.25

@@ -28,7 +28,7 @@ class OsLogoParams(LayerParams):
 
 @LAYERS.register("os-logo")
 class OsLogo(Layer):
-    """Two soft rings of light breathing in counterphase around a small warm core."""
+    """Our own emblem: two soft rings breathing in counterphase around a warm core."""
 
     Params = OsLogoParams
     scale = 0.25  # soft light; the rings' line is several pixels wide even at quarter size

@@ -45,7 +45,7 @@ class ParticlesParams(LayerParams):
 
 @LAYERS.register("particles")
 class Particles(Layer):
-    """Dust glinting in low sun, snow drifting down, or rain streaking across glass."""
+    """``dust`` glinting in the sun, ``snow`` drifting down, ``rain`` streaks angled by the wind."""
 
     Params = ParticlesParams
     direct = True

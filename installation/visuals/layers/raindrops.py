@@ -49,8 +49,8 @@ class RaindropsParams(LayerParams):
 
 @LAYERS.register("raindrops")
 class Raindrops(Layer):
-    """Rain on a window: drops that gather, cling, and run, each showing the lights behind the
-    glass shrunk and upside down."""
+    """Rain on a window: drops that gather, cling and run down, each a small lens showing the lights
+    behind the glass shrunk and upside down; ``wet`` lets them follow the rain."""
 
     Params = RaindropsParams
     direct = True

@@ -44,7 +44,9 @@ class ScreenGlowParams(LayerParams):
 
 @LAYERS.register("screen-glow")
 class ScreenGlow(Layer):
-    """An LED wall of slow warm colour fields, its glow on the air and its reflection on a floor."""
+    """A giant LED wall of slow warm colour fields, its spill and floor reflection; dancers who move
+    to the scene's beat, each in their own measure, back-lit with a rim of the screen's light and
+    mirrored on the floor."""
 
     Params = ScreenGlowParams
     scale = 0.125

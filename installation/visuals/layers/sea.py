@@ -43,7 +43,9 @@ class SeaParams(LayerParams):
 
 @LAYERS.register("sea")
 class Sea(Layer):
-    """A calm dawn sea: colour deepening toward the viewer, swells, a path of light, glints."""
+    """A sea below the horizon: swells in perspective, the sky's colours mirrored (``mirror``), the
+    sun's path of light under the sky's sun (gone once it sets), glints, foam; optionally a beach of
+    sand with a wet shoreline (``beach``)."""
 
     Params = SeaParams
     scale = 0.25

@@ -44,7 +44,10 @@ class SkyParams(LayerParams):
 
 @LAYERS.register("sky")
 class Sky(Layer):
-    """A magic-hour gradient sky with a low sun, its glow and a soft horizontal flare."""
+    """Magic-hour, dawn, dusk or night gradient (up to three stops), a sun or moon with glow and
+    flare; drawn at ¼ size in float, scaled up with dithering (left to the grain when there is
+    enough of it), reused while unchanged. Its light is handed to the layers under it: the sea
+    mirrors its colours and follows its sun."""
 
     Params = SkyParams
     scale = 0.25  # no fine detail: drawn small, scaled up with dithering

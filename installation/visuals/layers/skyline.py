@@ -95,7 +95,10 @@ class _Plane:
 
 @LAYERS.register("skyline")
 class Skyline(Layer):
-    """Layered towers of a hazy city: far planes fade into the sky, windows glow and switch."""
+    """Several depth planes of towers (blocks, stepped, spires, domes), named landmarks from
+    ``assets/landmarks/`` (Pudong's and Los Angeles's), lit windows that come on floor by floor as
+    ``windows`` rises, an optional raised walkway, far planes fading to ``haze`` by day and ``dusk``
+    by night (``night`` glides between them)."""
 
     Params = SkylineParams
     direct = True

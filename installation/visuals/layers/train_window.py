@@ -37,7 +37,8 @@ class TrainWindowParams(LayerParams):
 
 @LAYERS.register("train-window")
 class TrainWindow(Layer):
-    """A carriage window in warm wood; pylons and a passing train flick by; the interior glows."""
+    """A blond-wood carriage window, rocking; pylons rush past; the lit interior mirrored on the
+    glass; another train on the ``train-pass`` cue."""
 
     Params = TrainWindowParams
 

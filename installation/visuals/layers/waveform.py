@@ -34,7 +34,7 @@ class WaveformParams(LayerParams):
 
 @LAYERS.register("waveform")
 class Waveform(Layer):
-    """A glowing line whose swing follows a voice's level and bands, tapering at both ends."""
+    """One glowing line whose swing follows a voice's level and bands."""
 
     Params = WaveformParams
     direct = True

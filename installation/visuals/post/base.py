@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from installation.lazy import pygame
-from installation.registry import POST
+from installation.registry import POST, summary_of
 from installation.scene.params import Params, evaluate
 from installation.scene.values import stable_seed
 from installation.visuals.blend import blend
@@ -59,7 +59,7 @@ class PostEffect(Moving):
 
     @classmethod
     def summary(cls) -> str:
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        return summary_of(cls)
 
 
 GLOW_DIVISOR = 16

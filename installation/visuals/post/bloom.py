@@ -20,7 +20,8 @@ class BloomParams(Params):
 
 @POST.register("bloom")
 class Bloom(PostEffect):
-    """Glow from a small copy of the frame: threshold, warm tint, blur by scaling, screen back."""
+    """Bright parts glow: a ⅛-size copy, thresholded, warm-tinted, blurred by scaling, screened
+    back."""
 
     Params = BloomParams
     shorthand = "strength"

@@ -20,7 +20,7 @@ class ChromaticParams(Params):
 
 @POST.register("chromatic-aberration")
 class ChromaticAberration(PostEffect):
-    """Lateral colour: red spreads outward and blue inward, growing from a sharp centre."""
+    """Lateral colour: red and blue part toward the sides, the centre stays sharp."""
 
     Params = ChromaticParams
     shorthand = "amount"

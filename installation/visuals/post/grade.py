@@ -42,7 +42,8 @@ class GradeParams(Params):
 
 @POST.register("grade")
 class Grade(PostEffect):
-    """Warm, soft grading: blacks lift toward maroon, highlights toward cream, blue pulled down."""
+    """Warmth, lift toward a warm dark, gain (above 1 brightens), contrast, split toning, blue
+    pulled down, and a ``.cube`` look (``lut``, ``lut_mix``)."""
 
     Params = GradeParams
     shorthand = "warmth"

@@ -28,7 +28,8 @@ class GrainParams(Params):
 
 @POST.register("grain")
 class Grain(PostEffect):
-    """Monochrome film grain: signed noise added and subtracted, never a grey veil."""
+    """Monochrome film grain, renewed 24 times a second; from 2 levels up it is also the frame's
+    dither, and soft layers skip their own."""
 
     Params = GrainParams
     shorthand = "amount"

@@ -20,7 +20,7 @@ class HalationParams(Params):
 
 @POST.register("halation")
 class Halation(PostEffect):
-    """A tight red-orange halo around the brightest highlights, as on colour negative film."""
+    """Film's red-orange halo, tight around the brightest lights (lamps, windows, the moon)."""
 
     Params = HalationParams
     shorthand = "amount"

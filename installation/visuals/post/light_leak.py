@@ -23,7 +23,7 @@ class LightLeakParams(Params):
 
 @POST.register("light-leak")
 class LightLeak(PostEffect):
-    """A soft amber bloom that wanders slowly around the frame's edges, screened on."""
+    """A warm glow wandering slowly around the frame's edges."""
 
     Params = LightLeakParams
     shorthand = "amount"

@@ -24,7 +24,7 @@ class VignetteParams(Params):
 
 @POST.register("vignette")
 class Vignette(PostEffect):
-    """Darkens the edges toward a warm dark (maroon by default), never toward grey or black."""
+    """Corners darken toward maroon, never grey; its mask is dithered."""
 
     Params = VignetteParams
     shorthand = "amount"
