@@ -142,6 +142,16 @@ def _type(info: Any) -> str:
     return text
 
 
+def _plural(words: str) -> str:
+    """'colour' -> 'colours', 'mapping (below)' -> 'mappings (below)', '[x, y]' -> '[x, y] points'."""
+    if words.startswith("["):
+        return f"{words} points"
+    if words == "text":
+        return "words"
+    head, _, tail = words.partition(" (")
+    return f"{head}s ({tail}" if tail else f"{head}s"
+
+
 def _words(annotation: Any) -> str:
     """A type annotation in words an artist reads: 'colour', 'list of colours', 'one of a, b'."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
@@ -161,8 +171,12 @@ def _words(annotation: Any) -> str:
         return "value"
     if origin is tuple and args == (int, int, int):
         return "colour"
+    if origin is tuple and all(a is float for a in args):
+        return "[x, y]" if len(args) == 2 else f"list of {len(args)} numbers"
     if origin is list:
-        return f"list of {_words(args[0])}s" if args and args[0] is not typing.Any else "list"
+        return (
+            f"list of {_plural(_words(args[0]))}" if args and args[0] is not typing.Any else "list"
+        )
     if origin is dict:
         return "mapping"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

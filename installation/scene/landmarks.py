@@ -29,9 +29,15 @@ __all__ = ["Landmark", "LandmarkField", "landmark", "landmark_names"]
 
 class Shape(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    polygon: list[tuple[float, float]] | None = Field(None, min_length=3)
-    hole: list[tuple[float, float]] | None = Field(None, min_length=3)
-    ellipse: tuple[float, float, float, float] | None = None
+    polygon: list[tuple[float, float]] | None = Field(
+        None, min_length=3, description="a filled outline: [x, y] corners in metres"
+    )
+    hole: list[tuple[float, float]] | None = Field(
+        None, min_length=3, description="an outline cut out of the shapes before it (an arch)"
+    )
+    ellipse: tuple[float, float, float, float] | None = Field(
+        None, description="a filled ellipse: [centre x, centre y, width, height] in metres"
+    )
 
     @model_validator(mode="after")
     def _one(self) -> Shape:
@@ -42,10 +48,14 @@ class Shape(BaseModel):
 
 class Landmark(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = ""
-    title: str = ""
-    shapes: list[Shape] = Field(min_length=1)
-    lights: list[tuple[float, float]] = Field(default_factory=list)
+    name: str = Field("", description="the name a skyline's landmarks: list gives it")
+    title: str = Field("", description="the building's name in words")
+    shapes: list[Shape] = Field(
+        min_length=1, description="its silhouette, x across from its centre line, y up"
+    )
+    lights: list[tuple[float, float]] = Field(
+        default_factory=list, description="[x, y] of its aircraft-warning lights, in metres"
+    )
 
     @property
     def height(self) -> float:

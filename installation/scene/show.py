@@ -75,9 +75,11 @@ class WallSettings(Params):
 
 class ShowModel(Params):
     show: str = Field(pattern=KEBAB, description="id, equal to the file's stem")
-    title: str = ""
+    title: str = Field("", description="the show's name in words")
     scenes: list[Any] = Field(min_length=1, description="scene ids or files, or {scene, minutes}")
-    order: Literal["sequence", "shuffle"] = "sequence"
+    order: Literal["sequence", "shuffle"] = Field(
+        "sequence", description="as listed, or shuffled anew each round (by seed)"
+    )
     minutes: float = Field(6.0, gt=0, le=24 * 60, description="minutes per scene")
     crossfade: float = Field(8.0, ge=0, le=120, description="seconds of crossfade")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="for the shuffle")
@@ -86,8 +88,12 @@ class ShowModel(Params):
     )
     closed: Literal["dim", "black", "silent"] = Field("dim", description="what closed looks like")
     night_scene: str | None = Field(None, description="the scene played dimmed while closed")
-    display: DisplaySettings = Field(default_factory=DisplaySettings)
-    audio: AudioSettings = Field(default_factory=AudioSettings)
+    display: DisplaySettings = Field(
+        default_factory=DisplaySettings, description="the screen: window, monitor, size, fps"
+    )
+    audio: AudioSettings = Field(
+        default_factory=AudioSettings, description="the sound: output device and volume"
+    )
     wall: WallSettings | None = Field(
         None, description="a video wall: one canvas, a screen (and machine) for each part"
     )
