@@ -43,6 +43,7 @@ render: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check installation tests
+	$(BIN)/mypy
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider
 
 # Endurance, before a release: 30 minutes at 48x = 24 hours of the bundled show, scene clocks and

@@ -333,7 +333,7 @@ def reference_markdown(thumbnails: str | None = "layers") -> str:
 
 def layer_thumbnail_scene(name: str) -> str:
     """A small scene showing one layer on a sky, with example values for required keys."""
-    cls = LAYERS.get(name)
+    cls = LAYERS[name]
     entry = f"  - layer: {name}\n"
     timeline = ""
     for field, info in cls.Params.model_fields.items():

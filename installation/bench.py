@@ -95,7 +95,8 @@ def bench_frames(
     span = scene.duration or scene.clock.loop or DEFAULT_SPAN
     timed = sample_times(span, frames, fps)
     settle = [i / fps for i in range(WARMUP + (frames if governor else 0))]
-    times, seeks = [], []
+    times: list[float] = []
+    seeks: list[float] = []
     for i, t in enumerate(settle + timed):
         t0 = time.perf_counter()
         compositor.render(t)
@@ -232,7 +233,7 @@ def bench_farm(path: Path, size: tuple[int, int], frames: int, fps: float = 30.0
     for part in load_program(path, frames / fps).parts:  # cached for the timed runs
         if part.scene.sound:
             calibrate(part.scene)
-    rows = []
+    rows: list[dict[str, Any]] = []
     per_chunk = segment_frames(fps) * SEGMENTS_PER_CHUNK
     with tempfile.TemporaryDirectory() as tmp:
         job = Job(path, Path(tmp) / "one.mp4", size, fps, 0.0, frames)

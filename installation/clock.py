@@ -12,7 +12,7 @@ import bisect
 import itertools
 import math
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from installation.colour import mix_oklab
@@ -152,12 +152,18 @@ _GL_WEIGHTS = (0.1739274225851269, 0.3260725774148731, 0.3260725774148731, 0.173
 KNOT = 4.0
 
 
-class _Midway(dict):
+class _Midway(Mapping[str, Mapping[str, float]]):
     """Audio features at half level for every voice and band: what a rate that follows the
     sound is integrated with, so that where a thing is never depends on sound already played."""
 
-    def get(self, key: object, default: object = None) -> Mapping[str, float]:
+    def __getitem__(self, voice: str) -> Mapping[str, float]:
         return _HALF
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 _HALF: Mapping[str, float] = {"rms": 0.5, "low": 0.5, "mid": 0.5, "high": 0.5}

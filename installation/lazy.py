@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 __all__ = ["lazy_module", "pygame", "pyo"]
 
@@ -47,5 +48,9 @@ def is_loaded(name: str) -> bool:
     return type(module).__name__ != "_LazyModule"
 
 
-pygame = lazy_module("pygame")
-pyo = lazy_module("pyo")
+if TYPE_CHECKING:  # the type checker reads the real modules
+    import pygame
+    import pyo
+else:
+    pygame = lazy_module("pygame")
+    pyo = lazy_module("pyo")

@@ -59,6 +59,13 @@ class Registry(Generic[T]):
                 import_submodules(self._package)
                 self._loaded = True  # only once every plugin is in (a failing import retries)
 
+    def __getitem__(self, name: str) -> type[T]:
+        """A kind known to be registered (an entry that validated): KeyError otherwise."""
+        found = self.get(name)
+        if found is None:
+            raise KeyError(f"no {self.kind} '{name}'")
+        return found
+
     def get(self, name: str) -> type[T] | None:
         self._load()
         return self._items.get(name)

@@ -214,7 +214,7 @@ class Schedule:
             until = part.begin + seconds - fade
         when = self.wall_clock(t)
         change = self.show.next_change(when) if when is not None else None
-        if change is not None:
+        if change is not None and when is not None:
             until = min(until, t + (change - when).total_seconds())
         part.next_at = until
         part.end = until + fade if math.isfinite(until) else math.inf

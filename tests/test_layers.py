@@ -74,6 +74,35 @@ def test_layer_changes_smoothly(name):
     assert np.abs(later - frames[0]).mean() > 0.05  # but it moves
 
 
+def test_layers_effects_and_voices_receive_their_own_typed_values():
+    """Each moment's values are the plugin's own model, every number a float and every colour
+    (r, g, b): a misspelt name fails the type checker (``make test`` runs mypy), and, were it
+    to run, raises at once instead of drawing something wrong."""
+    from installation.sound.engine import OfflineSound
+    from installation.sound.voices.pad import PadParams
+    from installation.visuals.frame import Frame
+    from installation.visuals.layers.haze import HazeParams
+
+    scene = parse_scene(
+        "scene: x\nvisuals:\n  - layer: sky\n  - layer: haze\n    density: {lfo: sine, "
+        "range: [0.2, 0.6]}\npost:\n  grain: 0.03\nsound:\n  voices:\n    - voice: pad\n",
+        "<typed>",
+    )
+    compositor = Compositor(scene, (64, 36))
+    frame = Frame(scene.clock.moment(3.0), (64, 36), scene.clock, scene.palette)
+    v = compositor.layers[1].values(frame)
+    assert type(v) is HazeParams
+    assert isinstance(v.density, float) and 0.2 <= v.density <= 0.6
+    assert isinstance(v.colour, tuple) and len(v.colour) == 3
+    with pytest.raises(AttributeError):
+        _ = v.drfit  # type: ignore[attr-defined]
+    effect = compositor.effects[0]
+    assert type(effect.values(frame)) is type(effect.params)
+    with OfflineSound(scene) as sound:
+        values = sound.graph.voices[0].values(3.0)
+    assert type(values) is PadParams and isinstance(values.level, float)
+
+
 def test_seed_changes_the_picture():
     text = "scene: x\nseed: {}\nvisuals:\n  - layer: sky\n  - layer: skyline\n"
     assert not np.array_equal(render_yaml(text.format(1)), render_yaml(text.format(2)))

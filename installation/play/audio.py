@@ -157,6 +157,7 @@ class LiveAudio:
                     self._features, self.buffers = args
                 elif kind == "playing":
                     self.playing, became = True, True
+                    assert self.process is not None  # it and the pipe come and go together
                     self._cpu = (time.monotonic(), cpu_seconds(self.process.pid))  # from now on
                     self._say(f"playing on '{args[0]}'", logging.INFO)
                     self.send(None, "volume", self.volume_db)  # it may have changed meanwhile

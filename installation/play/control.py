@@ -10,11 +10,12 @@ import logging
 import math
 
 from installation.play.remote import Remote
+from installation.play.state import PlayerState
 
 log = logging.getLogger("installation.player")
 
 
-class ControlMixin:
+class ControlMixin(PlayerState):
     def _open_remote(self) -> Remote | None:
         if self.options.osc is None:
             return None
@@ -53,6 +54,7 @@ class ControlMixin:
         elif name == "status":
             import json
 
+            assert self.remote is not None  # commands come only through it
             self.remote.reply(sender, "/status", json.dumps(self.status()))
 
     def skip(self, step: int) -> None:

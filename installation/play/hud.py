@@ -11,13 +11,14 @@ __all__ = ["Hud"]
 INK = (247, 235, 221)
 DIM = (46, 30, 43)
 WARN = (232, 115, 90)
+GRAPH_FRAMES = 180  # frame times the graph shows, the latest last
 
 
 class Hud:
     def __init__(self) -> None:
         pygame.font.init()
         self.font = pygame.font.Font(None, 22)
-        self.frame_ms: deque[float] = deque(maxlen=180)
+        self.frame_ms: deque[float] = deque(maxlen=GRAPH_FRAMES)
         self.visible = False
         self.message = ""  # the last problem, e.g. a broken scene on reload
 
@@ -54,7 +55,7 @@ class Hud:
         scale = area.height / (2.0 * budget_ms)
         budget_y = area.bottom - round(budget_ms * scale)
         pygame.draw.line(panel, (120, 90, 90), (area.left, budget_y), (area.right, budget_y))
-        step = area.width / self.frame_ms.maxlen
+        step = area.width / GRAPH_FRAMES
         for i, ms in enumerate(self.frame_ms):
             bar = min(area.height, round(ms * scale))
             colour = WARN if ms > budget_ms else (217, 164, 65)

@@ -13,12 +13,13 @@ import time
 from installation.play.monitor import (
     memory_mb,
 )
+from installation.play.state import PlayerState
 from installation.visuals.quality import describe_levels
 
 log = logging.getLogger("installation.player")
 
 
-class PacingMixin:
+class PacingMixin(PlayerState):
     def _pace(self) -> None:
         """Log frame pacing every 30 s: the interval between flips, which is what a viewer sees."""
         now = time.monotonic()

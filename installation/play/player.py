@@ -11,6 +11,7 @@ rooms of its own, one module each, mixed into :class:`Player`: ``window`` (the w
 drawing, HUD), ``scheduling`` (the show's clock, parts and slots, resuming, opening hours),
 ``reload`` (hot reload), ``pacing`` (frame pacing, adaptive quality), ``reporting`` (status,
 heartbeat, housekeeping) and ``control`` (remote control and the actions keys share with it).
+What they all share, attributes and the methods one calls on another, is listed in ``state``.
 """
 
 from __future__ import annotations
@@ -172,12 +173,13 @@ class Player(WindowMixin, SchedulingMixin, ReloadMixin, PacingMixin, ReportingMi
         wall = self.show.wall
         if wall is None:
             raise UnknownScreen(f"--screen: the show '{self.show.id}' has no `wall:`")
+        assert options.screen is not None  # called only for --screen
         screen = wall.screens.get(options.screen)
         if screen is None:
             names = ", ".join(wall.screens)
             raise UnknownScreen(f"--screen: no screen '{options.screen}' in the wall ({names})")
-        canvas = tuple(int(v) for v in wall.canvas.split("x"))
-        view = parse_viewport(screen.viewport, canvas)
+        w, h = (int(v) for v in wall.canvas.split("x"))  # WxH: the show's loader checked it
+        view = parse_viewport(screen.viewport, (w, h))
         log.info("wall: screen '%s', %s of %s, %s", options.screen, screen.viewport, wall.canvas,
                  "with the sound" if screen.sound else "silent")  # fmt: skip
         return replace(options, view=view, link=True, audio=options.audio and screen.sound)

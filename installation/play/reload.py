@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
+from installation.play.state import PlayerState
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
 from installation.scene.show import load_show
@@ -18,7 +19,7 @@ log = logging.getLogger("installation.player")
 RELOAD_POLL = 0.2  # seconds between looks at the files on disk: reloads show within 0.5 s
 
 
-class ReloadMixin:
+class ReloadMixin(PlayerState):
     def _reload(self) -> None:
         now = time.monotonic()
         if now - self._last_poll < RELOAD_POLL:
@@ -47,6 +48,7 @@ class ReloadMixin:
             self.slots[part_id] = self._slot(part, scene)  # the scene goes on where it was
 
     def _reload_show(self) -> None:
+        assert self.show_path is not None  # only a show's file is watched (``_show_watch``)
         try:
             show = load_show(self.show_path)
         except SceneError as err:

@@ -14,13 +14,14 @@ from installation.play.monitor import (
     open_files,
     thread_count,
 )
+from installation.play.state import PlayerState
 
 log = logging.getLogger("installation.player")
 
 SYNC_EVERY = 5.0  # seconds between telling the sound where each scene's picture is
 
 
-class ReportingMixin:
+class ReportingMixin(PlayerState):
     def status(self) -> dict[str, Any]:
         slot = self.current
         failed = slot.compositor.failed if slot else []

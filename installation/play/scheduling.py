@@ -14,16 +14,19 @@ import time
 from installation.play.bookmark import Bookmark, read_bookmark, write_bookmark
 from installation.play.prebuild import LOOKAHEAD
 from installation.play.slot import Slot
+from installation.play.state import PlayerState
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
+from installation.scene.models import Scene
 from installation.schedule import Part, Schedule
+from installation.visuals.compositor import Compositor
 
 log = logging.getLogger("installation.player")
 
 CLOCK_JUMP = 2.0  # seconds the wall clock may disagree with the show's before hours are re-read
 
 
-class SchedulingMixin:
+class SchedulingMixin(PlayerState):
     def _resume(self) -> Schedule | None:
         """After a restart: the schedule as if the show had played on while we were away."""
         options = self.options
@@ -119,10 +122,12 @@ class SchedulingMixin:
         ]  # fmt: skip
         for part in waiting:
             if part.begin > t:
+                assert part.path is not None  # the list above keeps only parts with a scene
                 self.prebuilder.ask(part.id, part.path)
         self.prebuilder.forget({p.id for p in waiting})  # kept until its part takes it
 
-    def _slot(self, part: Part, scene, compositor=None) -> Slot:
+    def _slot(self, part: Part, scene: Scene, compositor: Compositor | None = None) -> Slot:
+        assert part.path is not None  # black (no scene) has no slot
         clock = lambda: part.scene_time(self.frame_time)  # noqa: E731
         slot = Slot(part.path, scene, self.size, self.audio, clock, self.budget_ms, compositor)
         if self.paused:  # a scene reloaded while paused waits, sound and all
@@ -130,7 +135,7 @@ class SchedulingMixin:
         self._say_warnings(scene)
         return slot
 
-    def _say_warnings(self, scene) -> None:
+    def _say_warnings(self, scene: Scene) -> None:
         """A scene's silent mistakes: in the log, and the first on the HUD (press H)."""
         for warning in scene.warnings:
             log.warning("scene: %s", warning)
@@ -152,7 +157,9 @@ class SchedulingMixin:
         if abs(jump) > CLOCK_JUMP:
             self._wall0 += dt.timedelta(seconds=jump)
             was = self.closed_mode
-            shown = self.schedule.wall_clock(t) + dt.timedelta(seconds=jump)
+            wall = self.schedule.wall_clock(t)
+            assert wall is not None  # the player's schedules all start at a wall time (_wall0)
+            shown = wall + dt.timedelta(seconds=jump)
             if self.schedule.rebase(t, shown):
                 log.info(
                     "opening hours: %s",

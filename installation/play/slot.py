@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pygame
 
@@ -12,6 +13,9 @@ from installation.play.audio import AudioSlot, LiveAudio
 from installation.scene.models import Scene
 from installation.visuals.compositor import Compositor
 from installation.visuals.quality import QualityGovernor
+
+if TYPE_CHECKING:
+    from installation.clock import ColourTrack
 
 __all__ = ["FileWatch", "Slot", "live_values", "signature"]
 
@@ -106,7 +110,8 @@ def live_values(slot: Slot) -> list[str]:
         name = getattr(owner, "name", "?")
         for param, track in owner.tracks.items():
             if isinstance(track.base, tuple):  # a colour the timeline glides
-                r, g, b = track.at(moment)
+                # a ColourTrack: ``tracks`` holds colours' tracks too, though typed as Track's
+                r, g, b = cast("ColourTrack", track).at(moment)
                 lines.append(f"{name}.{param} = #{r:02x}{g:02x}{b:02x}")
             elif track.changes or not track.base.constant:
                 lines.append(f"{name}.{param} = {track.at(moment):.3f}")

@@ -23,6 +23,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -257,7 +258,7 @@ def _die_with_parent() -> None:
 
 
 def _obey(conn: Connection, mix: _Mix) -> None:
-    handlers = {
+    handlers: dict[str, Callable[..., None]] = {
         "add": mix.add, "remove": mix.remove, "fade": mix.fade, "fade_all": mix.fade_all,
         "gain": mix.gain, "pause": mix.pause, "volume": mix.volume, "sync": mix.sync,
     }  # fmt: skip

@@ -12,6 +12,7 @@ import os
 import pygame
 
 from installation.play.slot import live_values
+from installation.play.state import PlayerState
 from installation.render.program import blend_parts
 
 log = logging.getLogger("installation.player")
@@ -24,7 +25,7 @@ class NoDisplay(RuntimeError):
     """There is no screen to play on, and nobody asked for an invisible one."""
 
 
-class WindowMixin:
+class WindowMixin(PlayerState):
     def _open_window(self) -> pygame.Surface:
         pygame.display.init()
         driver = pygame.display.get_driver()

@@ -124,7 +124,7 @@ def connect(scheduler: str):
             silence_logs=40,
         )
         client = Client(cluster)
-        client.kept_environ = kept
+        client.kept_environ = kept  # type: ignore[attr-defined]  # ours, read back at close
         return client
     address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
     try:
@@ -183,7 +183,8 @@ def run_farm_render(
     try:
         for first in range(0, job.count, chunk):
             count = min(chunk, job.count - first)
-            features, sounds = [], []
+            features: list[dict[int, dict] | None] = []  # the chunk's, frame by frame
+            sounds: list[Any] = []  # sample blocks
             for i in range(first, first + count):
                 if mix is not None:
                     samples, feats = mix.mix_frame(first_frame + i)

@@ -180,6 +180,7 @@ def _init_worker(
 
 def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
     t, features = task
+    assert _PAINTER is not None, "the worker paints after _init"
     return frame_bytes(_PAINTER.paint(t, features))
 
 

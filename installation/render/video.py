@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -53,7 +54,7 @@ SEGMENT_SECONDS = 2.0
 # scaled by pixels a second), and x264's grain tuning spends what it has on keeping grain as
 # grain rather than smearing it. ``installation render --help`` and the README show each
 # preset's measured size.
-QUALITIES = {
+QUALITIES: dict[str, dict[str, Any]] = {
     "draft": {"libx264": {"preset": "ultrafast", "crf": "28"}, "libvpx-vp9": {"deadline": "realtime", "cpu-used": "8", "crf": "40"}, "mbps": 6, "audio_kbps": 128},
     "good": {"libx264": {"preset": "veryfast", "crf": "20", "tune": "grain"}, "libvpx-vp9": {"deadline": "realtime", "cpu-used": "6", "crf": "32"}, "mbps": 14, "audio_kbps": 192},
     "best": {"libx264": {"preset": "slow", "crf": "16", "tune": "grain", "refs": "4"}, "libvpx-vp9": {"deadline": "good", "cpu-used": "2", "crf": "24"}, "mbps": 40, "audio_kbps": 256},
@@ -109,6 +110,7 @@ class Encoding:
 
     def open(self) -> av.VideoCodecContext:
         ctx = av.CodecContext.create(self.codec, "w")
+        assert isinstance(ctx, av.VideoCodecContext)
         ctx.width, ctx.height = self.size
         ctx.pix_fmt = "yuv420p"
         ctx.time_base = 1 / self.rate
@@ -160,9 +162,11 @@ class SegmentEncoder:
         return self._packets(self.ctx.encode(None))
 
     def _packets(self, packets: list[av.Packet]) -> list[Packet]:
-        return [
-            Packet(bytes(p), p.pts + self.first, p.dts + self.first, p.is_keyframe) for p in packets
-        ]
+        out = []
+        for p in packets:
+            assert p.pts is not None and p.dts is not None  # an encoder's packets are timed
+            out.append(Packet(bytes(p), p.pts + self.first, p.dts + self.first, p.is_keyframe))
+        return out
 
 
 def encode_frames(encoding: Encoding, first: int, pictures) -> list[Packet]:
@@ -177,6 +181,7 @@ def encode_frames(encoding: Encoding, first: int, pictures) -> list[Packet]:
             if encoder is not None:
                 out += encoder.finish()
             encoder = SegmentEncoder(encoding, first + i)
+        assert encoder is not None  # made at i == 0
         out += encoder.add(pixels)
     if encoder is not None:
         out += encoder.finish()
@@ -248,9 +253,11 @@ class VideoWriter:
         self.video = self.container.add_mux_stream(
             _BITSTREAM[vcodec], rate=rate, width=w, height=h, time_base=1 / rate
         )
-        self.audio = None
+        self.audio: av.AudioStream | None = None
         if audio:
-            self.audio = self.container.add_stream(acodec, rate=sr, layout="stereo")
+            stream = self.container.add_stream(acodec, rate=sr, layout="stereo")
+            assert isinstance(stream, av.AudioStream)
+            self.audio = stream
             if acodec != "flac":
                 self.audio.bit_rate = QUALITIES[quality]["audio_kbps"] * 1000
         self.tick = 1 / rate

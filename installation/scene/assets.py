@@ -12,11 +12,11 @@ import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import core_schema
 
-__all__ = ["BUNDLED", "asset_kind", "resolve_asset", "scene_folder", "scene_folder_now"]
+__all__ = ["BUNDLED", "Asset", "resolve_asset", "scene_folder", "scene_folder_now"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BUNDLED = ROOT / "assets"
@@ -58,22 +58,25 @@ def resolve_asset(name: str, suffixes: tuple[str, ...]) -> Path:
     raise ValueError(f"no file '{name}' (looked in {looked})")
 
 
-def asset_kind(*suffixes: str, what: str, check: Callable[[str], object] | None = None) -> Any:
-    """A field type for a file of one of ``suffixes``: validated to an absolute path, and by
-    ``check`` (which raises ``ValueError``) when the file's contents must be looked at too."""
+class Asset:
+    """A file field of one of ``suffixes``, written ``file: Annotated[str, Asset(".wav", ...)]``:
+    validated to an absolute path, and by ``check`` (which raises ``ValueError``) when the
+    file's contents must be looked at too."""
 
-    def validate(raw: Any) -> str:
-        path = str(resolve_asset(raw, suffixes))
-        if check is not None:
-            check(path)
+    def __init__(self, *suffixes: str, what: str, check: Callable[[str], object] | None = None):
+        self.suffixes, self.what, self.check = suffixes, what, check
+
+    def validate(self, raw: Any) -> str:
+        path = str(resolve_asset(raw, self.suffixes))
+        if self.check is not None:
+            self.check(path)
         return path
 
-    return Annotated[
-        str,
-        PlainValidator(validate),
-        WithJsonSchema(
-            {"type": "string", "pattern": r"^.+\.(" + "|".join(s[1:] for s in suffixes) + ")$",
-             "description": f"{what}: a path such as 'assets/...{suffixes[0]}', looked for "
-             "beside the scene, one folder up, then in the bundled assets/"}
-        ),
-    ]  # fmt: skip
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string",
+                "pattern": r"^.+\.(" + "|".join(s[1:] for s in self.suffixes) + ")$",
+                "description": f"{self.what}: a path such as 'assets/...{self.suffixes[0]}', "
+                "looked for beside the scene, one folder up, then in the bundled assets/"}  # fmt: skip

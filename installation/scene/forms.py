@@ -94,7 +94,7 @@ def number(raw: Any, what: str) -> float:
     return float(raw)
 
 
-def _check_keys(raw: dict, keys: tuple[Key, ...], where: str) -> None:
+def _check_keys(raw: dict[str, Any], keys: tuple[Key, ...], where: str) -> None:
     names = [k.name for k in keys]
     unknown = sorted(set(raw) - set(names), key=str)
     if unknown:
@@ -161,7 +161,7 @@ def _read_key(key: Key, raw: Any) -> Any:
     raise AssertionError(key.kind)
 
 
-def read_form(form: str, raw: dict) -> dict[str, Any]:
+def read_form(form: str, raw: dict[str, Any]) -> dict[str, Any]:
     """The keys of modulation ``form`` read from ``raw``: checked, defaults filled in (a
     ``range`` left out stays None: the parameter's own range applies)."""
     keys = FORMS[form]

@@ -24,8 +24,11 @@ from installation.scene.palettes import parse_colour
 from installation.scene.sound import VOICES
 from installation.scene.values import Const
 from installation.scene.yamlpos import Document
+from installation.scene.yamlpos import Path as YamlPath
 
 __all__ = ["silent_mistakes"]
+
+Data = dict[str, Any]  # a mapping as YAML read it
 
 #: cues the built-in layers and voices answer by name, whatever their parameters
 KNOWN_CUES = {"train-pass", "passing-car"}
@@ -33,7 +36,7 @@ KNOWN_CUES = {"train-pass", "passing-car"}
 
 def silent_mistakes(
     doc: Document,
-    data: dict,
+    data: Data,
     layers: list[Entry],
     voices: list[Entry],
     owners: dict[str, Entry],
@@ -48,19 +51,21 @@ def silent_mistakes(
     return [Problem(p.path, p.line, p.column, p.message, "warning") for p in found]
 
 
-def _timeline(data: dict) -> list[tuple[int, dict]]:
+def _timeline(data: Data) -> list[tuple[int, Data]]:
     raw = data.get("timeline")
     return (
         [(i, e) for i, e in enumerate(raw) if isinstance(e, dict)] if isinstance(raw, list) else []
     )
 
 
-def _unanswered_cues(doc: Document, data: dict, layers: list[Entry], voices: list[Entry]) -> list:
+def _unanswered_cues(
+    doc: Document, data: Data, layers: list[Entry], voices: list[Entry]
+) -> list[Problem]:
     answered: set[str] = set()
     for entry in layers:
-        answered |= LAYERS.get(entry.kind).answers(entry.params)
+        answered |= LAYERS[entry.kind].answers(entry.params)
     for entry in voices:
-        answered |= VOICES.get(entry.kind).answers(entry.params)
+        answered |= VOICES[entry.kind].answers(entry.params)
     out = []
     for i, event in _timeline(data):
         name = event.get("cue")
@@ -75,7 +80,7 @@ def _unanswered_cues(doc: Document, data: dict, layers: list[Entry], voices: lis
     return out
 
 
-def _absent_followed_voices(doc: Document, data: dict, voices: list[Entry]) -> list:
+def _absent_followed_voices(doc: Document, data: Data, voices: list[Entry]) -> list[Problem]:
     has_sound = isinstance(data.get("sound"), dict)
     known = {"master"} if has_sound else set()
     known |= {v.kind for v in voices} | {v.address.removeprefix("sound.") for v in voices}
@@ -95,9 +100,9 @@ def _absent_followed_voices(doc: Document, data: dict, voices: list[Entry]) -> l
     return out
 
 
-def _bodies(data: dict) -> list[tuple[tuple, dict]]:
+def _bodies(data: Data) -> list[tuple[YamlPath, Data]]:
     """Every layer's and post effect's mapping of keys, with where it is in the file."""
-    out: list[tuple[tuple, dict]] = []
+    out: list[tuple[YamlPath, Data]] = []
     visuals = data.get("visuals")
     if isinstance(visuals, list):
         out += [(("visuals", i), e) for i, e in enumerate(visuals) if isinstance(e, dict)]
@@ -107,13 +112,13 @@ def _bodies(data: dict) -> list[tuple[tuple, dict]]:
     return out
 
 
-def _ramps_past_the_loop(doc: Document, data: dict, loop: float | None) -> list:
+def _ramps_past_the_loop(doc: Document, data: Data, loop: float | None) -> list[Problem]:
     if not loop:
         return []
     out = []
     for i, event in _timeline(data):
-        at, ramp = event.get("at"), event.get("ramp", 0)
-        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (at, ramp)):
+        at, ramp = _number(event.get("at")), _number(event.get("ramp", 0))
+        if at is None or ramp is None:
             continue
         if at < loop < at + ramp:
             out.append(doc.problem(("timeline", i, "ramp"),
@@ -123,7 +128,9 @@ def _ramps_past_the_loop(doc: Document, data: dict, loop: float | None) -> list:
     return out
 
 
-def _changes_that_change_nothing(doc: Document, data: dict, owners: dict[str, Entry]) -> list:
+def _changes_that_change_nothing(
+    doc: Document, data: Data, owners: dict[str, Entry]
+) -> list[Problem]:
     """Timeline ``set``s to the value the parameter already has at that moment: as written
     (when written as a plain number or colour), or as the change before left it."""
     now: dict[str, Any] = {}  # target -> the constant it holds, as the timeline goes
@@ -143,7 +150,7 @@ def _changes_that_change_nothing(doc: Document, data: dict, owners: dict[str, En
     return out
 
 
-def _keys_past_the_loop(doc: Document, data: dict, loop: float | None) -> list:
+def _keys_past_the_loop(doc: Document, data: Data, loop: float | None) -> list[Problem]:
     if not loop:
         return []
     out = []
@@ -159,7 +166,7 @@ def _keys_past_the_loop(doc: Document, data: dict, loop: float | None) -> list:
     return out
 
 
-def _voice_bodies(data: dict) -> list[tuple[tuple, dict]]:
+def _voice_bodies(data: Data) -> list[tuple[YamlPath, Data]]:
     sound = data.get("sound")
     voices = sound.get("voices") if isinstance(sound, dict) else None
     if not isinstance(voices, list):

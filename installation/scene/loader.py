@@ -17,7 +17,7 @@ from installation.scene.assets import scene_folder
 from installation.scene.errors import Problem, SceneError, did_you_mean
 from installation.scene.lint import silent_mistakes
 from installation.scene.models import Entry, Scene, SceneHeader, TimelineEvent
-from installation.scene.palettes import PALETTES, parse_colour
+from installation.scene.palettes import PALETTES, Colour, parse_colour
 from installation.scene.params import colour_paths, numeric_paths
 from installation.scene.sound import VOICES, SoundParams
 from installation.scene.validate import validate_model
@@ -91,7 +91,7 @@ def _check_id(header: SceneHeader, doc: Document) -> list[Problem]:
     return []
 
 
-def _palette(doc: Document, raw: Any, problems: list[Problem]) -> tuple:
+def _palette(doc: Document, raw: Any, problems: list[Problem]) -> tuple[Colour, ...]:
     if isinstance(raw, str):
         if raw not in PALETTES:
             problems.append(
@@ -164,7 +164,7 @@ def _post(doc: Document, raw: Any, problems: list[Problem]) -> list[Entry]:
         problems += found
         if params is not None:
             entries.append(Entry(name, f"post.{name}", params))
-    entries.sort(key=lambda e: POST.get(e.kind).order)
+    entries.sort(key=lambda e: POST[e.kind].order)
     return entries
 
 
@@ -199,7 +199,7 @@ def _sound(
     return sound, voices
 
 
-def _failed_addresses(data: dict, owners: dict[str, Entry]) -> dict[str, Entry | None]:
+def _failed_addresses(data: dict[str, Any], owners: dict[str, Entry]) -> dict[str, Entry | None]:
     """Addresses written in the file whose entry did not validate (already reported), each with
     a stand-in of its kind holding the defaults (None when the kind itself is unknown): the
     timeline's changes to it are still checked, so one pass reports every mistake."""
@@ -237,6 +237,7 @@ def _timeline(
 ) -> list[Cue]:
     """Validate events, attach each ``set`` to its parameter's track, and return the cues."""
     changes: dict[tuple[str, str], list[Change]] = {}
+    glides: dict[tuple[str, str], list[ColourChange]] = {}  # the colours'
     cues: list[Cue] = []
     for i, item in enumerate(raw if isinstance(raw, list) else []):
         event, found = validate_model(TimelineEvent, item, doc, ("timeline", i), "timeline")
@@ -257,10 +258,13 @@ def _timeline(
         for target, value in (event.set or {}).items():
             where: Path = ("timeline", i, "set", target)
             broken = next((a for a in failed if target.startswith(f"{a}.")), None)
-            if broken is not None and failed[broken] is None:
-                continue  # its layer, effect or voice is of no known kind: already reported
-            # a broken entry (reported) is checked against a stand-in of its kind
-            resolved = _resolve(target, owners if broken is None else {broken: failed[broken]})
+            scope = owners
+            if broken is not None:
+                stand_in = failed[broken]
+                if stand_in is None:
+                    continue  # its layer, effect or voice is of no known kind: already reported
+                scope = {broken: stand_in}  # a broken entry (reported): checked against its kind
+            resolved = _resolve(target, scope)
             if isinstance(resolved, str):
                 problems.append(doc.problem(where, resolved, key=True))
                 continue
@@ -270,7 +274,7 @@ def _timeline(
                 if isinstance(change, str):
                     problems.append(doc.problem(where, change))
                 else:
-                    changes.setdefault((owner.address, param), []).append(change)
+                    glides.setdefault((owner.address, param), []).append(change)
                 continue
             try:
                 parsed = parse_value(value, (bounds.lo, bounds.hi))
@@ -284,7 +288,7 @@ def _timeline(
                 Change(event.at, event.ramp, parsed)
             )
     for owner in owners.values():
-        _attach_tracks(owner, changes, seed)
+        _attach_tracks(owner, changes, glides, seed)
     cues.sort(key=operator.attrgetter("at"))
     return cues
 
@@ -325,7 +329,12 @@ def _colour_change(
         return f"'{target}' {err}"
 
 
-def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], seed: int) -> None:
+def _attach_tracks(
+    owner: Entry,
+    changes: dict[tuple[str, str], list[Change]],
+    glides: dict[tuple[str, str], list[ColourChange]],
+    seed: int,
+) -> None:
     for param in numeric_paths(owner.params):
         written = _get(owner.params, param)
         base_seed = stable_seed(seed, owner.address, param)
@@ -347,14 +356,14 @@ def _attach_tracks(owner: Entry, changes: dict[tuple[str, str], list[Change]], s
         )
         owner.tracks[param] = Track(base, bound)
     for param in colour_paths(owner.params):
-        found = sorted(changes.get((owner.address, param), []), key=operator.attrgetter("at"))
-        if found:
+        glided = sorted(glides.get((owner.address, param), []), key=operator.attrgetter("at"))
+        if glided:
             written = _get(owner.params, param)
             if isinstance(written, ColourTrack):  # keys, and the timeline's changes among them
-                both = sorted([*written.changes, *found], key=operator.attrgetter("at"))
+                both = sorted([*written.changes, *glided], key=operator.attrgetter("at"))
                 owner.tracks[param] = ColourTrack(written.base, tuple(both))
             else:
-                owner.tracks[param] = ColourTrack(written, tuple(found))
+                owner.tracks[param] = ColourTrack(written, tuple(glided))
 
 
 def _get(params: BaseModel, dotted: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from installation.clock import Clock, Track
+from installation.clock import Clock, ColourTrack, Track
 from installation.scene.errors import Problem
 from installation.scene.palettes import Colour
 from installation.scene.params import OneColourField, Params
@@ -53,7 +53,8 @@ class Entry:
     kind: str  # registry name, e.g. 'bokeh'
     address: str  # what the timeline calls it, e.g. 'bokeh', 'bokeh-2', 'post.bloom'
     params: BaseModel
-    tracks: dict[str, Track] = field(default_factory=dict)
+    #: the timeline's track of each parameter it changes (numbers) or glides (colours)
+    tracks: dict[str, Track | ColourTrack] = field(default_factory=dict)
 
 
 @dataclass

@@ -6,7 +6,6 @@ import functools
 import itertools
 import logging
 import typing
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from pydantic import (
@@ -74,7 +73,7 @@ def _colour(raw: Any) -> Colour | ColourTrack:
     return parse_colour(raw)
 
 
-def colour_keys(raw: dict) -> ColourTrack:
+def colour_keys(raw: dict[str, Any]) -> ColourTrack:
     """``{keys: [[time, colour], ...]}``: the colour glides from key to key (eased, in OKLab),
     holding the first before it and the last after it."""
     if list(raw) != ["keys"]:
@@ -108,13 +107,13 @@ def _one_colour(raw: Any) -> Colour:
 
 
 #: a colour in a list (lights to draw from, a palette): one colour each, no keys
-OneColourField = Annotated[
+_OneColourField = Annotated[
     tuple[int, int, int],
     PlainValidator(_one_colour),
     WithJsonSchema({"anyOf": _ONE_COLOUR, "description": "'#rrggbb' or a palette colour name"}),
 ]
 
-ColourField = Annotated[
+_ColourField = Annotated[
     tuple[int, int, int],
     PlainValidator(_colour),
     WithJsonSchema(
@@ -147,6 +146,12 @@ ColourField = Annotated[
         }
     ),
 ]
+
+if typing.TYPE_CHECKING:  # a default is written by name ("peach") and read as (r, g, b)
+    ColourField = Any
+    OneColourField = Any
+else:
+    ColourField, OneColourField = _ColourField, _OneColourField
 
 
 @functools.cache
@@ -216,12 +221,18 @@ def _say_clamped(value: object, path: str, x: float, b: Any, m: Moment) -> None:
     )  # fmt: skip
 
 
-def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> SimpleNamespace:
-    """The model with every ``Value`` replaced by its clamped number at moment ``m``.
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def evaluate(params: M, m: Moment, tracks: Tracks, prefix: str = "") -> M:
+    """The values of the moment: the same model, every ``Value`` replaced by its clamped number
+    at moment ``m`` (a float, as the field's annotation says) and every colour by the colour it
+    is at; nested models likewise. Typed: a misspelt name is found by the type checker, and an
+    unknown one raises here and now rather than drawing a wrong picture.
 
     ``tracks`` maps dotted paths to timeline tracks that override the written value.
     """
-    out = SimpleNamespace()
+    out: dict[str, Any] = {}
     bounds = bounds_of(type(params))
     for name in type(params).model_fields:
         raw = getattr(params, name)
@@ -240,5 +251,5 @@ def evaluate(params: BaseModel, m: Moment, tracks: Tracks, prefix: str = "") -> 
             raw = tracks[path].at(m)
         elif isinstance(raw, ColourTrack):  # a colour written with keys
             raw = raw.at(m)
-        setattr(out, name, raw)
-    return out
+        out[name] = raw
+    return type(params).model_construct(**out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
 
@@ -47,13 +47,13 @@ class VoiceParams(Params):
     """Keys every voice takes."""
 
     id: str | None = None
-    level: Num(-80, 0) = Field(
+    level: Annotated[float, Num(-80, 0)] = Field(
         -18.0,
         description="level in dB before the master, -80 (silent) to 0; the master's "
         "calibration then brings the whole scene to its loudness target",
     )
-    pan: Num(-1, 1) = Field(0.0, description="-1 left, 0 centre, 1 right")
-    send: Num(0, 1) = Field(
+    pan: Annotated[float, Num(-1, 1)] = Field(0.0, description="-1 left, 0 centre, 1 right")
+    send: Annotated[float, Num(0, 1)] = Field(
         1.0, description="how much of this voice goes to the room (times the master's reverb)"
     )
 
@@ -70,7 +70,7 @@ def _space(raw: object) -> str:
             f"'{raw}' is not a room: use one of {', '.join(ROOM_NAMES)}, or the path of an "
             "impulse response (.wav)"
         )
-    return str(resolve_asset(raw, (".wav",)))
+    return str(resolve_asset(str(raw), (".wav",)))
 
 
 Space = Annotated[
@@ -84,20 +84,24 @@ Space = Annotated[
 
 
 class MasterParams(Params):
-    reverb: Num(0, 1) = Field(0.4, description="share of the signal sent to the room")
+    reverb: Annotated[float, Num(0, 1)] = Field(
+        0.4, description="share of the signal sent to the room"
+    )
     space: Space = Field(
         "apartment",
         description="the room the music is heard in: its impulse response, played by a "
         "convolution reverb (small-room, apartment, concrete-hall, open-air, or a .wav)",
     )
-    early: Num(0, 1) = Field(
+    early: Annotated[float, Num(0, 1)] = Field(
         0.7, description="level of the room's early reflections (where the walls are)"
     )
-    tail: Num(0, 1) = Field(1.0, description="level of the room's tail (how long it rings)")
-    delay: Num(0, 1) = Field(0.0, description="feedback delay send")
+    tail: Annotated[float, Num(0, 1)] = Field(
+        1.0, description="level of the room's tail (how long it rings)"
+    )
+    delay: Annotated[float, Num(0, 1)] = Field(0.0, description="feedback delay send")
     loudness: float = Field(-23.0, ge=-40, le=-10, description="integrated loudness target, LUFS")
     ceiling: float = Field(-1.0, ge=-12, le=0, description="true-peak ceiling of the limiter, dBFS")
-    volume: Num(-60, 6) = Field(0.0, description="master volume trim in dB")
+    volume: Annotated[float, Num(-60, 6)] = Field(0.0, description="master volume trim in dB")
     fade: float = Field(3.0, ge=0, le=60, description="fade in at start and out at the end, s")
 
 
@@ -155,7 +159,7 @@ class SoundParams(Params):
             data = {**data, "theme": {} if data["theme"] else None}
         return data
 
-    voices: list[dict] = Field(
+    voices: list[dict[str, Any]] = Field(
         default_factory=list, description="voice entries: {voice: name, ...}"
     )
     master: MasterParams = Field(default_factory=MasterParams)

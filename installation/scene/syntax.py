@@ -17,6 +17,10 @@ __all__ = ["explain"]
 _KEY_WITHOUT_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)\s+(\S.*)$")
 
 
+#: what an explainer finds: the line, the column and the message in plain words (None: not its kind)
+Found = tuple[int, int, str] | None
+
+
 def explain(err: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     """(line, column, message), 1-based, for a syntax error in ``text``."""
     mark = err.problem_mark or err.context_mark
@@ -44,7 +48,7 @@ def _content(lines: list[str]) -> list[tuple[int, str]]:
     return [(n, s) for n, s in enumerate(lines, 1) if s.strip() and not s.lstrip().startswith("#")]
 
 
-def _tab(err, lines, line, column):
+def _tab(err: yaml.MarkedYAMLError, lines: list[str], line: int, column: int) -> Found:
     for n, text in enumerate(lines, 1):
         lead = text[: len(text) - len(text.lstrip(" \t"))]
         if "\t" in lead:
@@ -61,7 +65,7 @@ def _tab(err, lines, line, column):
     return None
 
 
-def _unclosed(err, lines, line, column):
+def _unclosed(err: yaml.MarkedYAMLError, lines: list[str], line: int, column: int) -> Found:
     context = err.context or ""
     opened = err.context_mark
     if opened is None or "flow node" in context:
@@ -91,7 +95,7 @@ def _unclosed(err, lines, line, column):
     return None
 
 
-def _unmatched_bracket(lines: list[str]):
+def _unmatched_bracket(lines: list[str]) -> Found:
     """The last '[' or '{' left open (outside quotes and comments), if any."""
     stack: list[tuple[str, int, int]] = []
     pairs = {"]": "[", "}": "{"}
@@ -123,8 +127,9 @@ def _unmatched_bracket(lines: list[str]):
     )
 
 
-def _missing_colon(err, lines, line, column):
+def _missing_colon(err: yaml.MarkedYAMLError, lines: list[str], line: int, column: int) -> Found:
     problem = err.problem or ""
+    n: int | None
     if "could not find expected ':'" in problem and err.context_mark is not None:
         n = err.context_mark.line + 1
     elif "mapping values are not allowed here" in problem:
@@ -167,7 +172,7 @@ def _keyless_line_above(lines: list[str], line: int) -> int | None:
     return None
 
 
-def _indentation(err, lines, line, column):
+def _indentation(err: yaml.MarkedYAMLError, lines: list[str], line: int, column: int) -> Found:
     words = f"{err.context} {err.problem}"
     if "expected <block end>" not in words and "did not find expected" not in words:
         return None

@@ -18,10 +18,10 @@ import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import core_schema
 
 from installation.scene.errors import ItemError, did_you_mean
 from installation.scene.expr import ExprError, compile_expr, constant_value
@@ -96,7 +96,8 @@ def fit_rates(rates: np.ndarray, loop: float | None) -> np.ndarray:
     if not loop:
         return rates
     cycles = np.maximum(np.rint(np.abs(rates) * loop), 1.0)
-    return np.copysign(cycles / loop, rates)
+    out: np.ndarray = np.copysign(cycles / loop, rates)
+    return out
 
 
 def stable_seed(*parts: object) -> int:
@@ -341,9 +342,12 @@ def parse_value(raw: Any, default_range: tuple[float, float] | None = None) -> V
     keys = read_form(form, raw)
     if form == "keys":
         return Keys(keys["keys"], keys["ease"], keys["loop"])
-    lo, hi = keys["range"] or default_range or ((0.0, 1.0) if form == "follow" else (None, None))
-    if lo is None:
+    span: tuple[float, float] | None = keys["range"] or default_range
+    if span is None and form == "follow":
+        span = (0.0, 1.0)
+    if span is None:
         raise ValueError("needs a 'range: [low, high]'")
+    lo, hi = span
     if form == "lfo":
         return Lfo(lo, hi, keys["lfo"], keys["period"], keys["phase"])
     if form == "noise":
@@ -371,20 +375,27 @@ def _schema(lo: float, hi: float) -> dict[str, Any]:
     }
 
 
-def Num(lo: float, hi: float) -> Any:
-    """A modulatable numeric field whose values must lie in [lo, hi]."""
+@dataclass(frozen=True)
+class Num(Bounds):
+    """A modulatable number in [lo, hi], written ``density: Annotated[float, Num(0, 1)]``.
 
-    def validate(raw: Any) -> Value:
+    As written in a scene the field holds a :class:`Value` (a number, a modulation, an
+    expression); the values a layer, effect or voice receives each frame (``evaluate``) hold
+    the float it comes to at that moment, which is the type the annotation gives it.
+    """
+
+    def validate(self, raw: Any) -> Value:
         if isinstance(raw, Value):
             return raw
-        value = parse_value(raw, (lo, hi))
-        problem = value.bounds_problem(lo, hi)
+        value = parse_value(raw, (self.lo, self.hi))
+        problem = value.bounds_problem(self.lo, self.hi)
         if problem:
-            raise ItemError(
-                problem, value.out_of_bounds_at(lo, hi) if isinstance(raw, dict) else ()
-            )
+            where = value.out_of_bounds_at(self.lo, self.hi) if isinstance(raw, dict) else ()
+            raise ItemError(problem, where)
         return value
 
-    return Annotated[
-        Value, PlainValidator(validate), WithJsonSchema(_schema(lo, hi)), Bounds(lo, hi)
-    ]
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return _schema(self.lo, self.hi)

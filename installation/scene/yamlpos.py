@@ -78,6 +78,7 @@ def read_yaml(source: bytes | str, path: str) -> Document:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         raise SceneError([_yaml_problem(err, path, text)]) from None
+    assert node is not None  # an empty file is refused above
     doc = Document(path, None)
     builder = _Builder(doc)
     doc.data = builder.build(node, ())
@@ -110,12 +111,14 @@ def _check_shape(text: str, path: str) -> None:
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
+                    assert mark is not None  # the parser marks every event
                     msg = "only one YAML document per file (found a second '---')"
                     raise SceneError([Problem(path, mark.line + 1, mark.column + 1, msg)])
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
+                    assert mark is not None
                     msg = f"nesting deeper than {MAX_DEPTH} levels"
                     raise SceneError([Problem(path, mark.line + 1, mark.column + 1, msg)])
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):

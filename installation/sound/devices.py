@@ -41,7 +41,7 @@ def alsa_plugin_dir() -> str | None:
     """The system's ALSA plugin folder, preferring one with a PulseAudio or PipeWire bridge."""
     folders = [f for pattern in PLUGIN_DIRS for f in sorted(glob.glob(pattern)) if os.path.isdir(f)]
     bridged = [f for f in folders if any(os.path.exists(os.path.join(f, b)) for b in BRIDGES)]
-    return (bridged or folders or [None])[0]
+    return (bridged or folders or [None])[0]  # type: ignore[list-item]  # None: no folder
 
 
 def use_system_alsa_plugins() -> str | None:

@@ -14,7 +14,7 @@ import ctypes
 import logging
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 os.environ.setdefault("PYO_GUI_WX", "0")  # no GUI toolkit warnings on import
 
@@ -76,7 +76,10 @@ class OfflineMix:
         self.server.setGlobalSeed(stable_seed(parts[0].scene.seed, "sound") % 2**31 or 1)
         self.server.start()
         address = int(self.server.getOutputAddr(), 16)
-        self._buffer = (ctypes.c_float * (self.block * CHANNELS)).from_address(address)
+        #: the server's output block, read in place (None once closed)
+        self._buffer: ctypes.Array[ctypes.c_float] | None = (
+            ctypes.c_float * (self.block * CHANNELS)
+        ).from_address(address)
         self.graphs: dict[int, tuple[SoundGraph, Any, Any]] = {}
         self.samples_done = 0  # handed out
         self.blocks_done = 0  # made (up to a block more than handed out)
@@ -97,7 +100,8 @@ class OfflineMix:
     def advance(self, count: int) -> np.ndarray:
         """The next ``count`` samples as a (count, 2) float32 array."""
         out = np.empty((count, CHANNELS), dtype=np.float32)
-        view = np.frombuffer(self._buffer, dtype=np.float32).reshape(self.block, CHANNELS)
+        assert self._buffer is not None, "the mix is closed"
+        view = np.ctypeslib.as_array(self._buffer).reshape(self.block, CHANNELS)
         done = min(count, len(self._waiting))
         out[:done] = self._waiting[:done]
         self._waiting = self._waiting[done:]
@@ -151,7 +155,7 @@ class OfflineMix:
         self.server.stop()
         self.server.shutdown()
 
-    def __enter__(self) -> OfflineMix:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -60,8 +60,9 @@ def followed_voices(scene: Scene) -> set[str]:
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, Follow):
                     names.add(item.voice)
-        if entry.kind == "waveform":
-            names.add(entry.params.voice)
+        drawn = getattr(entry.params, "voice", None)  # a waveform draws a voice
+        if entry.kind == "waveform" and isinstance(drawn, str):
+            names.add(drawn)
     return names
 
 
@@ -70,7 +71,8 @@ def harmony_of(scene: Scene) -> tuple[list[str], float, float]:
     for entry in scene.voices:
         chords = getattr(entry.params, "chords", None)
         if chords:
-            return list(chords), entry.params.bars_per_chord, entry.params.wander
+            bars, wander = (getattr(entry.params, k) for k in ("bars_per_chord", "wander"))
+            return list(chords), bars, wander
     return ["I", "vi", "IV", "V"], 2.0, 0.0
 
 
@@ -79,6 +81,7 @@ class SoundGraph:
 
     def __init__(self, scene: Scene, sr: int, gain_db: float = 0.0):
         sound = scene.sound
+        assert sound is not None, "a sound graph is made only for a scene with sound"
         self.scene = scene
         chords, bars, wander = harmony_of(scene)
         progression = Progression(chords, sound.key, sound.mode, scene.seed, wander)
@@ -93,7 +96,7 @@ class SoundGraph:
             self.ctx.reharmonised = self.theme.reharmonised
         self.voices: list[Voice] = []
         for entry in scene.voices:
-            cls = VOICES.get(entry.kind)
+            cls = VOICES[entry.kind]
             self.voices.append(cls(entry.params, self.ctx, entry.address, entry.tracks))
         if self.theme is not None:
             self.theme.cast(self.voices, sound.theme)
@@ -148,8 +151,9 @@ class SoundGraph:
                 log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
 
     def _theme(self, scene: Scene, form: Form) -> ThemePlayer | None:
+        assert scene.sound is not None
         chosen = scene.sound.theme
-        if chosen is None or not any(VOICES.get(e.kind).melodic for e in scene.voices):
+        if chosen is None or not any(VOICES[e.kind].melodic for e in scene.voices):
             return None
         if chosen.degrees:
             degrees = list(chosen.degrees)

@@ -133,13 +133,13 @@ def voice_lead(
         centre = (low + high) / 2
         previous = [round(centre - 6 + 12 * i / max(voices - 1, 1)) for i in range(voices)]
     need = min(len(set(pcs)), voices)
-    best: tuple[float, list[int]] | None = None
+    best: tuple[float, list[int]] | None = None  # (cost, notes)
     for combo in itertools.combinations(candidates, voices):
         if len({n % 12 for n in combo}) < need:
             continue
         if any(b - a < 2 for a, b in itertools.pairwise(combo)):
             continue  # no seconds crammed together: they muddy a pad
-        cost = sum(abs(a - b) for a, b in zip(combo, sorted(previous), strict=False))
+        cost: float = sum(abs(a - b) for a, b in zip(combo, sorted(previous), strict=False))
         cost += 0.01 * sum(combo) / voices  # prefer lower among equals, deterministically
         if best is None or cost < best[0]:
             best = (cost, list(combo))

@@ -145,6 +145,7 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     if stored is not None:
         _CACHE[key] = stored
         return stored
+    assert scene.sound is not None, "only a scene with sound is calibrated"
     target = scene.sound.master.loudness
     gain = 0.0
     # twice: at unity, then at the gain found, where the master's ride (which only works on

@@ -16,8 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from installation.clock import Clock
 from installation.lazy import pyo
@@ -73,7 +72,10 @@ class VoiceContext:
         )
 
 
-class Voice:
+V = TypeVar("V", bound=VoiceParams)
+
+
+class Voice(Generic[V]):
     """A voice: ``build`` returns a mono or stereo pyo object; the base adds level and pan."""
 
     name: ClassVar[str]
@@ -81,10 +83,8 @@ class Voice:
     #: plays notes: the form shapes its density and level, and the theme may be given to it
     melodic: ClassVar[bool] = False
 
-    def __init__(
-        self, params: VoiceParams, ctx: VoiceContext, address: str, tracks: dict[str, Any]
-    ):
-        self.params = params
+    def __init__(self, params: V, ctx: VoiceContext, address: str, tracks: dict[str, Any]):
+        self.params: V = params
         self.ctx = ctx
         self.address = address
         self.tracks = tracks
@@ -111,7 +111,7 @@ class Voice:
     def events(self, t0: float, t1: float) -> None:
         """Start whatever is due in [t0, t1). Default: nothing (drones, textures)."""
 
-    def changed(self, v: SimpleNamespace) -> None:
+    def changed(self, v: V) -> None:
         """Modulated parameters moved (called about 20 times a second)."""
 
     def cue(self, name: str) -> None:
@@ -136,13 +136,15 @@ class Voice:
         low, high = getattr(self.params, "pitch_range", (48, 84))
         return int(low), int(high)
 
-    def values(self, t: float) -> SimpleNamespace:
+    def values(self, t: float) -> V:
         v = evaluate(self.params, self.ctx.clock.moment(t), self.tracks)
         form = self.ctx.form
         if self.melodic and form is not None:  # the loop's shape: denser and louder at its peak
-            v.level += form.level_db(t)
-            if hasattr(v, "density"):
-                v.density = min(1.0, v.density * form.density(t))
+            shaped: dict[str, float] = {"level": v.level + form.level_db(t)}
+            density = getattr(v, "density", None)
+            if density is not None:
+                shaped["density"] = min(1.0, density * form.density(t))
+            v = v.model_copy(update=shaped)
         return v
 
     def chance(self, step: int, salt: int = 0) -> float:

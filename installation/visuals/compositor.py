@@ -38,14 +38,14 @@ class Compositor:
         self.canvas = new_surface(size)
         self.layers: list[Layer] = []
         for index, entry in enumerate(scene.layers):
-            cls = LAYERS.get(entry.kind)
+            cls = LAYERS[entry.kind]
             layer = cls(
                 entry.params, size, scene.seed, index, entry.tracks, scene.clock, self.canvas
             )
             self.layers.append(layer)
         self.effects: list[PostEffect] = []
         for entry in scene.post:
-            effect = POST.get(entry.kind)(entry.params, size, scene.seed)
+            effect = POST[entry.kind](entry.params, size, scene.seed)
             effect.tracks = entry.tracks
             self.effects.append(effect)
         self.post = PostChain(self.effects, size)
@@ -82,7 +82,7 @@ class Compositor:
         timings = self.layer_ms
         keys, values = self._still_keys(frame)
         reuse = len(keys) >= SNAPSHOT_RUN and keys == self._snapshot_keys
-        if reuse:
+        if reuse and self._snapshot is not None:
             canvas.blit(self._snapshot, (0, 0))
             underlay = None
         for i, layer in enumerate(self.layers):

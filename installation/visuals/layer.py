@@ -8,8 +8,7 @@ every case where reading ``draw_onto``'s ``target`` does not (a scratch surface 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import numpy as np
 from pydantic import Field
@@ -36,15 +35,18 @@ class LayerParams(Params):
     blend: Literal["normal", "add", "screen", "multiply"] = Field(
         "normal", description="how the layer meets what is below it"
     )
-    opacity: Num(0, 1) = Field(1.0, description="0 invisible to 1 fully there")
-    blur: Num(0, 64) = Field(
+    opacity: Annotated[float, Num(0, 1)] = Field(1.0, description="0 invisible to 1 fully there")
+    blur: Annotated[float, Num(0, 64)] = Field(
         0.0,
         description="depth-of-field softening, px at 1080 lines; glide it on the timeline for a "
         "focus pull",
     )
 
 
-class Layer(Moving):
+P = TypeVar("P", bound=LayerParams)
+
+
+class Layer(Moving, Generic[P]):
     """A visual layer. Subclasses set ``Params`` and implement one of two methods.
 
     * ``draw(frame, v)`` returns the layer's own image: a float array (3, h, w) of 0..255
@@ -85,7 +87,7 @@ class Layer(Moving):
 
     def __init__(
         self,
-        params: LayerParams,
+        params: P,
         size: tuple[int, int],
         seed: int,
         index: int,
@@ -97,7 +99,7 @@ class Layer(Moving):
         (its loop decides how far strips move per loop, which ``setup`` may size them by);
         ``canvas``: the surface it will paint on (strips are encoded for it once)."""
         self.canvas = canvas
-        self.params = params
+        self.params: P = params
         self.size = size
         self.seed = stable_seed(seed, index, self.name)
         self.index = index
@@ -115,16 +117,16 @@ class Layer(Moving):
     def setup(self) -> None:
         """Build what does not change from frame to frame (sprites, layouts)."""
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface | np.ndarray:
+    def draw(self, frame: Frame, v: P) -> pygame.Surface | np.ndarray:
         raise NotImplementedError
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: P) -> None:
         raise NotImplementedError
 
-    def cache_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+    def cache_key(self, frame: Frame, v: P) -> Any:
         return None
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+    def paint_key(self, frame: Frame, v: P) -> Any:
         """A value that, equal on two frames, means ``draw_onto`` paints the same pixels there;
         None when it cannot tell. Image layers need not override it: ``cache_key`` serves."""
         return self.cache_key(frame, v)
@@ -157,11 +159,10 @@ class Layer(Moving):
         s = self.scale * max(self.quality, self.min_quality)
         return max(1, round(self.size[0] * s)), max(1, round(self.size[1] * s))
 
-    def values(self, frame: Frame) -> SimpleNamespace:
+    def values(self, frame: Frame) -> P:
         v = evaluate(self.params, frame.moment, self.tracks)
         # in quarter pixels: a focus pull steps through a few dozen sprite sets, not one a frame
-        v.blur = round(v.blur * 4) / 4
-        return v
+        return v.model_copy(update={"blur": round(v.blur * 4) / 4})
 
     @classmethod
     def answers(cls, params: Any) -> set[str]:
@@ -169,7 +170,7 @@ class Layer(Moving):
         of a cue nobody answers)."""
         return set()
 
-    def still_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+    def still_key(self, frame: Frame, v: P) -> Any:
         """Equal on two frames when this layer paints exactly the same pixels onto the same
         canvas (the compositor then reuses a snapshot of the layers below); None: it changes."""
         own = self.paint_key(frame, v)
@@ -182,7 +183,7 @@ class Layer(Moving):
         canvas: pygame.Surface,
         frame: Frame,
         underlay: tuple[int, int, int] | None = None,
-        v: SimpleNamespace | None = None,
+        v: P | None = None,
     ) -> None:
         """Paint onto ``canvas``; ``underlay``: the colour to clear it to first, unless this
         layer is about to cover every pixel anyway (a full-frame clear costs 0.2 ms at 1080p).
@@ -211,11 +212,11 @@ class Layer(Moving):
             layer = self._image(frame, v)
         blend(canvas, soften(layer, blur), v.blend, v.opacity)
 
-    def covers(self, v: SimpleNamespace) -> bool:
+    def covers(self, v: P) -> bool:
         """Whether painting with values ``v`` hides everything below."""
         return self.opaque and v.blend == "normal" and v.opacity >= 1.0
 
-    def _image(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface:
+    def _image(self, frame: Frame, v: P) -> pygame.Surface:
         # dithering is left to the grain when there is enough of it, and below full quality it is
         # the first thing to go; either way it is part of what the cached image depends on
         dither = self.dither and self.quality >= 1.0 and not frame.grained

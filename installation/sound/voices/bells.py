@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -13,15 +15,15 @@ from installation.sound.voices._common import Register
 
 
 class BellsParams(VoiceParams):
-    level: Num(-80, 0) = Field(-24.0, description="level in dB before the master")
-    density: Num(0, 1) = Field(0.12, description="chance of a chime on each beat")
+    level: Annotated[float, Num(-80, 0)] = Field(-24.0, description="level in dB before the master")
+    density: Annotated[float, Num(0, 1)] = Field(0.12, description="chance of a chime on each beat")
     pitch_range: Register = Field([72, 96], description="lowest and highest MIDI note")
     ring: float = Field(6.0, ge=0.05, le=30, description="seconds a chime rings")
     on_cue: str | None = Field(None, description="also chime at once on this timeline cue")
 
 
 @VOICES.register("bells")
-class Bells(Voice):
+class Bells(Voice[BellsParams]):
     """Sparse FM chimes on chord tones."""
 
     Params = BellsParams

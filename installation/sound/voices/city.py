@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -14,14 +16,16 @@ STEP = 2.0  # seconds between chances of a passing car
 
 
 class CityParams(VoiceParams):
-    level: Num(-80, 0) = Field(-30.0, description="level in dB before the master")
-    send: Num(0, 1) = ambience_send()
-    traffic: Num(0, 1) = Field(0.5, description="the steady far-off wash of the city")
-    passing: Num(0, 1) = Field(0.3, description="how often a car passes nearby")
+    level: Annotated[float, Num(-80, 0)] = Field(-30.0, description="level in dB before the master")
+    send: Annotated[float, Num(0, 1)] = ambience_send()
+    traffic: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="the steady far-off wash of the city"
+    )
+    passing: Annotated[float, Num(0, 1)] = Field(0.3, description="how often a car passes nearby")
 
 
 @VOICES.register("city")
-class City(Voice):
+class City(Voice[CityParams]):
     """Distant traffic, and cars passing (the ``passing-car`` cue sends one)."""
 
     Params = CityParams

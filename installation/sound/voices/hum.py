@@ -9,7 +9,7 @@ note; an audible breath before each phrase and a little air in every note.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -32,19 +32,21 @@ SCOOP_SECONDS = 0.11
 
 
 class HumParams(VoiceParams):
-    level: Num(-80, 0) = Field(-16.0, description="level in dB before the master")
+    level: Annotated[float, Num(-80, 0)] = Field(-16.0, description="level in dB before the master")
     pitch_range: Register = Field([57, 72], description="lowest and highest MIDI note")
     vowel: Literal["mm", "oo", "ah"] = Field("oo", description="the vowel she hums")
-    density: Num(0, 1) = Field(0.7, description="how much of each phrase is sung")
+    density: Annotated[float, Num(0, 1)] = Field(0.7, description="how much of each phrase is sung")
     phrase: int = Field(8, ge=2, le=32, description="beats of a sung phrase")
     rest: int = Field(6, ge=0, le=32, description="beats of silence after it")
-    vibrato: Num(0, 1) = Field(0.35, description="depth of vibrato")
+    vibrato: Annotated[float, Num(0, 1)] = Field(0.35, description="depth of vibrato")
     glide: float = Field(0.18, ge=0, le=2, description="seconds between notes (legato)")
-    breath: Num(0, 1) = Field(0.5, description="the breath before a phrase and the air in a note")
+    breath: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="the breath before a phrase and the air in a note"
+    )
 
 
 @VOICES.register("hum")
-class Hum(Voice):
+class Hum(Voice[HumParams]):
     """A wordless voice: a soft glottal pulse through formants that glide between vowels, a scoop up
     into each note, vibrato late in a held note, a breath before each phrase."""
 
@@ -79,7 +81,7 @@ class Hum(Voice):
         voiced = sum(
             pyo.Biquad(source + air, freq=f, q=9, type=2, mul=g * 2.0) for f, g in self.formants
         )
-        self.last_note = None
+        self.last_note: int | None = None  # the note sung last
         # at the level the old formant hum had at the same ``level`` (measured at unity gain)
         return pyo.Tone(voiced * 0.5 + breath * 0.012, freq=5500)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import Annotated
 
 from pydantic import Field
 
@@ -15,7 +15,7 @@ from installation.sound.voices._common import ChordList, Register
 
 
 class PadParams(VoiceParams):
-    level: Num(-80, 0) = Field(-16.0, description="level in dB before the master")
+    level: Annotated[float, Num(-80, 0)] = Field(-16.0, description="level in dB before the master")
     chords: ChordList | None = Field(
         None, description="the scene's progression, e.g. [I, vi, IV, V]"
     )
@@ -23,14 +23,18 @@ class PadParams(VoiceParams):
     wander: float = Field(0.1, ge=0, le=1, description="chance a chord is swapped for a relative")
     notes: int = Field(4, ge=2, le=6, description="notes in each chord")
     pitch_range: Register = Field([48, 74], description="lowest and highest MIDI note")
-    brightness: Num(0, 1) = Field(0.35, description="filter opening: 0 dark, 1 open")
-    motion: Num(0, 1) = Field(0.5, description="depth of the slow filter movement")
+    brightness: Annotated[float, Num(0, 1)] = Field(
+        0.35, description="filter opening: 0 dark, 1 open"
+    )
+    motion: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="depth of the slow filter movement"
+    )
     detune: float = Field(0.35, ge=0, le=1, description="spread of the detuned saws")
     glide: float = Field(2.5, ge=0, le=20, description="seconds each note glides to the next chord")
 
 
 @VOICES.register("pad")
-class Pad(Voice):
+class Pad(Voice[PadParams]):
     """Detuned saws, voice-led through the progression (the scene's harmony), a slowly breathing
     low-pass, wide."""
 
@@ -38,7 +42,7 @@ class Pad(Voice):
 
     def build(self) -> pyo.PyoObject:
         p = self.params
-        self.chord_index = None
+        self.chord_index: int | None = None  # the chord sounding, none before the first
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [
             pyo.SigTo(midi_to_hz(n), time=p.glide, init=midi_to_hz(n)) for n in self.notes
@@ -52,10 +56,10 @@ class Pad(Voice):
         return pyo.MoogLP(pyo.Mix(saws, voices=2), freq=self.cutoff * sweep, res=0.12) * swell
 
     @staticmethod
-    def _cutoff(v: SimpleNamespace) -> float:
+    def _cutoff(v: PadParams) -> float:
         return 300.0 * (4500.0 / 300.0) ** v.brightness
 
-    def changed(self, v: SimpleNamespace) -> None:
+    def changed(self, v: PadParams) -> None:
         self.cutoff.value = self._cutoff(v)
         self.depth.value = v.motion
 

@@ -9,6 +9,8 @@ the undamped strings of the chord ringing in sympathy.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 from pydantic import Field
 
@@ -28,29 +30,31 @@ OUTPUT = 0.25
 
 
 class PianoParams(VoiceParams):
-    level: Num(-80, 0) = Field(-14.0, description="level in dB before the master")
-    density: Num(0, 1) = Field(0.3, description="chance of a note on each eighth of a phrase")
+    level: Annotated[float, Num(-80, 0)] = Field(-14.0, description="level in dB before the master")
+    density: Annotated[float, Num(0, 1)] = Field(
+        0.3, description="chance of a note on each eighth of a phrase"
+    )
     pitch_range: Register = Field([57, 84], description="lowest and highest MIDI note")
     phrase: int = Field(7, ge=1, le=32, description="beats a phrase lasts")
     rest: int = Field(5, ge=0, le=32, description="beats of silence after each phrase")
     repeats: int = Field(3, ge=1, le=16, description="times a phrase comes back before it changes")
     chord_tones: float = Field(0.6, ge=0, le=1, description="share of notes taken from the chord")
-    tone: Num(0, 1) = Field(
+    tone: Annotated[float, Num(0, 1)] = Field(
         0.35, description="the felt's brightness over the whole instrument: 0 muffled, 1 clear"
     )
     velocity: list[float] = Field(
         [0.25, 0.6], min_length=2, max_length=2, description="softest and loudest"
     )
-    sustain: Num(0.3, 8) = Field(
+    sustain: Annotated[float, Num(0.3, 8)] = Field(
         3.5, description="seconds a note rings before the damper falls on it"
     )
-    pedal: Num(0, 1) = Field(
+    pedal: Annotated[float, Num(0, 1)] = Field(
         0.3, description="the sustain pedal: the chord's strings ring in sympathy with the notes"
     )
 
 
 @VOICES.register("piano")
-class Piano(Voice):
+class Piano(Voice[PianoParams]):
     """A modelled felt piano (below): sparse phrases and rests of unequal length that repeat, then
     mutate."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -13,16 +15,18 @@ from installation.sound.voices._common import Register
 
 
 class PluckParams(VoiceParams):
-    level: Num(-80, 0) = Field(-18.0, description="level in dB before the master")
-    density: Num(0, 1) = Field(0.55, description="chance of a note on each eighth of the song")
+    level: Annotated[float, Num(-80, 0)] = Field(-18.0, description="level in dB before the master")
+    density: Annotated[float, Num(0, 1)] = Field(
+        0.55, description="chance of a note on each eighth of the song"
+    )
     pitch_range: Register = Field([60, 79], description="lowest and highest MIDI note")
     song: int = Field(5, ge=2, le=16, description="beats in the song's loop (odd numbers drift)")
     repeats: int = Field(4, ge=1, le=32, description="times the song loops before it changes")
-    brightness: Num(0, 1) = Field(0.5, description="pluck brightness")
+    brightness: Annotated[float, Num(0, 1)] = Field(0.5, description="pluck brightness")
 
 
 @VOICES.register("pluck")
-class Pluck(Voice):
+class Pluck(Voice[PluckParams]):
     """A ukulele-like waveguide string playing a small looping song of arpeggios."""
 
     Params = PluckParams

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -12,13 +14,15 @@ from installation.sound.voices._common import ambience_send
 
 
 class RainParams(VoiceParams):
-    level: Num(-80, 0) = Field(-26.0, description="level in dB before the master")
-    send: Num(0, 1) = ambience_send()
-    intensity: Num(0, 1) = Field(0.5, description="from a drizzle to a steady rain")
+    level: Annotated[float, Num(-80, 0)] = Field(-26.0, description="level in dB before the master")
+    send: Annotated[float, Num(0, 1)] = ambience_send()
+    intensity: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="from a drizzle to a steady rain"
+    )
 
 
 @VOICES.register("rain")
-class Rain(Voice):
+class Rain(Voice[RainParams]):
     """Band-limited noise for the sheet of rain, random ticks through a resonator for drops."""
 
     Params = RainParams

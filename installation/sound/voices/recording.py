@@ -17,12 +17,12 @@ on the timeline or follow an LFO.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from installation.lazy import pyo
-from installation.scene.assets import asset_kind
+from installation.scene.assets import Asset
 from installation.scene.sound import KEYS, VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.harmony import NOTES
@@ -32,7 +32,7 @@ SOUND_FILES = (".wav", ".flac", ".aif", ".aiff", ".ogg")
 
 
 class RecordingParams(VoiceParams):
-    file: asset_kind(*SOUND_FILES, what="a sound file") = Field(
+    file: Annotated[str, Asset(*SOUND_FILES, what="a sound file")] = Field(
         description="the recording, e.g. assets/sounds/reed-organ-a.wav",
         examples=["assets/sounds/reed-organ-a.wav"],
     )
@@ -45,21 +45,27 @@ class RecordingParams(VoiceParams):
     tune: Literal["key", "chords"] = Field(
         "key", description="with a root: to the scene's tonic, or to each chord's root"
     )
-    pitch: Num(-24, 24) = Field(0.0, description="semitones up or down, on top of the tuning")
-    position: Num(0, 1) = Field(0.0, description="where in the file it plays from, 0..1")
+    pitch: Annotated[float, Num(-24, 24)] = Field(
+        0.0, description="semitones up or down, on top of the tuning"
+    )
+    position: Annotated[float, Num(0, 1)] = Field(
+        0.0, description="where in the file it plays from, 0..1"
+    )
     length: float = Field(
         0.0, ge=0, le=3600, description="loop: seconds of it looped (0: to the file's end)"
     )
     crossfade: float = Field(
         1.5, ge=0.01, le=30, description="loop: seconds its end fades into its start"
     )
-    density: Num(0.5, 200) = Field(12.0, description="cloud: grains a second")
+    density: Annotated[float, Num(0.5, 200)] = Field(12.0, description="cloud: grains a second")
     grain: float = Field(0.25, ge=0.01, le=2, description="cloud: seconds each grain lasts")
-    spread: Num(0, 1) = Field(0.1, description="cloud: how far around the position grains read")
+    spread: Annotated[float, Num(0, 1)] = Field(
+        0.1, description="cloud: how far around the position grains read"
+    )
 
 
 @VOICES.register("recording")
-class Recording(Voice):
+class Recording(Voice[RecordingParams]):
     """An artist's sound file from ``assets/``, looped with an equal-power crossfade or scattered as
     a granular cloud; ``pitch``, ``position``, ``density`` move like any value; with a ``root`` it
     is tuned to the key or to each chord."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -12,13 +14,13 @@ from installation.sound.voices._common import ambience_send
 
 
 class RoomParams(VoiceParams):
-    level: Num(-80, 0) = Field(-40.0, description="level in dB before the master")
-    send: Num(0, 1) = ambience_send()
-    warmth: Num(0, 1) = Field(0.5, description="0 airy, 1 muffled")
+    level: Annotated[float, Num(-80, 0)] = Field(-40.0, description="level in dB before the master")
+    send: Annotated[float, Num(0, 1)] = ambience_send()
+    warmth: Annotated[float, Num(0, 1)] = Field(0.5, description="0 airy, 1 muffled")
 
 
 @VOICES.register("room")
-class Room(Voice):
+class Room(Voice[RoomParams]):
     """Low-passed pink noise with a slow, faint drift."""
 
     Params = RoomParams

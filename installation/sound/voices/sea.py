@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -12,14 +14,14 @@ from installation.sound.voices._common import ambience_send
 
 
 class SeaParams(VoiceParams):
-    level: Num(-80, 0) = Field(-22.0, description="level in dB before the master")
-    send: Num(0, 1) = ambience_send()
+    level: Annotated[float, Num(-80, 0)] = Field(-22.0, description="level in dB before the master")
+    send: Annotated[float, Num(0, 1)] = ambience_send()
     period: float = Field(10.0, ge=3, le=40, description="seconds from one wave to the next")
-    size: Num(0, 1) = Field(0.6, description="how big the waves are")
+    size: Annotated[float, Num(0, 1)] = Field(0.6, description="how big the waves are")
 
 
 @VOICES.register("sea")
-class Sea(Voice):
+class Sea(Voice[SeaParams]):
     """Pink noise whose filter and level swell with each wave; a hiss of foam as it breaks."""
 
     Params = SeaParams

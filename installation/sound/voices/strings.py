@@ -10,6 +10,7 @@ fixed resonances whatever the note, which is what makes a bowed saw sound like w
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 from pydantic import Field
 
@@ -25,17 +26,23 @@ BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 3.0))
 
 
 class StringsParams(VoiceParams):
-    level: Num(-80, 0) = Field(-22.0, description="level in dB before the master")
+    level: Annotated[float, Num(-80, 0)] = Field(-22.0, description="level in dB before the master")
     pitch_range: Register = Field([55, 81], description="lowest and highest MIDI note")
     notes: int = Field(3, ge=1, le=5, description="notes in the section")
-    swell: Num(0, 1) = Field(0.7, description="how deep each chord's swell breathes")
-    brightness: Num(0, 1) = Field(0.35, description="bow brightness: sul tasto to sul ponticello")
-    vibrato: Num(0, 1) = Field(0.5, description="depth of the players' slow vibrato")
-    bow: Num(0, 1) = Field(0.4, description="the bow's rosin noise")
+    swell: Annotated[float, Num(0, 1)] = Field(
+        0.7, description="how deep each chord's swell breathes"
+    )
+    brightness: Annotated[float, Num(0, 1)] = Field(
+        0.35, description="bow brightness: sul tasto to sul ponticello"
+    )
+    vibrato: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="depth of the players' slow vibrato"
+    )
+    bow: Annotated[float, Num(0, 1)] = Field(0.4, description="the bow's rosin noise")
 
 
 @VOICES.register("strings")
-class Strings(Voice):
+class Strings(Voice[StringsParams]):
     """A bowed ensemble: a desk of detuned players on each chord tone, each with a vibrato that
     comes in once the bow settles, rosin noise, a wooden body; swelling across each chord."""
 
@@ -43,7 +50,7 @@ class Strings(Voice):
 
     def build(self) -> pyo.PyoObject:
         p = self.params
-        self.chord_index = None
+        self.chord_index: int | None = None  # the chord sounding, none before the first
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [pyo.SigTo(midi_to_hz(n), time=1.2, init=midi_to_hz(n)) for n in self.notes]
         self.amp = pyo.SigTo(0.0, time=0.25, init=0.0)

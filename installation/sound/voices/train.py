@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -12,15 +14,17 @@ from installation.sound.voices._common import ambience_send
 
 
 class TrainParams(VoiceParams):
-    level: Num(-80, 0) = Field(-26.0, description="level in dB before the master")
-    send: Num(0, 1) = ambience_send()
-    rumble: Num(0, 1) = Field(0.6, description="the low roll of the carriage")
-    clack: Num(0, 1) = Field(0.35, description="the rails' joints passing under the wheels")
+    level: Annotated[float, Num(-80, 0)] = Field(-26.0, description="level in dB before the master")
+    send: Annotated[float, Num(0, 1)] = ambience_send()
+    rumble: Annotated[float, Num(0, 1)] = Field(0.6, description="the low roll of the carriage")
+    clack: Annotated[float, Num(0, 1)] = Field(
+        0.35, description="the rails' joints passing under the wheels"
+    )
     speed: float = Field(1.0, ge=0.2, le=3, description="pace of the clacks")
 
 
 @VOICES.register("train")
-class Train(Voice):
+class Train(Voice[TrainParams]):
     """An elevated train's roll and rail clacks; ``train-pass`` rushes another train by."""
 
     Params = TrainParams

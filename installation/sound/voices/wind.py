@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pyo
@@ -12,13 +14,13 @@ from installation.sound.voices._common import ambience_send
 
 
 class WindParams(VoiceParams):
-    level: Num(-80, 0) = Field(-30.0, description="level in dB before the master")
-    send: Num(0, 1) = ambience_send()
-    strength: Num(0, 1) = Field(0.5, description="how hard it blows")
+    level: Annotated[float, Num(-80, 0)] = Field(-30.0, description="level in dB before the master")
+    send: Annotated[float, Num(0, 1)] = ambience_send()
+    strength: Annotated[float, Num(0, 1)] = Field(0.5, description="how hard it blows")
 
 
 @VOICES.register("wind")
-class Wind(Voice):
+class Wind(Voice[WindParams]):
     """Pink noise through a band-pass whose centre, width and level wander slowly."""
 
     Params = WindParams

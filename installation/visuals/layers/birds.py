@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 from pydantic import Field
 
@@ -27,11 +27,13 @@ class BirdsParams(LayerParams):
     size: float = Field(0.018, ge=0.004, le=0.1, description="wingspan, in frame heights")
     spread: float = Field(0.25, ge=0.02, le=1, description="how loose the flock is")
     colour: ColourField = Field("#3A2A30", description="the birds against the sky")
-    flap: Num(0, 1) = Field(0.5, description="share of the time wings beat (the rest they glide)")
+    flap: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="share of the time wings beat (the rest they glide)"
+    )
 
 
 @LAYERS.register("birds")
-class Birds(Layer):
+class Birds(Layer[BirdsParams]):
     """A flock crossing the sky once every ``every`` seconds, left to right or back, each bird
     keeping its place in a loose formation, beating and gliding at its own moments."""
 
@@ -46,12 +48,12 @@ class Birds(Layer):
         self.dy = rng.normal(0, 1, n) * p.spread * 0.12
         self.phase = rng.random(n)
         self.rate = rng.uniform(2.6, 3.4, n)  # wingbeats a second
-        self.scale = rng.uniform(0.75, 1.2, n)
+        self.sizes = rng.uniform(0.75, 1.2, n)  # each bird its own size
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> None:
+    def paint_key(self, frame: Frame, v: BirdsParams) -> None:
         return None
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: BirdsParams) -> None:
         p = self.params
         w, h = self.size
         crossing = frame.cycles(1.0 / p.every)  # crossings since the start, fitted to the loop
@@ -74,7 +76,7 @@ class Birds(Layer):
             # beating for a few seconds, gliding for a few: each bird its own turn
             gliding = (beats[i] / 9.0 + self.phase[i]) % 1.0 > v.flap
             pose = POSES // 4 if gliding else int((beats[i] % 1.0) * POSES)
-            span_px = max(4, round(p.size * h * self.scale[i]))
+            span_px = max(4, round(p.size * h * self.sizes[i]))
             sprite = _bird(span_px, pose, p.colour, rightward)
             blits.append((sprite, (round(bx - span_px / 2), round(by))))
         target.fblits(blits)

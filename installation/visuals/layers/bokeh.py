@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -30,21 +29,25 @@ class FollowSpec(Params):
         "rms",
         description="which part of it: rms (all), low (below 250 Hz), mid, high (above 4 kHz)",
     )
-    amount: Num(0, 4) = Field(0.4, description="how much the level brightens the lights")
+    amount: Annotated[float, Num(0, 4)] = Field(
+        0.4, description="how much the level brightens the lights"
+    )
 
 
 class BokehParams(LayerParams):
     blend: Literal["add", "screen"] = Field("add", description="lights only add light")
-    count: Num(0, MAX_LIGHTS) = Field(90, description="number of lights")
+    count: Annotated[float, Num(0, MAX_LIGHTS)] = Field(90, description="number of lights")
     size: Pair = Field(
         [10.0, 48.0], description="smallest and largest disc diameter, in pixels at 1080 lines"
     )
-    brightness: Num(0, 2) = Field(0.7, description="overall brightness")
-    drift: Num(-400, 400) = Field(
+    brightness: Annotated[float, Num(0, 2)] = Field(0.7, description="overall brightness")
+    drift: Annotated[float, Num(-400, 400)] = Field(
         4.0, description="sideways drift of the nearest lights, px/s at 1080 lines"
     )
-    rise: Num(-200, 200) = Field(0.0, description="upward drift, px/s at 1080 lines")
-    twinkle: Num(0, 1) = Field(0.3, description="how much each light shimmers")
+    rise: Annotated[float, Num(-200, 200)] = Field(
+        0.0, description="upward drift, px/s at 1080 lines"
+    )
+    twinkle: Annotated[float, Num(0, 1)] = Field(0.3, description="how much each light shimmers")
     area: Pair = Field(
         [0.3, 1.0], description="top and bottom of the band the lights sit in, 0 top 1 bottom"
     )
@@ -71,7 +74,7 @@ _WARM_LIGHTS = ("amber", "mustard", "peach", "coral", "cream", "salmon")
 
 
 @LAYERS.register("bokeh")
-class Bokeh(Layer):
+class Bokeh(Layer[BokehParams]):
     """Out-of-focus lights: soft discs with a rim, optional hexagonal aperture, drift, twinkle,
     audio-reactive brightness."""
 
@@ -103,7 +106,7 @@ class Bokeh(Layer):
         self.bob = (2.0 + 6.0 * rng.random(n)) * scale
         self.paths = SpritePaths(self.rng("skips"), n)
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: BokehParams) -> None:
         count = v.count
         n = min(math.ceil(count), MAX_LIGHTS)
         if n == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -28,14 +28,16 @@ class CabinParams(LayerParams):
     colour: ColourField = Field("#2A1C22", description="the house against the night")
     snow: ColourField = Field("#E6DCE0", description="snow on the roof")
     light: ColourField = Field("lamp", description="the windows' light: firelight and lamps")
-    glow: Num(0, 1.5) = Field(0.9, description="how bright the windows are")
-    flicker: Num(0, 1) = Field(0.25, description="the fire's unsteadiness")
-    spill: Num(0, 1) = Field(0.6, description="light thrown from the windows onto the snow")
-    smoke: Num(0, 1) = Field(0.4, description="smoke from the chimney, drifting")
+    glow: Annotated[float, Num(0, 1.5)] = Field(0.9, description="how bright the windows are")
+    flicker: Annotated[float, Num(0, 1)] = Field(0.25, description="the fire's unsteadiness")
+    spill: Annotated[float, Num(0, 1)] = Field(
+        0.6, description="light thrown from the windows onto the snow"
+    )
+    smoke: Annotated[float, Num(0, 1)] = Field(0.4, description="smoke from the chimney, drifting")
 
 
 @LAYERS.register("cabin")
-class Cabin(Layer):
+class Cabin(Layer[CabinParams]):
     """A cabin in snow at night: firelit windows that breathe, their light pooled on the snow, smoke
     from the chimney."""
 
@@ -50,15 +52,15 @@ class Cabin(Layer):
         self.left = round(p.x * w - self.house.get_width() / 2)
         self.top = round(p.ground * h - self.house.get_height())
 
-    def _level(self, frame: Frame, v: SimpleNamespace) -> int:
+    def _level(self, frame: Frame, v: CabinParams) -> int:
         fire = frame.noise(self.seed, 1.3) * 0.6 + frame.noise(self.seed + 1, 4.0) * 0.4
         bright = v.glow * (1.0 - v.flicker * 0.5 + v.flicker * fire)
         return max(0, min(LEVELS, round(bright / 1.5 * LEVELS)))
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> None:
+    def paint_key(self, frame: Frame, v: CabinParams) -> None:
         return None  # smoke drifts every frame
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: CabinParams) -> None:
         p = self.params
         level = self._level(frame, v)
         if v.spill > 0 and level:
@@ -77,7 +79,7 @@ class Cabin(Layer):
                                self.top + y + wh // 2 - glow.get_height() // 2),
                         special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
 
-    def _smoke(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def _smoke(self, target: pygame.Surface, frame: Frame, v: CabinParams) -> None:
         """Soft puffs rising from the chimney and drifting off, thinning as they go."""
         chimney_x = self.left + self.house.get_width() * 0.7
         chimney_y = self.top + self.height * 0.12

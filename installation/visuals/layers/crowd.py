@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -29,7 +29,7 @@ class CrowdParams(LayerParams):
     )
     size: float = Field(0.2, ge=0.02, le=0.6, description="height of the nearest, in frame heights")
     walking: float = Field(0.6, ge=0, le=1, description="share of them walking; the rest stand")
-    speed: Num(0, 4) = Field(1.0, description="pace of the walkers (1: a stroll)")
+    speed: Annotated[float, Num(0, 4)] = Field(1.0, description="pace of the walkers (1: a stroll)")
     colour: ColourField = Field("#3A2428", description="the nearest figures, against the light")
     clothes: list[OneColourField] | None = Field(
         None, description="colours some wear (summer clothes); mixed into the figures"
@@ -39,7 +39,7 @@ class CrowdParams(LayerParams):
 
 
 @LAYERS.register("crowd")
-class Crowd(Layer):
+class Crowd(Layer[CrowdParams]):
     """People walking and standing in rows of depth, fading into the haze with distance; each walker
     makes whole crossings per loop."""
 
@@ -79,10 +79,10 @@ class Crowd(Layer):
             for d in self.depth
         ]
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> None:
+    def paint_key(self, frame: Frame, v: CrowdParams) -> None:
         return None  # someone is always moving
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: CrowdParams) -> None:
         p = self.params
         w, h = self.size
         far, near = p.ground

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
@@ -46,7 +45,7 @@ class ElevatedTrainParams(LayerParams):
     direction: Literal["left", "right"] = Field(
         "left", description="the way the train runs across the frame"
     )
-    speed: Num(40, 2000) = Field(
+    speed: Annotated[float, Num(40, 2000)] = Field(
         320.0,
         description="how fast it runs, px/s at 1080 lines (a crossing keeps the speed it had at "
         "its cue)",
@@ -55,7 +54,7 @@ class ElevatedTrainParams(LayerParams):
     size: float = Field(0.03, ge=0.01, le=0.12, description="a car's height, in frame heights")
     colour: ColourField = Field("#2E1C22", description="the train and its viaduct against the sky")
     lights: ColourField = Field("lamp", description="the light in its windows")
-    glow: Num(0, 1.5) = Field(1.0, description="how bright the windows are")
+    glow: Annotated[float, Num(0, 1.5)] = Field(1.0, description="how bright the windows are")
     viaduct: bool = Field(
         True, description="the deck and piers the track runs on, standing on the city below"
     )
@@ -63,7 +62,7 @@ class ElevatedTrainParams(LayerParams):
         0.3, ge=0, le=1, description="how far off it is: train and viaduct fade toward the haze"
     )
     haze: ColourField = Field("peach", description="the colour they fade toward")
-    drift: Num(-400, 400) = Field(
+    drift: Annotated[float, Num(-400, 400)] = Field(
         0.0,
         description="the viaduct sliding with the city, px/s at 1080 lines (a skyline plane's "
         "drift, to stand among its towers)",
@@ -79,7 +78,7 @@ class _Crossing:
 
 
 @LAYERS.register("elevated-train")
-class ElevatedTrain(Layer):
+class ElevatedTrain(Layer[ElevatedTrainParams]):
     """A train on a viaduct crossing the city on a cue: a dark shape, its windows warm."""
 
     Params = ElevatedTrainParams
@@ -160,17 +159,17 @@ class ElevatedTrain(Layer):
 
     # -- painting ---------------------------------------------------------------------------
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+    def paint_key(self, frame: Frame, v: ElevatedTrainParams) -> tuple:
         """The viaduct's place, and each train's place and light: still between a strip's
         steps when no train is crossing."""
         offset = self.strip.offset(self, frame) if self.strip is not None else 0
         trains = tuple(round(self.head_x(frame, c)) for c in self.crossings(frame))
         return offset, trains, self._level(v) if trains else 0
 
-    def _level(self, v: SimpleNamespace) -> int:
+    def _level(self, v: ElevatedTrainParams) -> int:
         return max(0, min(STEPS, round(v.glow / 1.5 * STEPS)))
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: ElevatedTrainParams) -> None:
         if self.strip is not None:
             self.strip.blit(target, self.strip.offset(self, frame))
         crossings = self.crossings(frame)

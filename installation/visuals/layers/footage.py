@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import Field
 
 from installation.lazy import pygame
-from installation.scene.assets import asset_kind
+from installation.scene.assets import Asset
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
@@ -30,7 +29,11 @@ def _probe(path: str) -> None:
         with av.open(path) as container:
             stream = container.streams.video[0]
             rate = float(stream.average_rate or 0)
-            seconds = float(stream.duration * stream.time_base) if stream.duration else None
+            seconds = (
+                float(stream.duration * stream.time_base)
+                if stream.duration and stream.time_base
+                else None
+            )
     except (av.error.FFmpegError, IndexError, OSError) as err:
         raise ValueError(f"'{path}' is not a video PyAV can decode ({err})") from None
     if seconds is None:
@@ -42,7 +45,7 @@ def _probe(path: str) -> None:
         )
 
 
-Clip = asset_kind(".mp4", ".mov", ".webm", ".mkv", what="a video clip", check=_probe)
+Clip = Annotated[str, Asset(".mp4", ".mov", ".webm", ".mkv", what="a video clip", check=_probe)]
 
 
 class FootageParams(LayerParams):
@@ -52,15 +55,19 @@ class FootageParams(LayerParams):
         examples=["assets/footage/rain-on-glass.mp4"],
     )
     speed: float = Field(1.0, gt=0, le=4, description="playback speed: 0.5 half, 2 double")
-    zoom: Num(1, 3) = Field(1.0, description="1 just covers the frame; more leaves room to drift")
-    drift: Num(0, 1) = Field(0.0, description="how far the view wanders over the spare margin")
+    zoom: Annotated[float, Num(1, 3)] = Field(
+        1.0, description="1 just covers the frame; more leaves room to drift"
+    )
+    drift: Annotated[float, Num(0, 1)] = Field(
+        0.0, description="how far the view wanders over the spare margin"
+    )
     grade: float = Field(0.4, ge=0, le=1, description="how far it is moved into the palette")
     shadows: ColourField = Field("plum-night", description="the clip's darks move to this")
     highlights: ColourField = Field("cream", description="its lights move to this")
 
 
 @LAYERS.register("footage")
-class Footage(Layer):
+class Footage(Layer[FootageParams]):
     """A video clip from ``assets/``, decoded once with PyAV, looped; the frame shown is a function
     of time (exact in renders), a whole number of plays per loop."""
 
@@ -83,14 +90,14 @@ class Footage(Layer):
         # 30 fps render of a 24 fps clip) must not fall either side of it by rounding
         return math.floor((plays % 1.0) * len(self.frames) + 1e-6) % len(self.frames)
 
-    def cache_key(self, frame: Frame, v: SimpleNamespace) -> Any:
+    def cache_key(self, frame: Frame, v: FootageParams) -> Any:
         return self.clip_frame(frame), tuple(self._view(frame, v)), self.internal_size
 
-    def _view(self, frame: Frame, v: SimpleNamespace) -> pygame.Rect:
+    def _view(self, frame: Frame, v: FootageParams) -> pygame.Rect:
         size = self.frames[0].get_size()
         return rostrum(frame, size, size, v.zoom, v.drift, 120.0, self.phase)
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface:
+    def draw(self, frame: Frame, v: FootageParams) -> pygame.Surface:
         picture = self.frames[self.clip_frame(frame)]
         view = self._view(frame, v)
         if view.size == picture.get_size():

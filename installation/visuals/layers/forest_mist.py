@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -28,7 +28,7 @@ class ForestMistParams(LayerParams):
     horizon: float = Field(0.72, ge=0.3, le=0.95, description="where the wood meets the snow")
     density: float = Field(0.6, ge=0.1, le=1, description="how close the trees stand")
     bare: float = Field(0.5, ge=0, le=1, description="share of bare trees among the conifers")
-    drift: Num(-100, 100) = Field(
+    drift: Annotated[float, Num(-100, 100)] = Field(
         0.0, description="slow sideways drift, px/s at 1080 lines (a camera's breath)"
     )
     figure: bool = Field(True, description="a woman standing at the edge of the wood, from behind")
@@ -38,7 +38,7 @@ class ForestMistParams(LayerParams):
 
 
 @LAYERS.register("forest-mist")
-class ForestMist(Layer):
+class ForestMist(Layer[ForestMistParams]):
     """Rows of conifers and bare trees fading into mist over snow, and a woman seen from behind at
     the wood's edge."""
 
@@ -81,7 +81,7 @@ class ForestMist(Layer):
         top = max(0, round(base - tallest * 1.1))
         return Strip(strip, top, parallax, alpha).seal(self.canvas)
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: ForestMistParams) -> None:
         p = self.params
         w = self.size[0]
         for plane in self.planes:
@@ -97,7 +97,7 @@ def _conifer(x, base, height, rng) -> list[Shape]:
     """Stacked tiers down to the snow: a spruce in winter shows no trunk."""
     width = height * rng.uniform(0.22, 0.32)
     tiers = 5
-    shapes = []
+    shapes: list[Shape] = []
     for i in range(tiers):
         top = base - height * (1 - i / tiers * 0.8)
         bottom = base - height * (0.72 - i / tiers * 0.72) + 2

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
@@ -21,17 +20,27 @@ class HazeParams(LayerParams):
         "screen", description="fog lightens"
     )
     colour: ColourField = Field("peach", description="colour of the fog and its light")
-    density: Num(0, 1) = Field(0.35, description="how thick the fog is")
-    height: Num(-0.2, 1.2) = Field(0.72, description="where the fog is thickest, 0 top 1 bottom")
-    spread: Num(0.02, 1) = Field(0.28, description="vertical thickness of the fog band")
-    banks: Num(0, 1) = Field(0.6, description="0 an even veil, 1 distinct drifting banks")
-    drift: Num(-400, 400) = Field(8.0, description="sideways drift, px/s at 1080 lines")
-    rays: Num(0, 1) = Field(0.0, description="strength of light shafts from the source")
+    density: Annotated[float, Num(0, 1)] = Field(0.35, description="how thick the fog is")
+    height: Annotated[float, Num(-0.2, 1.2)] = Field(
+        0.72, description="where the fog is thickest, 0 top 1 bottom"
+    )
+    spread: Annotated[float, Num(0.02, 1)] = Field(
+        0.28, description="vertical thickness of the fog band"
+    )
+    banks: Annotated[float, Num(0, 1)] = Field(
+        0.6, description="0 an even veil, 1 distinct drifting banks"
+    )
+    drift: Annotated[float, Num(-400, 400)] = Field(
+        8.0, description="sideways drift, px/s at 1080 lines"
+    )
+    rays: Annotated[float, Num(0, 1)] = Field(
+        0.0, description="strength of light shafts from the source"
+    )
     source: Pair = Field([0.62, 0.6], description="where the shafts come from, x and y, 0..1")
 
 
 @LAYERS.register("haze")
-class Haze(Layer):
+class Haze(Layer[HazeParams]):
     """Fog banks that drift, gathered in a band, and light shafts from a source (⅛ size)."""
 
     Params = HazeParams
@@ -42,7 +51,7 @@ class Haze(Layer):
     def setup(self) -> None:
         self.noise = ValueNoise2D(self.seed, cells=(12, 6), octaves=2)
         self.ray_noise = self.rng("rays").random(64).astype(np.float32)
-        self._grid = None
+        self._grid: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None
 
     def _coords(self) -> tuple[np.ndarray, np.ndarray]:
         w, h = self.internal_size
@@ -52,7 +61,7 @@ class Haze(Layer):
             self._grid = ((w, h), xs, ys)
         return self._grid[1], self._grid[2]
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+    def draw(self, frame: Frame, v: HazeParams) -> np.ndarray:
         xs, ys = self._coords()
         aspect = self.size[0] / self.size[1]
         # in frame widths; the fog's noise wraps every 12 cells, that is aspect / 1.5 widths

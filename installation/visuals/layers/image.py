@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
 
 from installation.lazy import pygame
-from installation.scene.assets import asset_kind
+from installation.scene.assets import Asset
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
@@ -21,14 +21,20 @@ MAX_SIDE = 2400
 
 class ImageParams(LayerParams):
     baked = ("shadows", "highlights")
-    file: asset_kind(".png", ".jpg", ".jpeg", ".webp", what="a picture") = Field(
+    file: Annotated[str, Asset(".png", ".jpg", ".jpeg", ".webp", what="a picture")] = Field(
         description="the picture, e.g. assets/images/city-out-of-focus.jpg",
         examples=["assets/images/city-out-of-focus.jpg"],
     )
-    zoom: Num(1, 3) = Field(1.08, description="1 just covers the frame; more leaves room to drift")
-    drift: Num(0, 1) = Field(0.5, description="how far the view wanders over the spare margin")
+    zoom: Annotated[float, Num(1, 3)] = Field(
+        1.08, description="1 just covers the frame; more leaves room to drift"
+    )
+    drift: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="how far the view wanders over the spare margin"
+    )
     period: float = Field(90.0, ge=0, le=3600, description="seconds for one slow round; 0 still")
-    light: Num(0, 1) = Field(1.0, description="how much of its light shows: 0 black, 1 as it is")
+    light: Annotated[float, Num(0, 1)] = Field(
+        1.0, description="how much of its light shows: 0 black, 1 as it is"
+    )
     grade: float = Field(
         0.6, ge=0, le=1, description="how far the picture is moved into the palette (0 as shot)"
     )
@@ -37,7 +43,7 @@ class ImageParams(LayerParams):
 
 
 @LAYERS.register("image")
-class Image(Layer):
+class Image(Layer[ImageParams]):
     """A photograph from ``assets/``, graded into the palette (its darks and lights moved onto two
     colours), with a slow rostrum drift and zoom fitted to the loop."""
 
@@ -51,8 +57,8 @@ class Image(Layer):
         from PIL import Image as PILImage
 
         p = self.params
-        with PILImage.open(p.file) as picture:
-            picture = picture.convert("RGB")
+        with PILImage.open(p.file) as opened:
+            picture = opened.convert("RGB")
             # as many picture pixels as the layer draws at the closest zoom: the drift then
             # moves by a pixel of the layer at a time, not by a jerky step of a small picture,
             # and a frame's scaling is nearly one to one (a large photo shrunk each frame cost
@@ -61,23 +67,23 @@ class Image(Layer):
             need *= self.span_of("zoom")[1] * self.scale
             if abs(need - 1) > 0.01:
                 size = (round(picture.width * need), round(picture.height * need))
-                picture = picture.resize(size, PILImage.LANCZOS)
+                picture = picture.resize(size, PILImage.Resampling.LANCZOS)
             if max(picture.size) > MAX_SIDE:
-                picture.thumbnail((MAX_SIDE, MAX_SIDE), PILImage.LANCZOS)
+                picture.thumbnail((MAX_SIDE, MAX_SIDE), PILImage.Resampling.LANCZOS)
             rgb = np.asarray(picture)
         self.source = to_surface(grade_into(rgb, p.shadows, p.highlights, p.grade))
         self.phase = self.rng("drift").random()
 
-    def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+    def cache_key(self, frame: Frame, v: ImageParams) -> tuple:
         return tuple(self._view(frame, v)), self.internal_size, round(v.light * 255)
 
-    def _view(self, frame: Frame, v: SimpleNamespace) -> pygame.Rect:
+    def _view(self, frame: Frame, v: ImageParams) -> pygame.Rect:
         return rostrum(
             frame, self.source.get_size(), self.size, v.zoom, v.drift, self.params.period,
             self.phase,
         )  # fmt: skip
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> pygame.Surface:
+    def draw(self, frame: Frame, v: ImageParams) -> pygame.Surface:
         view = self._view(frame, v)
         image = pygame.transform.smoothscale(self.source.subsurface(view), self.internal_size)
         level = round(v.light * 255)

@@ -3,7 +3,7 @@ and the lamp and room mirrored faintly in the glass over the city beyond."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -24,13 +24,17 @@ class InteriorParams(LayerParams):
     desk: float = Field(0.8, ge=0.4, le=1, description="the desk's front edge, 0 top 1 bottom")
     lamp: Pair = Field([0.74, 0.66], description="the lamp's bulb, x and y, 0..1")
     light: ColourField = Field("lamp", description="the lamp's light")
-    glow: Num(0, 1.5) = Field(0.9, description="how bright the lamp is")
-    reach: Num(0.05, 1) = Field(0.35, description="how far its light carries, frame heights")
-    reflection: Num(0, 1) = Field(0.5, description="the lamp and the room seen in the glass")
+    glow: Annotated[float, Num(0, 1.5)] = Field(0.9, description="how bright the lamp is")
+    reach: Annotated[float, Num(0.05, 1)] = Field(
+        0.35, description="how far its light carries, frame heights"
+    )
+    reflection: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="the lamp and the room seen in the glass"
+    )
 
 
 @LAYERS.register("interior")
-class Interior(Layer):
+class Interior(Layer[InteriorParams]):
     """A dark room around a window: a desk lamp lights the wall and the desk and shows, mirrored, in
     the glass; the layers below show through the glass."""
 
@@ -41,10 +45,10 @@ class Interior(Layer):
     def setup(self) -> None:
         self._grid = None
 
-    def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+    def cache_key(self, frame: Frame, v: InteriorParams) -> tuple:
         return round(v.glow * 64), round(v.reach * 64), round(v.reflection * 64), self.quality
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+    def draw(self, frame: Frame, v: InteriorParams) -> np.ndarray:
         p = self.params
         w, h = self.internal_size
         ys = ((np.arange(h, dtype=np.float32) + 0.5) / h)[:, None]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
@@ -17,17 +16,21 @@ from installation.visuals.layer import LAYERS, Layer, LayerParams
 
 class OsLogoParams(LayerParams):
     blend: Literal["normal", "add", "screen", "multiply"] = Field("screen", description="it glows")
-    awaken: Num(0, 1) = Field(1.0, description="0 asleep (dark) to 1 fully awake")
+    awaken: Annotated[float, Num(0, 1)] = Field(1.0, description="0 asleep (dark) to 1 fully awake")
     breath: float = Field(7.0, ge=1, le=60, description="seconds per breath")
-    size: Num(0.02, 0.6) = Field(0.16, description="radius of the rings, in frame heights")
+    size: Annotated[float, Num(0.02, 0.6)] = Field(
+        0.16, description="radius of the rings, in frame heights"
+    )
     position: Pair = Field([0.5, 0.5], description="centre, x and y, 0..1")
     core: ColourField = Field("peach", description="colour of the rings' bright core")
     glow: ColourField = Field("coral", description="colour of the halo")
-    pulse: Num(0, 1) = Field(0.0, description="extra brightness, e.g. {follow: {voice: hum}}")
+    pulse: Annotated[float, Num(0, 1)] = Field(
+        0.0, description="extra brightness, e.g. {follow: {voice: hum}}"
+    )
 
 
 @LAYERS.register("os-logo")
-class OsLogo(Layer):
+class OsLogo(Layer[OsLogoParams]):
     """Our own emblem: two soft rings breathing in counterphase around a warm core."""
 
     Params = OsLogoParams
@@ -35,9 +38,9 @@ class OsLogo(Layer):
     min_quality = 0.5
 
     def setup(self) -> None:
-        self._grid = None
+        self._grid: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+    def draw(self, frame: Frame, v: OsLogoParams) -> np.ndarray:
         w, h = self.internal_size
         if self._grid is None or self._grid[0] != (w, h):
             xs = ((np.arange(w, dtype=np.float32) + 0.5) / h)[None, :]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
@@ -33,18 +32,22 @@ class ParticlesParams(LayerParams):
     baked = ("colour",)
     blend: Literal["add", "screen"] = Field("add", description="particles catch the light")
     kind: Literal["dust", "snow", "rain"] = Field("dust", description="what is in the air")
-    count: Num(0, MAX_PARTICLES) = Field(200, description="number of particles")
+    count: Annotated[float, Num(0, MAX_PARTICLES)] = Field(200, description="number of particles")
     size: Pair | None = Field(None, description="smallest and largest size, px at 1080 lines")
-    speed: Num(0, 4) = Field(1.0, description="multiplier on the kind's natural fall speed")
-    wind: Num(-600, 600) = Field(0.0, description="sideways push, px/s at 1080 lines")
-    brightness: Num(0, 2) = Field(0.6, description="overall brightness")
+    speed: Annotated[float, Num(0, 4)] = Field(
+        1.0, description="multiplier on the kind's natural fall speed"
+    )
+    wind: Annotated[float, Num(-600, 600)] = Field(
+        0.0, description="sideways push, px/s at 1080 lines"
+    )
+    brightness: Annotated[float, Num(0, 2)] = Field(0.6, description="overall brightness")
     colour: ColourField | None = Field(None, description="colour; default depends on the kind")
     area: Pair = Field([0.0, 1.0], description="top and bottom of the band they live in")
     length: float = Field(60.0, ge=4, le=400, description="rain streak length, px at 1080 lines")
 
 
 @LAYERS.register("particles")
-class Particles(Layer):
+class Particles(Layer[ParticlesParams]):
     """``dust`` glinting in the sun, ``snow`` drifting down, ``rain`` streaks angled by the wind."""
 
     Params = ParticlesParams
@@ -57,7 +60,7 @@ class Particles(Layer):
 
         p = self.params
         fall, wander, size, colour = KINDS[p.kind]
-        self.fall, self.wander = fall, wander
+        self.fall, self.sway_px = fall, wander  # not self.wander: a method of the base
         lo, hi = (p.size or size)[0] * self.unit, (p.size or size)[1] * self.unit
         self.colour = tuple(p.colour or parse_colour(colour))
         rng = self.rng("particles")
@@ -71,7 +74,7 @@ class Particles(Layer):
         self.bucket = np.minimum((self.depth * 6).astype(int), 5)
         self.paths = SpritePaths(self.rng("skips"), n)
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: ParticlesParams) -> None:
         n = min(math.ceil(v.count), MAX_PARTICLES)
         if n == 0 or v.brightness <= 0:
             return
@@ -87,7 +90,7 @@ class Particles(Layer):
         blown = self.paths.distances(self, frame, "wind", n) * self.unit * pace
         fallen = self.paths.distances(self, frame, "speed", n) * self.fall * self.unit * pace
         swing = frame.cycles_each(self.freq[sl] / math.tau)
-        sway = self.wander * self.unit * np.sin(math.tau * swing + self.phase[sl])
+        sway = self.sway_px * self.unit * np.sin(math.tau * swing + self.phase[sl])
         x = (self.x0[sl] * span_x + blown + sway) % span_x - 40 * self.unit
         y = (self.y0[sl] * span_y + fallen) % span_y + top - 40 * self.unit
         level = v.brightness * (0.35 + 0.65 * depth)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -22,12 +21,12 @@ class PulseParams(LayerParams):
     )
     cue: str = Field(pattern=KEBAB, description="the timeline cue it answers")
     colour: ColourField = Field("amber", description="colour of the light")
-    strength: Num(0, 1) = Field(0.5, description="brightness at the cue")
+    strength: Annotated[float, Num(0, 1)] = Field(0.5, description="brightness at the cue")
     decay: float = Field(0.6, gt=0, le=60, description="seconds for the light to halve")
 
 
 @LAYERS.register("pulse")
-class Pulse(Layer):
+class Pulse(Layer[PulseParams]):
     """Light that fills the frame at each cue and fades (half-life ``decay``)."""
 
     Params = PulseParams
@@ -39,7 +38,7 @@ class Pulse(Layer):
     direct = True
     native = "add"
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: PulseParams) -> None:
         age = frame.since_cue(self.params.cue)
         if not 0 <= age < 12 * self.params.decay:
             return

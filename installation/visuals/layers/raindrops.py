@@ -13,7 +13,7 @@ scaling and a few hundred small blits, not one scaling per drop.
 from __future__ import annotations
 
 import functools
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -34,7 +34,7 @@ class RaindropsParams(LayerParams):
         description="the glass the drops cling to: left, top, right, bottom, 0..1",
     )  # fmt: skip
     count: int = Field(180, ge=1, le=1500, description="drops on the glass when it is all wet")
-    wet: Num(0, 1) = Field(
+    wet: Annotated[float, Num(0, 1)] = Field(
         1.0, description="share of those drops on the glass: let it follow the rain"
     )
     size: float = Field(7.0, ge=2, le=40, description="a typical drop's radius, px at 1080 lines")
@@ -44,11 +44,13 @@ class RaindropsParams(LayerParams):
     life: float = Field(
         24.0, ge=2, le=600, description="seconds a drop clings before it runs down the glass"
     )
-    light: Num(0, 1) = Field(0.5, description="the glint on each drop and the dark of its rim")
+    light: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="the glint on each drop and the dark of its rim"
+    )
 
 
 @LAYERS.register("raindrops")
-class Raindrops(Layer):
+class Raindrops(Layer[RaindropsParams]):
     """Rain on a window: drops that gather, cling and run down, each a small lens showing the lights
     behind the glass shrunk and upside down; ``wet`` lets them follow the rain."""
 
@@ -60,15 +62,15 @@ class Raindrops(Layer):
         rng = self.rng("drops")
         n = p.count
         self.rank = rng.random(n)  # a drop is on the glass while ``wet`` is above its rank
-        self.scale = np.clip(rng.lognormal(0.0, 0.35, n), 0.4, 2.6)  # most small, a few big
+        self.sizes = np.clip(rng.lognormal(0.0, 0.35, n), 0.4, 2.6)  # most small, a few big
         self.phase = rng.random(n)
         # drops cling for different times: each its own rate, fitted to the loop by epochs
         self.rate = 1.0 / (p.life * rng.uniform(0.7, 1.4, n))
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> None:
+    def paint_key(self, frame: Frame, v: RaindropsParams) -> None:
         return None  # they show what is below them, which changes
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: RaindropsParams) -> None:
         drops = self._drops(frame, v)
         if not len(drops):
             return
@@ -95,7 +97,7 @@ class Raindrops(Layer):
         if glints:
             target.fblits(glints, pygame.BLEND_RGB_ADD)
 
-    def _drops(self, frame: Frame, v: SimpleNamespace) -> list[tuple[float, float, int]]:
+    def _drops(self, frame: Frame, v: RaindropsParams) -> list[tuple[float, float, int]]:
         """Each drop on the glass now: its centre and radius (whole pixels). A drop's life
         repeats: it gathers at a place of its own (new each life), clings, then runs down."""
         p = self.params
@@ -113,7 +115,7 @@ class Raindrops(Layer):
         grown = np.minimum(1.0, 0.35 + 0.65 * age / GROWING)
         running = np.clip((age - (1.0 - RUNNING)) / RUNNING, 0.0, 1.0)
         ys = ys + running**2 * (y1 - y0) * h * 0.35  # slow to let go, then quick
-        radius = np.maximum(1, np.rint(p.size * self.unit * self.scale[on] * grown)).astype(int)
+        radius = np.maximum(1, np.rint(p.size * self.unit * self.sizes[on] * grown)).astype(int)
         bottom = y1 * h
         return [
             (float(x), float(y), int(r))

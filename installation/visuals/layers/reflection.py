@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -38,26 +38,34 @@ EDGE = 0.1
 
 
 class ReflectionParams(LayerParams):
-    horizon: Num(0.1, 1) = Field(
+    horizon: Annotated[float, Num(0.1, 1)] = Field(
         0.8, description="where the mirror begins, 0 top 1 bottom: the water's edge"
     )
-    mirror: Num(0, 1) = Field(0.85, description="how clearly it mirrors what is above the line")
-    fade: Num(0, 1) = Field(
+    mirror: Annotated[float, Num(0, 1)] = Field(
+        0.85, description="how clearly it mirrors what is above the line"
+    )
+    fade: Annotated[float, Num(0, 1)] = Field(
         0.55, description="how far the mirror fades into the ground's own colour toward the bottom"
     )
-    darken: Num(0, 1) = Field(0.25, description="how much darker the mirrored picture is")
+    darken: Annotated[float, Num(0, 1)] = Field(
+        0.25, description="how much darker the mirrored picture is"
+    )
     tint: ColourField = Field("#FFE0C8", description="the colour the mirrored light takes on")
     colour: ColourField = Field(
         "#2A1A22", description="the wet ground or water itself, which the mirror fades into"
     )
-    ripple: Num(0, 1) = Field(0.35, description="how far ripples break the mirror sideways")
-    growth: Num(0, 1) = Field(
+    ripple: Annotated[float, Num(0, 1)] = Field(
+        0.35, description="how far ripples break the mirror sideways"
+    )
+    growth: Annotated[float, Num(0, 1)] = Field(
         0.8,
         description="0 ripples as strong at the line as at the bottom, 1 calm at the line and "
         "strongest nearest the viewer",
     )
-    speed: Num(0, 4) = Field(0.4, description="pace of the ripples, waves a second")
-    streak: Num(0, 1) = Field(
+    speed: Annotated[float, Num(0, 4)] = Field(
+        0.4, description="pace of the ripples, waves a second"
+    )
+    streak: Annotated[float, Num(0, 1)] = Field(
         0.4, description="lights drawn down into long streaks, as on a wet street at night"
     )
 
@@ -77,7 +85,7 @@ class _Band:
 
 
 @LAYERS.register("reflection")
-class Reflection(Layer):
+class Reflection(Layer[ReflectionParams]):
     """Wet ground or still water mirroring what is above its line: rippled, darkened, faded."""
 
     Params = ReflectionParams
@@ -89,7 +97,7 @@ class Reflection(Layer):
         self.highest = self.span_of("horizon")[0]  # the highest the line ever stands
         self._band_memo: _Band | None = None
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> None:
+    def paint_key(self, frame: Frame, v: ReflectionParams) -> None:
         return None  # it shows what is below it, which changes
 
     def _band(self) -> _Band:
@@ -100,7 +108,7 @@ class Reflection(Layer):
             band = self._band_memo = _Band((w, h), first, round(first * self.size[1] / h))
         return band
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: ReflectionParams) -> None:
         w, h = self.size
         line = min(h - 1, round(v.horizon * h))
         if self.below is None or line >= h - 1:
@@ -122,16 +130,18 @@ class Reflection(Layer):
         last = min(sh, math.ceil(horizon * sh))
         first = max(0, min(last - 1, math.floor(2 * horizon * sh - sh) - 1))
         top, bottom = round(first * k), min(self.size[1], round(last * k))
+        assert self.below is not None  # set by paint() while the layer draws
         part = self.below.subsurface(pygame.Rect(0, top, self.size[0], bottom - top))
         return first, pygame.transform.smoothscale(part, (2 * sw, 2 * (last - first)))
 
     def _mirrored(
-        self, seen: pygame.Surface, first: int, band: _Band, frame: Frame, v: SimpleNamespace
+        self, seen: pygame.Surface, first: int, band: _Band, frame: Frame, v: ReflectionParams
     ) -> np.ndarray:
         """The band under the line (3, rows, w), small, from ``seen``: the rows above the line
         that it mirrors, at twice the small size, starting at small row ``first``."""
         quads = _quads(_planes(seen))
-        planes = sum(quads) / 4.0
+        a, b, c, d = quads
+        planes = (a + b + c + d) / 4.0
         sh = band.small[1]
         line = v.horizon * sh
         centres = band.first + np.arange(band.rows, dtype=np.float32) + 0.5
@@ -152,7 +162,7 @@ class Reflection(Layer):
         seen: pygame.Surface,
         source: np.ndarray,
         u: np.ndarray,
-        v: SimpleNamespace,
+        v: ReflectionParams,
     ) -> np.ndarray:
         """Lights (what is brighter than its surroundings: windows, lamps, the sun, not the
         broad sky) drawn down from where they are mirrored into streaks, longer nearer the
@@ -172,7 +182,7 @@ class Reflection(Layer):
         return mean * (v.streak * STREAK_GAIN)
 
     def _rippled(
-        self, rows: np.ndarray, u: np.ndarray, frame: Frame, v: SimpleNamespace
+        self, rows: np.ndarray, u: np.ndarray, frame: Frame, v: ReflectionParams
     ) -> np.ndarray:
         """``rows`` (rows, w, 3) shifted sideways by waves seen in perspective: bands that crowd
         together toward the line and come toward the viewer."""
@@ -202,7 +212,7 @@ class Reflection(Layer):
         """Small pixels in a pixel at 1080 lines."""
         return self.unit * planes.shape[1] / self.size[0]
 
-    def _shaded(self, rows: np.ndarray, u: np.ndarray, v: SimpleNamespace) -> np.ndarray:
+    def _shaded(self, rows: np.ndarray, u: np.ndarray, v: ReflectionParams) -> np.ndarray:
         """Darkened and tinted, then faded into the ground's colour with distance; all of it
         eased in just below the line so the mirror meets what it mirrors without a seam."""
         ease = np.clip(u / EDGE, 0.0, 1.0)

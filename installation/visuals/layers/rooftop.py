@@ -17,7 +17,7 @@ import functools
 import itertools
 import math
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -61,14 +61,16 @@ class RooftopParams(LayerParams):
         0.6, ge=0, le=1, description="share of the parapet with a railing along its top"
     )
     colour: ColourField = Field("#2A1A20", description="the rooftop against the sky")
-    rim: Num(0, 1) = Field(
+    rim: Annotated[float, Num(0, 1)] = Field(
         0.6,
         description="the sky's warm light caught along the top edges (stronger while the sun "
         "is low, when there is one)",
     )
     rim_colour: ColourField = Field("amber", description="the colour of that light")
-    lamp: Num(0, 1) = Field(0.5, description="the bare bulb over the stair door, glowing warm")
-    beacon: Num(0, 1) = Field(
+    lamp: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="the bare bulb over the stair door, glowing warm"
+    )
+    beacon: Annotated[float, Num(0, 1)] = Field(
         0.6, description="brightness of the red light atop the antenna, flashing slowly"
     )
 
@@ -95,7 +97,7 @@ class _Layout:
 
 
 @LAYERS.register("rooftop")
-class Rooftop(Layer):
+class Rooftop(Layer[RooftopParams]):
     """A roof's edge in the foreground, dark against the sky: parapet, railing, water tanks."""
 
     Params = RooftopParams
@@ -110,10 +112,10 @@ class Rooftop(Layer):
         self.body, self.rim_light = _bake(layout, p, (w, h - self.top), self.top, self.unit)
         self.bulb, self.beacon_at = layout.bulb, layout.beacon
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple[int, int, int]:
+    def paint_key(self, frame: Frame, v: RooftopParams) -> tuple[int, int, int]:
         return self._levels(frame, v)
 
-    def _levels(self, frame: Frame, v: SimpleNamespace) -> tuple[int, int, int]:
+    def _levels(self, frame: Frame, v: RooftopParams) -> tuple[int, int, int]:
         """The rim's, the bulb's and the beacon's strength now, in steps of 1/STEPS."""
         flash = (frame.cycles(1.0 / BEACON_PERIOD) + 0.3) % 1.0
         # a slow warm flash: up quickly, down gently, dark most of the period
@@ -124,7 +126,7 @@ class Rooftop(Layer):
             round(STEPS * v.beacon * beacon) if self.beacon_at else 0,
         )
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: RooftopParams) -> None:
         rim, lamp, beacon = self._levels(frame, v)
         target.blit(self.body, (0, self.top))
         if rim:

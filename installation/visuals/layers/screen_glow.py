@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -31,19 +31,21 @@ class ScreenGlowParams(LayerParams):
     colours: list[OneColourField] = Field(
         ["coral", "amber", "blush", "terracotta"], min_length=2, description="what the screen shows"
     )
-    brightness: Num(0, 1.5) = Field(0.6, description="how bright the screen is")
-    spill: Num(0, 1) = Field(0.6, description="light thrown around the screen and onto the floor")
+    brightness: Annotated[float, Num(0, 1.5)] = Field(0.6, description="how bright the screen is")
+    spill: Annotated[float, Num(0, 1)] = Field(
+        0.6, description="light thrown around the screen and onto the floor"
+    )
     floor: float = Field(0.72, ge=0.3, le=1, description="where the floor begins, 0 top 1 bottom")
-    speed: Num(0, 4) = Field(1.0, description="pace of the colour fields")
+    speed: Annotated[float, Num(0, 4)] = Field(1.0, description="pace of the colour fields")
     figures: int = Field(5, ge=0, le=30, description="slow dancers in silhouette")
     figure_colour: ColourField = Field("#2A1A20", description="their colour")
-    rim: Num(0, 1) = Field(
+    rim: Annotated[float, Num(0, 1)] = Field(
         0.6, description="the screen's light on the dancers' edges and their reflection below"
     )
 
 
 @LAYERS.register("screen-glow")
-class ScreenGlow(Layer):
+class ScreenGlow(Layer[ScreenGlowParams]):
     """A giant LED wall of slow warm colour fields, its spill and floor reflection; dancers who move
     to the scene's beat, each in their own measure, back-lit with a rim of the screen's light and
     mirrored on the floor."""
@@ -106,7 +108,7 @@ class ScreenGlow(Layer):
         self._static = ((w, h), maps)
         return maps
 
-    def _light(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+    def _light(self, frame: Frame, v: ScreenGlowParams) -> np.ndarray:
         w, h = self.internal_size
         inside, around, box, xs, ys = self._maps(w, h)
         # the fields flow sideways through the noise, which wraps every 6 cells
@@ -121,12 +123,12 @@ class ScreenGlow(Layer):
         light += around * spill
         return np.clip(light, 0, 255, out=light)
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: ScreenGlowParams) -> None:
         light = soft_upscale(self._light(frame, v), self.size, dither=False)
         target.blit(light, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
         self._dancers(target, frame, v)
 
-    def _dancers(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def _dancers(self, target: pygame.Surface, frame: Frame, v: ScreenGlowParams) -> None:
         """Dancers to the scene's beat, each in their own measure; the screen's light catches
         their upper edges (a rim) and the glossy floor shows them faintly; far ones smaller."""
         w, h = self.size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -20,21 +20,29 @@ GLINTS = 260
 
 
 class SeaParams(LayerParams):
-    horizon: Num(0.2, 0.95) = Field(0.6, description="height of the horizon, 0 top 1 bottom")
+    horizon: Annotated[float, Num(0.2, 0.95)] = Field(
+        0.6, description="height of the horizon, 0 top 1 bottom"
+    )
     far: ColourField = Field("warm-grey", description="the sea near the horizon")
     near: ColourField = Field("teal-grey", description="the sea at the bottom of the frame")
     light: ColourField = Field("peach", description="colour of the sun's reflection")
-    sun_x: Num(0, 1) = Field(0.6, description="where the sun's path of light lies, 0..1")
-    path: Num(0, 1) = Field(0.55, description="brightness of the sun's path on the water")
-    waves: Num(0, 1) = Field(0.5, description="strength of the swells")
-    speed: Num(0, 4) = Field(1.0, description="pace of the swells")
-    glints: Num(0, 1) = Field(0.5, description="sparkles on the path of light")
-    shore: Num(0, 1) = Field(0.4, description="foam of the last wave at the bottom")
-    beach: Num(0, 0.9) = Field(
+    sun_x: Annotated[float, Num(0, 1)] = Field(
+        0.6, description="where the sun's path of light lies, 0..1"
+    )
+    path: Annotated[float, Num(0, 1)] = Field(
+        0.55, description="brightness of the sun's path on the water"
+    )
+    waves: Annotated[float, Num(0, 1)] = Field(0.5, description="strength of the swells")
+    speed: Annotated[float, Num(0, 4)] = Field(1.0, description="pace of the swells")
+    glints: Annotated[float, Num(0, 1)] = Field(0.5, description="sparkles on the path of light")
+    shore: Annotated[float, Num(0, 1)] = Field(
+        0.4, description="foam of the last wave at the bottom"
+    )
+    beach: Annotated[float, Num(0, 0.9)] = Field(
         0.0, description="share of the ground below the horizon that is sand, from the bottom"
     )
     sand: ColourField = Field("#E6C9A8", description="colour of the dry sand")
-    mirror: Num(0, 1) = Field(
+    mirror: Annotated[float, Num(0, 1)] = Field(
         0.5,
         description="how much the water takes the colours of the sky above it (its sun too: the "
         "path of light follows the sun and fades as it sets)",
@@ -42,7 +50,7 @@ class SeaParams(LayerParams):
 
 
 @LAYERS.register("sea")
-class Sea(Layer):
+class Sea(Layer[SeaParams]):
     """A sea below the horizon: swells in perspective, the sky's colours mirrored (``mirror``), the
     sun's path of light under the sky's sun (gone once it sets), glints, foam; optionally a beach of
     sand with a wet shoreline (``beach``)."""
@@ -58,7 +66,7 @@ class Sea(Layer):
         self.gy = rng.random(GLINTS).astype(np.float32) ** 1.6
         self.gsize = rng.integers(0, 3, GLINTS)
 
-    def values(self, frame: Frame) -> SimpleNamespace:
+    def values(self, frame: Frame) -> SeaParams:
         """The written values, with the sky above mirrored in: water takes the sky's colours
         (the horizon's near the horizon, the zenith's toward the viewer, as a calm sea does)."""
         v = super().values(frame)
@@ -67,16 +75,18 @@ class Sea(Layer):
             return v
         m = v.mirror
         zenith = sky.middle if sky.middle is not None else sky.top
-        v.far = _toward(v.far, sky.bottom, m)
-        v.near = _toward(v.near, _darker(zenith, 0.75), m * 0.8)
+        mirrored: dict[str, object] = {
+            "far": _toward(v.far, sky.bottom, m),
+            "near": _toward(v.near, _darker(zenith, 0.75), m * 0.8),
+        }
         if sky.sun is not None:
-            v.light = _toward(v.light, sky.sun.halo, m * 0.7)
-            v.sun_x = v.sun_x + (sky.sun.x - v.sun_x) * m
+            mirrored["light"] = _toward(v.light, sky.sun.halo, m * 0.7)
+            mirrored["sun_x"] = v.sun_x + (sky.sun.x - v.sun_x) * m
             # the path dims as the sun nears the horizon and is gone once it has set
-            v.path *= min(1.0, max(0.0, (sky.sun.height + 0.04) / 0.1))
-        return v
+            mirrored["path"] = v.path * min(1.0, max(0.0, (sky.sun.height + 0.04) / 0.1))
+        return v.model_copy(update=mirrored)
 
-    def _water(self, frame: Frame, v: SimpleNamespace, rows: int) -> np.ndarray:
+    def _water(self, frame: Frame, v: SeaParams, rows: int) -> np.ndarray:
         """The water below the horizon only, at quarter size: (3, rows, w)."""
         w = self.internal_size[0]
         below = ((np.arange(rows, dtype=np.float32) + 0.5) / rows)[:, None]  # 0 horizon .. 1 bottom
@@ -113,14 +123,14 @@ class Sea(Layer):
         # sand: wet and darker (a mirror of the sky's light) at the line, dry and pale beyond
         past = np.clip((below - line) / max(v.beach, 1e-3), 0, 1)
         wet = np.exp(-past * 9.0)
-        sand = np.array(v.sand, np.float32)[:, None, None]
-        sand = sand * (0.92 + 0.08 * past) * (1 - 0.18 * wet) + np.array(v.light, np.float32)[
+        dry = np.array(v.sand, np.float32)[:, None, None]
+        sand = dry * (0.92 + 0.08 * past) * (1 - 0.18 * wet) + np.array(v.light, np.float32)[
             :, None, None
         ] * 0.12 * wet * (1 - past)
         on_sand = (below > line).astype(np.float32)[None]
         return water * (1 - on_sand) + sand * on_sand
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SeaParams) -> None:
         w, h = self.size
         top = round(v.horizon * h)
         rows = max(1, round((h - top) * self.scale * max(self.quality, self.min_quality)))
@@ -129,7 +139,7 @@ class Sea(Layer):
         if v.glints > 0:
             self._glints(target, frame, v)
 
-    def _glints(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def _glints(self, target: pygame.Surface, frame: Frame, v: SeaParams) -> None:
         w, h = self.size
         horizon = v.horizon * h
         water = (h - horizon) * (1.0 - v.beach)  # glints on the water, never on the sand

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -21,11 +21,17 @@ STEPS = 1024
 class SunParams(Params):
     """The sun or moon: a soft disc, a close glow and a wide halo that screen onto the sky."""
 
-    height: Num(-0.3, 1) = Field(0.18, description="height above the horizon, in frame heights")
-    x: Num(0, 1) = Field(0.62, description="horizontal position, 0 left to 1 right")
-    size: Num(0, 0.3) = Field(0.035, description="disc radius, in frame heights")
-    glow: Num(0, 1) = Field(0.6, description="strength of the glow and halo")
-    flare: Num(0, 1) = Field(0.3, description="horizontal streak of light through the sun")
+    height: Annotated[float, Num(-0.3, 1)] = Field(
+        0.18, description="height above the horizon, in frame heights"
+    )
+    x: Annotated[float, Num(0, 1)] = Field(
+        0.62, description="horizontal position, 0 left to 1 right"
+    )
+    size: Annotated[float, Num(0, 0.3)] = Field(0.035, description="disc radius, in frame heights")
+    glow: Annotated[float, Num(0, 1)] = Field(0.6, description="strength of the glow and halo")
+    flare: Annotated[float, Num(0, 1)] = Field(
+        0.3, description="horizontal streak of light through the sun"
+    )
     colour: ColourField = Field("cream", description="colour of the disc")
     halo: ColourField = Field("amber", description="colour of the glow")
 
@@ -34,16 +40,20 @@ class SkyParams(LayerParams):
     top: ColourField = Field("dusty-rose", description="colour at the top of the frame")
     middle: ColourField | None = Field(None, description="optional colour halfway down")
     bottom: ColourField = Field("peach", description="colour at the horizon and below")
-    horizon: Num(0.2, 1.2) = Field(0.78, description="where the horizon lies, 0 top 1 bottom")
-    curve: Num(0.2, 5) = Field(
+    horizon: Annotated[float, Num(0.2, 1.2)] = Field(
+        0.78, description="where the horizon lies, 0 top 1 bottom"
+    )
+    curve: Annotated[float, Num(0.2, 5)] = Field(
         1.4, description="gradient shape: above 1 keeps the top colour longer"
     )
-    drift: Num(0, 1) = Field(0.3, description="slow breathing of the gradient over minutes")
+    drift: Annotated[float, Num(0, 1)] = Field(
+        0.3, description="slow breathing of the gradient over minutes"
+    )
     sun: SunParams | None = Field(default_factory=SunParams, description="leave out for no sun")
 
 
 @LAYERS.register("sky")
-class Sky(Layer):
+class Sky(Layer[SkyParams]):
     """Magic-hour, dawn, dusk or night gradient (up to three stops), a sun or moon with glow and
     flare; drawn at ¼ size in float, scaled up with dithering (left to the grain when there is
     enough of it), reused while unchanged. Its light is handed to the layers under it: the sea
@@ -70,24 +80,27 @@ class Sky(Layer):
         # quantised to 1/STEPS of the frame height: invisible steps, and a sky to reuse between
         return round((frame.noise(self.seed, 1 / 60.0) - 0.5) * 0.25 * drift * STEPS) / STEPS
 
-    def values(self, frame: Frame) -> SimpleNamespace:
+    def values(self, frame: Frame) -> SkyParams:
         """The parameters, quantised: the cache key and the drawing both use these, so a reused
         sky is exactly the sky that would be drawn afresh (frames stay a function of time)."""
         v = super().values(frame)
-        v.horizon, v.curve = _step(v.horizon, STEPS), _step(v.curve, STEPS)
-        sun = v.sun  # a fresh namespace each call (``evaluate``): quantised in place
+        sun = v.sun
         if sun is not None:
-            sun.height, sun.x, sun.size = (_step(x, STEPS) for x in (sun.height, sun.x, sun.size))
-            sun.glow, sun.flare = _step(sun.glow, 512), _step(sun.flare, 512)
-        return v
+            sun = sun.model_copy(update={
+                **{k: _step(getattr(sun, k), STEPS) for k in ("height", "x", "size")},
+                **{k: _step(getattr(sun, k), 512) for k in ("glow", "flare")},
+            })  # fmt: skip
+        return v.model_copy(
+            update={"horizon": _step(v.horizon, STEPS), "curve": _step(v.curve, STEPS), "sun": sun}
+        )
 
-    def cache_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+    def cache_key(self, frame: Frame, v: SkyParams) -> tuple:
         """The sky changes slowly: redraw only when what it shows has moved."""
         sun = v.sun and tuple(vars(v.sun).values())
         shape = (v.horizon, v.curve, v.top, v.middle, v.bottom)
         return (self._breathe(frame, v.drift), shape, sun)
 
-    def draw(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+    def draw(self, frame: Frame, v: SkyParams) -> np.ndarray:
         xs, ys = self._coords()
         breathe = self._breathe(frame, v.drift)
         u = np.clip(ys / max(v.horizon + breathe, 1e-3), 0.0, 1.0) ** v.curve
@@ -120,7 +133,7 @@ def _with_sun(
     sky: np.ndarray,
     xs: np.ndarray,
     ys: np.ndarray,
-    sun: SimpleNamespace,
+    sun: SunParams,
     horizon: float,
     aspect: float,
 ) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import Field
@@ -32,15 +33,17 @@ class SkylineParams(LayerParams):
     planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
     depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
     height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
-    drift: Num(-400, 400) = Field(
+    drift: Annotated[float, Num(-400, 400)] = Field(
         6.0, description="parallax drift of the nearest plane, px/s at 1080 lines"
     )
-    windows: Num(0, 1) = Field(
+    windows: Annotated[float, Num(0, 1)] = Field(
         0.35,
         description="share of windows lit; as it rises the city comes on floor by floor, "
         "tower by tower, in runs",
     )
-    twinkle: Num(0, 4) = Field(0.5, description="windows switching on and off, per minute each")
+    twinkle: Annotated[float, Num(0, 4)] = Field(
+        0.5, description="windows switching on and off, per minute each"
+    )
     colour: ColourField = Field("#3A2026", description="silhouette colour of the nearest plane")
     haze: ColourField = Field("peach", description="colour the far planes fade toward")
     lights: list[OneColourField] | None = Field(None, description="window colours")
@@ -49,11 +52,11 @@ class SkylineParams(LayerParams):
         description="the colour far planes fade toward at night (the haze's by day): with "
         "'night' the city's depth follows the light of a day",
     )
-    night: Num(0, 1) = Field(
+    night: Annotated[float, Num(0, 1)] = Field(
         0.0, description="0 far planes fade toward 'haze', 1 toward 'dusk' (needs 'dusk')"
     )
     walkway: bool = Field(False, description="a raised walkway across the nearest plane")
-    rim: Num(0, 1) = Field(
+    rim: Annotated[float, Num(0, 1)] = Field(
         0.7,
         description="the low sun behind the city rims the towers' roofs and edges; it follows "
         "the sky's sun (strongest low and bright, gone once it has set)",
@@ -94,7 +97,7 @@ class _Plane:
 
 
 @LAYERS.register("skyline")
-class Skyline(Layer):
+class Skyline(Layer[SkylineParams]):
     """Several depth planes of towers (blocks, stepped, spires, domes), named landmarks from
     ``assets/landmarks/`` (Pudong's and Los Angeles's), lit windows that come on floor by floor as
     ``windows`` rises, an optional raised walkway, far planes fading to ``haze`` by day and ``dusk``
@@ -117,6 +120,7 @@ class Skyline(Layer):
             to_dusk = nights and _fade(k, p) > 0.05
             plane = self._bake(k, p, lights, p.haze, keep_plain=to_dusk)
             if to_dusk:
+                assert p.dusk is not None  # ``nights`` says there is a dusk
                 night = self._bake(k, p, lights, p.dusk, dusk=True, keep_plain=True)
                 plane.dusk, plane.dusk_plain = night.strip, night.plain
             self.planes.append(plane)
@@ -127,7 +131,7 @@ class Skyline(Layer):
         k: int,
         p: SkylineParams,
         lights: list,
-        haze: tuple,
+        haze: tuple[int, int, int],
         dusk: bool = False,
         keep_plain: bool = False,
     ) -> _Plane:
@@ -210,7 +214,7 @@ class Skyline(Layer):
             np.array(ranks, dtype=np.float32),
         )
 
-    def paint_key(self, frame: Frame, v: SimpleNamespace) -> tuple:
+    def paint_key(self, frame: Frame, v: SkylineParams) -> tuple:
         """Where each strip stands and which switching windows show: the planes drift a pixel
         a few times a second, so most frames at 60 fps repeat the last one exactly."""
         return (
@@ -221,7 +225,7 @@ class Skyline(Layer):
             ),
         )
 
-    def _rim(self, frame: Frame, v: SimpleNamespace) -> int:
+    def _rim(self, frame: Frame, v: SkylineParams) -> int:
         """How strong the sun's rim is now, in steps of RIM_STEPS: it needs a sun in the sky,
         and is strongest while it is low and bright; it fades out as the sun sets."""
         sun = frame.sky.sun if frame.sky is not None else None
@@ -248,11 +252,11 @@ class Skyline(Layer):
                 plane.between[ahead] = _mix_dusk(plane, ahead, self.canvas)
                 return
 
-    def _dusk(self, v: SimpleNamespace) -> int:
+    def _dusk(self, v: SkylineParams) -> int:
         """How far toward the night planes, in steps of 1/DUSK_STEPS."""
         return round(v.night * DUSK_STEPS) if self.params.dusk is not None else 0
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SkylineParams) -> None:
         night = self._dusk(v)
         rim = self._rim(frame, v)
         for plane, state in zip(self.planes, self._state(frame, v), strict=True):
@@ -266,7 +270,7 @@ class Skyline(Layer):
             target.fblits([(plane.toggle_sprites[i], (int(xs[i]), int(ys[i]))) for i in shown])
         self._prepare_dusk(frame, night)
 
-    def _state(self, frame: Frame, v: SimpleNamespace) -> list[tuple]:
+    def _state(self, frame: Frame, v: SkylineParams) -> list[tuple]:
         """Per plane: its strip's offset, the switching windows lit and in view, and where they
         are, then the same for the windows ``windows`` lights. Worked out once per frame (the key
         and the drawing both need it)."""
@@ -371,6 +375,7 @@ def _mix_dusk(plane: _Plane, night: int, canvas: pygame.Surface | None) -> Strip
     """The day's strip mixed ``night`` steps toward the dusk strip, over the rows that hold
     towers (the sky above them is left out of the copy, the mix and the alpha)."""
     day = plane.strip
+    assert plane.plain is not None and plane.dusk_plain is not None  # kept for the mix
     w, h = plane.plain.get_size()
     rows = pygame.Rect(0, day.top, w, h - day.top)
     mixed = new_surface((w, h))
@@ -411,7 +416,7 @@ def _landmarks(strip, alpha, rng, marks, h, tallest, colour, width) -> None:
             def at(x: float, y: float, x0: float = x0) -> tuple[float, float]:
                 return x0 + x * metres, h - y * metres
 
-            shapes = []
+            shapes: list[tuple[str, Sequence[Any]]] = []
             for shape in mark.shapes:
                 if shape.ellipse:
                     ex, ey, rx, ry = shape.ellipse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from types import SimpleNamespace
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -21,13 +21,17 @@ from installation.visuals.strips import KEY, mix
 class TrainWindowParams(LayerParams):
     baked = ("wood", "pylon_colour")
     wood: ColourField = Field("#C9A27A", description="the blond wood of the carriage")
-    speed: Num(0, 3000) = Field(900.0, description="how fast pylons pass, px/s at 1080 lines")
+    speed: Annotated[float, Num(0, 3000)] = Field(
+        900.0, description="how fast pylons pass, px/s at 1080 lines"
+    )
     pylons: float = Field(0.5, ge=0, le=1, description="how often pylons pass")
     pylon_colour: ColourField = Field("#3A2428", description="colour of the passing pylons")
-    reflection: Num(0, 1) = Field(0.25, description="the lit interior mirrored on the glass")
-    sway: Num(0, 1) = Field(0.4, description="the carriage's gentle rocking")
+    reflection: Annotated[float, Num(0, 1)] = Field(
+        0.25, description="the lit interior mirrored on the glass"
+    )
+    sway: Annotated[float, Num(0, 1)] = Field(0.4, description="the carriage's gentle rocking")
     windows: int = Field(2, ge=1, le=4, description="panes side by side")
-    sunlight: Num(0, 1) = Field(
+    sunlight: Annotated[float, Num(0, 1)] = Field(
         0.5,
         description="the low sun through the glass, lying in patches on the wall below; "
         "passing pylons sweep across them (follows the sky's sun when there is one)",
@@ -36,7 +40,7 @@ class TrainWindowParams(LayerParams):
 
 
 @LAYERS.register("train-window")
-class TrainWindow(Layer):
+class TrainWindow(Layer[TrainWindowParams]):
     """A blond-wood carriage window, rocking; pylons rush past; the lit interior mirrored on the
     glass; another train on the ``train-pass`` cue."""
 
@@ -67,7 +71,7 @@ class TrainWindow(Layer):
         ]  # (x, size, how late they follow the carriage's rock)
         self.patch_rects = _patches(self.panes, p.windows, self.size, self.unit)
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: TrainWindowParams) -> None:
         slow, quick = _rocking(frame)
         rock = round(v.sway * 3 * self.unit * slow + v.sway * 1.5 * self.unit * quick)
         glass = self.panes.move(0, rock)
@@ -82,7 +86,7 @@ class TrainWindow(Layer):
         self._sunlight(target, frame, v, rock, pylons)
         self._passengers(target, frame, v)
 
-    def _sun(self, frame: Frame, v: SimpleNamespace) -> tuple[float, tuple]:
+    def _sun(self, frame: Frame, v: TrainWindowParams) -> tuple[float, tuple]:
         """How strong the sunlight on the wall is, and its colour: the sky's sun when there is
         one (gone once it sets), else the lamp-warm default."""
         sky = frame.sky
@@ -91,7 +95,7 @@ class TrainWindow(Layer):
         up = min(1.0, max(0.0, (sky.sun.height + 0.03) / 0.1))
         return v.sunlight * up * (0.5 + 0.5 * sky.sun.glow), tuple(sky.sun.halo)
 
-    def _sunlight(self, target, frame: Frame, v: SimpleNamespace, rock: int, shadows) -> None:
+    def _sunlight(self, target, frame: Frame, v: TrainWindowParams, rock: int, shadows) -> None:
         """Patches of low sun on the wall under the windows, each the window's shape sheared by
         the light's angle; the pylons' shadows sweep across them as the train passes them."""
         strength, colour = self._sun(frame, v)
@@ -125,7 +129,7 @@ class TrainWindow(Layer):
             out.append(self.size[0] - x + half)
         return out
 
-    def _passengers(self, target, frame: Frame, v: SimpleNamespace) -> None:
+    def _passengers(self, target, frame: Frame, v: TrainWindowParams) -> None:
         """Heads and shoulders of people seated nearer than the window, swaying with the
         carriage a moment after it (a body follows the floor it sits on)."""
         w, h = self.size
@@ -146,7 +150,9 @@ class TrainWindow(Layer):
         for x in xs:
             target.blit(sprite, (round(x) - half, 0))
 
-    def _passing_train(self, target, frame: Frame, v: SimpleNamespace, glass: pygame.Rect) -> None:
+    def _passing_train(
+        self, target, frame: Frame, v: TrainWindowParams, glass: pygame.Rect
+    ) -> None:
         """On the cue ``train-pass``, another train rushes by for a few seconds."""
         age = frame.since_cue("train-pass")
         if not 0 <= age < 4.0:
@@ -165,7 +171,7 @@ class TrainWindow(Layer):
                 lit, pygame.Rect(x, band.top + band.height // 4, pitch * 2 // 3, band.height // 3)
             )
 
-    def _reflection(self, target, v: SimpleNamespace, glass: pygame.Rect) -> None:
+    def _reflection(self, target, v: TrainWindowParams, glass: pygame.Rect) -> None:
         for x, y, r in self.lamps:
             sprite = _lamp(round(r * self.size[1]), round(v.reflection * 40) / 40)
             cx = glass.left + x * glass.width

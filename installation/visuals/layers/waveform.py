@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
@@ -22,18 +21,24 @@ POINTS = 240
 class WaveformParams(LayerParams):
     blend: Literal["add", "screen"] = Field("add", description="the line is light")
     voice: str = Field("master", description="the voice whose sound the line follows")
-    y: Num(0, 1) = Field(0.5, description="height of the line, 0 top 1 bottom")
-    amplitude: Num(0, 0.5) = Field(0.08, description="swing at full level, in frame heights")
-    idle: Num(0, 0.2) = Field(0.012, description="swing in silence: the line still breathes")
-    width: Num(0.2, 1) = Field(0.8, description="share of the frame's width the line spans")
-    speed: Num(0, 4) = Field(1.0, description="how fast the line's shape travels")
+    y: Annotated[float, Num(0, 1)] = Field(0.5, description="height of the line, 0 top 1 bottom")
+    amplitude: Annotated[float, Num(0, 0.5)] = Field(
+        0.08, description="swing at full level, in frame heights"
+    )
+    idle: Annotated[float, Num(0, 0.2)] = Field(
+        0.012, description="swing in silence: the line still breathes"
+    )
+    width: Annotated[float, Num(0.2, 1)] = Field(
+        0.8, description="share of the frame's width the line spans"
+    )
+    speed: Annotated[float, Num(0, 4)] = Field(1.0, description="how fast the line's shape travels")
     colour: ColourField = Field("cream", description="colour of the line")
     glow: ColourField = Field("coral", description="colour of its glow")
     thickness: float = Field(2.0, ge=0.5, le=12, description="line width, px at 1080 lines")
 
 
 @LAYERS.register("waveform")
-class Waveform(Layer):
+class Waveform(Layer[WaveformParams]):
     """One glowing line whose swing follows a voice's level and bands."""
 
     Params = WaveformParams
@@ -46,7 +51,7 @@ class Waveform(Layer):
         self.w = np.array([1.0, 0.6, 0.35, 0.2, 0.12], dtype=np.float32)
         self.phase = rng.random(5).astype(np.float32) * math.tau
 
-    def _points(self, frame: Frame, v: SimpleNamespace) -> np.ndarray:
+    def _points(self, frame: Frame, v: WaveformParams) -> np.ndarray:
         w, h = self.size
         m = frame.moment
         level = m.feature(v.voice, "rms")
@@ -69,7 +74,7 @@ class Waveform(Layer):
         xs = w / 2 + u * v.width * w / 2
         return np.stack([xs, ys], axis=1)
 
-    def draw_onto(self, target: pygame.Surface, frame: Frame, v: SimpleNamespace) -> None:
+    def draw_onto(self, target: pygame.Surface, frame: Frame, v: WaveformParams) -> None:
         points = self._points(frame, v)
         w, h = self.size
         # glow: the line drawn thick at 1/8 size, blurred there, scaled up and added

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from installation.lazy import pygame
 from installation.registry import POST, summary_of
@@ -17,7 +16,10 @@ from installation.visuals.raster import scratch
 __all__ = ["POST", "PostChain", "PostEffect"]
 
 
-class PostEffect(Moving):
+E = TypeVar("E", bound=Params)
+
+
+class PostEffect(Moving, Generic[E]):
     """One effect. ``shorthand`` names the field a bare number sets (``grain: 0.03``).
 
     Effects that only add soft light (bloom, light leaks) set ``glows = True`` and implement
@@ -35,15 +37,15 @@ class PostEffect(Moving):
     #: adaptive quality may rest it when lowering layers was not enough (the player only)
     expendable: ClassVar[bool] = False
 
-    def __init__(self, params: Params, size: tuple[int, int], seed: int):
-        self.params = params
+    def __init__(self, params: E, size: tuple[int, int], seed: int):
+        self.params: E = params
         self.size = size
         self.seed = stable_seed(seed, "post", self.name)
         self.tracks: dict[str, Any] = {}
         self.off = False  # switched off by the player after it raised
         self.resting = False  # skipped for now by adaptive quality
 
-    def values(self, frame: Frame) -> SimpleNamespace:
+    def values(self, frame: Frame) -> E:
         return evaluate(self.params, frame.moment, self.tracks)
 
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pygame
@@ -12,14 +14,18 @@ from installation.visuals.post.base import POST, PostEffect
 
 
 class BloomParams(Params):
-    threshold: Num(0, 1) = Field(0.7, description="brightness above which light blooms")
-    strength: Num(0, 2) = Field(0.5, description="how much of the glow is added back")
+    threshold: Annotated[float, Num(0, 1)] = Field(
+        0.7, description="brightness above which light blooms"
+    )
+    strength: Annotated[float, Num(0, 2)] = Field(
+        0.5, description="how much of the glow is added back"
+    )
     radius: float = Field(0.5, ge=0, le=1, description="size of the glow")
     tint: ColourField = Field("peach", description="colour of the glow: warm, never white")
 
 
 @POST.register("bloom")
-class Bloom(PostEffect):
+class Bloom(PostEffect[BloomParams]):
     """Bright parts glow: a ⅛-size copy, thresholded, warm-tinted, blurred by scaling, screened
     back."""
 

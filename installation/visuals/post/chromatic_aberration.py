@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pygame
@@ -13,13 +15,13 @@ from installation.visuals.raster import scratch
 
 
 class ChromaticParams(Params):
-    amount: Num(0, 8) = Field(
+    amount: Annotated[float, Num(0, 8)] = Field(
         1.5, description="shift of red and blue at the left and right edges, px at 1080 lines"
     )
 
 
 @POST.register("chromatic-aberration")
-class ChromaticAberration(PostEffect):
+class ChromaticAberration(PostEffect[ChromaticParams]):
     """Lateral colour: red and blue part toward the sides, the centre stays sharp."""
 
     Params = ChromaticParams

@@ -10,11 +10,13 @@ double the frame first with one more blit, since a multiply fill can only darken
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.cube import fit_cube
 from installation.lazy import pygame
-from installation.scene.assets import asset_kind
+from installation.scene.assets import Asset
 from installation.scene.params import ColourField, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
@@ -22,26 +24,34 @@ from installation.visuals.post.base import POST, PostEffect
 from installation.visuals.raster import scratch
 
 # a malformed file is refused at load, at the 'lut' key
-CubeFile = asset_kind(".cube", what="a 3D LUT", check=fit_cube)
+CubeFile = Annotated[str, Asset(".cube", what="a 3D LUT", check=fit_cube)]
 
 
 class GradeParams(Params):
-    warmth: Num(-1, 1) = Field(0.2, description="tilt toward amber (above 0) or teal (below)")
-    lift: Num(0, 0.3) = Field(0.04, description="raise the blacks toward the shadow tint")
-    gain: Num(0.5, 1.5) = Field(1.0, description="overall brightness of the highlights")
-    contrast: Num(0.5, 1.5) = Field(1.0, description="spread around the mid-grey")
+    warmth: Annotated[float, Num(-1, 1)] = Field(
+        0.2, description="tilt toward amber (above 0) or teal (below)"
+    )
+    lift: Annotated[float, Num(0, 0.3)] = Field(
+        0.04, description="raise the blacks toward the shadow tint"
+    )
+    gain: Annotated[float, Num(0.5, 1.5)] = Field(
+        1.0, description="overall brightness of the highlights"
+    )
+    contrast: Annotated[float, Num(0.5, 1.5)] = Field(1.0, description="spread around the mid-grey")
     shadows: ColourField = Field("maroon", description="tint of lifted blacks: a warm dark")
     highlights: ColourField = Field("cream", description="tint of the brightest light")
-    split: Num(0, 1) = Field(0.3, description="strength of the highlight tint")
-    blue: Num(0, 1) = Field(0.5, description="pull any blue toward teal-grey")
+    split: Annotated[float, Num(0, 1)] = Field(0.3, description="strength of the highlight tint")
+    blue: Annotated[float, Num(0, 1)] = Field(0.5, description="pull any blue toward teal-grey")
     lut: CubeFile | None = Field(
         None, description="a look from a grading tool: a 3D .cube file (e.g. assets/grades/...)"
     )
-    lut_mix: Num(0, 1) = Field(1.0, description="how much of the LUT's look: 0 none, 1 all")
+    lut_mix: Annotated[float, Num(0, 1)] = Field(
+        1.0, description="how much of the LUT's look: 0 none, 1 all"
+    )
 
 
 @POST.register("grade")
-class Grade(PostEffect):
+class Grade(PostEffect[GradeParams]):
     """Warmth, lift toward a warm dark, gain (above 1 brightens), contrast, split toning, blue
     pulled down, and a ``.cube`` look (``lut``, ``lut_mix``)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -22,12 +23,14 @@ MASKS_BANDING = 2.0
 
 
 class GrainParams(Params):
-    amount: Num(0, 0.3) = Field(0.035, description="strength, as a fraction of full scale")
+    amount: Annotated[float, Num(0, 0.3)] = Field(
+        0.035, description="strength, as a fraction of full scale"
+    )
     rate: float = Field(24.0, gt=0, le=120, description="new grain patterns per second")
 
 
 @POST.register("grain")
-class Grain(PostEffect):
+class Grain(PostEffect[GrainParams]):
     """Monochrome film grain, renewed 24 times a second; from 2 levels up it is also the frame's
     dither, and soft layers skip their own."""
 

@@ -3,6 +3,8 @@ the emulsion from the film's base): close around a lamp or a window, never on mi
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from installation.lazy import pygame
@@ -13,13 +15,15 @@ from installation.visuals.post.base import POST, PostEffect
 
 
 class HalationParams(Params):
-    amount: Num(0, 1) = Field(0.4, description="strength of the halo")
-    threshold: Num(0.5, 1) = Field(0.82, description="only light above this haloes")
+    amount: Annotated[float, Num(0, 1)] = Field(0.4, description="strength of the halo")
+    threshold: Annotated[float, Num(0.5, 1)] = Field(
+        0.82, description="only light above this haloes"
+    )
     colour: ColourField = Field("#FF5A30", description="the halo's colour: film's red-orange")
 
 
 @POST.register("halation")
-class Halation(PostEffect):
+class Halation(PostEffect[HalationParams]):
     """Film's red-orange halo, tight around the brightest lights (lamps, windows, the moon)."""
 
     Params = HalationParams

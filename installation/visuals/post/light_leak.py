@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -16,13 +17,13 @@ from installation.visuals.raster import planes_to_surface
 
 
 class LightLeakParams(Params):
-    amount: Num(0, 1) = Field(0.3, description="strength of the leak")
+    amount: Annotated[float, Num(0, 1)] = Field(0.3, description="strength of the leak")
     colour: ColourField = Field("amber", description="its colour")
     speed: float = Field(0.02, ge=0, le=1, description="how fast it wanders along the edges")
 
 
 @POST.register("light-leak")
-class LightLeak(PostEffect):
+class LightLeak(PostEffect[LightLeakParams]):
     """A warm glow wandering slowly around the frame's edges."""
 
     Params = LightLeakParams

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -17,13 +18,13 @@ from installation.visuals.raster import upscale_dithered
 
 class VignetteParams(Params):
     baked = ("colour",)
-    amount: Num(0, 1) = Field(0.3, description="how dark the corners get")
+    amount: Annotated[float, Num(0, 1)] = Field(0.3, description="how dark the corners get")
     softness: float = Field(0.9, ge=0.1, le=2, description="width of the fall-off")
     colour: ColourField = Field("maroon", description="the corners darken toward this hue")
 
 
 @POST.register("vignette")
-class Vignette(PostEffect):
+class Vignette(PostEffect[VignetteParams]):
     """Corners darken toward maroon, never grey; its mask is dithered."""
 
     Params = VignetteParams
