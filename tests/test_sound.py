@@ -274,3 +274,27 @@ def test_listen_from_a_moment_and_one_voice_alone(tmp_path, capsys):
     assert 0 < np.sqrt(np.mean(pad**2)) < np.sqrt(np.mean(whole**2))  # alone, and not all
     assert main(["listen", scene, "--solo", "tuba", "--out", str(tmp_path / "x.wav")]) == 2
     assert "no voice 'tuba' in this scene (" in capsys.readouterr().err
+
+
+def test_a_graph_let_go_is_freed_at_once_without_a_garbage_collection():
+    """The live sound process builds and frees a graph per scene for months: a graph left to
+    the cyclic garbage collector holds its tables (megabytes) until a full collection, and the
+    collection holds the GIL long enough to starve the audio thread."""
+    import gc
+    import weakref
+
+    from installation.sound.engine import OfflineSound
+
+    path = next(p for p in bundled_scenes() if p.stem == "magic-hour")
+    scene = load_scene(path)  # a theme and a piano: the cycle was theirs
+    gc.disable()
+    try:
+        with OfflineSound(scene) as sound:
+            sound.render(1.0)
+            graph = sound.graph
+            refs = [weakref.ref(graph), weakref.ref(graph.voices[0]), weakref.ref(graph.ctx)]
+            del graph
+        del sound
+        assert [r() for r in refs] == [None, None, None]
+    finally:
+        gc.enable()

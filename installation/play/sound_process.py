@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import logging
 import os
 import signal
@@ -125,8 +124,8 @@ class _Mix:
             scene = self.scenes.pop(slot_id, None)
         if scene is not None:
             scene.out.stop()
+            scene.graph.release()  # freed now, by reference counting: no collection pause
             del scene
-            gc.collect()  # a graph's Python side holds cycles (bound methods of its theme)
             _give_back_memory()
 
     def fade(self, slot_id: int, level: float, seconds: float) -> None:

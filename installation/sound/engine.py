@@ -130,7 +130,9 @@ class OfflineMix:
             graph.tick(t0 - part.begin, t1 - part.begin)
             live.add(index)
         for index in [k for k in self.graphs if k not in live]:
-            self.graphs.pop(index)[2].stop()  # the part has ended: free its graph
+            graph, _, out = self.graphs.pop(index)  # the part has ended: free its graph
+            out.stop()
+            graph.release()
         self.server.process()
         self.blocks_done += 1
 
@@ -148,8 +150,9 @@ class OfflineMix:
             remaining -= step
 
     def close(self) -> None:
-        for _, _, out in self.graphs.values():
+        for graph, _, out in self.graphs.values():
             out.stop()
+            graph.release()
         self.graphs.clear()
         self._buffer = None
         self.server.stop()
