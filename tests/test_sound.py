@@ -283,18 +283,27 @@ def test_a_graph_let_go_is_freed_at_once_without_a_garbage_collection():
     import gc
     import weakref
 
-    from installation.sound.engine import OfflineSound
+    from installation.lazy import pyo
+    from installation.play.sound_process import _Mix
 
     path = next(p for p in bundled_scenes() if p.stem == "magic-hour")
     scene = load_scene(path)  # a theme and a piano: the cycle was theirs
+    server = pyo.Server(sr=48000, nchnls=2, buffersize=512, duplex=0, audio="manual")
+    server.setVerbosity(1)
+    server.boot().start()
+    mix = _Mix(server, 48000, 0.0)
     gc.disable()
     try:
-        with OfflineSound(scene) as sound:
-            sound.render(1.0)
-            graph = sound.graph
-            refs = [weakref.ref(graph), weakref.ref(graph.voices[0]), weakref.ref(graph.ctx)]
-            del graph
-        del sound
-        assert [r() for r in refs] == [None, None, None]
+        mix.add(1, scene, 0.1, 0.0, 1.0, 0.0)
+        for _ in range(50):
+            server.process()  # the score runs: notes, the theme, the harmony asking it
+        graph = mix.scenes[1].graph
+        refs = [weakref.ref(x) for x in (graph, graph.voices[0], graph.ctx, graph.theme)]
+        del graph
+        mix.remove(1)
+        assert [r() for r in refs] == [None] * 4
     finally:
         gc.enable()
+        mix.close()
+        server.stop()
+        server.shutdown()

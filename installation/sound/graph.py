@@ -168,10 +168,7 @@ class SoundGraph:
         included, by reference counting. Left to the garbage collector, a graph lingers until
         a full collection, which holds the sound process's GIL for long enough to starve the
         audio thread (measured: 18 underruns in 10 minutes of scene changes every 7 s)."""
-        self.ctx.reharmonised = VoiceContext.reharmonised
-        if self.theme is not None:
-            self.theme.cast_voices = []
-        self.theme = None
+        self.ctx.reharmonised = VoiceContext.reharmonised  # the theme is still there to read
 
     def jumped(self) -> None:
         """The score was moved to another time: update every parameter on the next tick."""
