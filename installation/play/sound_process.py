@@ -41,8 +41,6 @@ PROBE_SECONDS = 20.0  # between looks for a device while there is none
 STALL_SECONDS = 3.0  # no buffer for this long while started: the device has stopped taking sound
 
 
-M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt's parameters (malloc.h)
-
 MAX_SLEW = 0.01  # a drift is taken up at most 1 % faster or slower: notes move by ms, pitch not
 JUMP_SECONDS = 1.0  # further apart than this, the score jumps to the picture's time
 
@@ -167,19 +165,12 @@ class _Mix:
             self.remove(slot_id)
 
 
-def _tune_malloc() -> None:
-    """glibc: every buffer of 128 kB or more in its own mapping, returned to the system when
-    freed. By default the threshold rises to the largest block freed so far, so a scene's
-    tables and convolvers (megabytes each) go to the heap, and a process that builds and frees
-    a graph per scene for months fragments it: the soak measured +7 MB per hour of show."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)  # setting it also stops it from rising
-        libc.mallopt(M_ARENA_MAX, 2)  # the main thread's and the audio thread's
-
-
 def _give_back_memory() -> None:
-    """Hand the pages a freed graph leaves in the heap back to the system (glibc)."""
+    """Hand the pages a freed graph leaves in the heap back to the system (glibc). The heap
+    stays mapped: glibc's mmap threshold is left as it is, since a table in a mapping of its
+    own is unmapped the moment it is freed, and a reader the audio thread has not yet let go
+    of then faults (a soak with the threshold fixed at 128 kB lost its sound process to
+    SIGSEGV once in 15 minutes of scene changes every 7 s)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
@@ -192,7 +183,6 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int)
     os.environ.setdefault("PULSE_LATENCY_MSEC", str(SERVER_LATENCY_MS))
     os.environ.setdefault("PIPEWIRE_LATENCY", f"{sr * SERVER_LATENCY_MS // 1000}/{sr}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s sound process: %(message)s")
-    _tune_malloc()
     with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):
         _serve(conn, device, volume_db, sr)  # a broken pipe: the player has gone, so do we
 
