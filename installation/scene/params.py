@@ -66,11 +66,11 @@ KEYS_SHAPE = "[[0, rose-dust], [90, dusk-blue]]"
 
 
 def _colour(raw: Any) -> Colour | ColourTrack:
-    if isinstance(raw, tuple | ColourTrack):
+    if isinstance(raw, ColourTrack):
         return raw
     if isinstance(raw, dict):
         return colour_keys(raw)
-    return parse_colour(raw)
+    return _one_colour(raw)
 
 
 def colour_keys(raw: dict[str, Any]) -> ColourTrack:
