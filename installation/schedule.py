@@ -3,7 +3,7 @@
 A show is laid out on its own timeline as *parts*: one scene's stretch, from the moment it
 starts fading in to the moment it has faded out. At show time ``T`` each playing part has a
 scene time (``T - begin``, plus where it started) and a weight, its share of a crossfade, on
-one curve (smoothstep) for picture and sound alike. Opening hours are part of the plan: at
+the one law of ``installation.crossfade`` (equal power) for picture and sound alike. Opening hours are part of the plan: at
 closing time the playing scene hands over to the night scene (dim), to black, or goes on muted
 (silent), and at opening time the playlist resumes with its next scene.
 
@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from installation.crossfade import amplitude, share
 from installation.scene.show import Show
 
 __all__ = ["DIM_BRIGHTNESS", "DIM_GAIN_DB", "Part", "Playing", "Schedule"]
@@ -49,7 +50,8 @@ class Part:
     id: int = field(default_factory=lambda: next(_ids))
 
     def weight(self, t: float) -> float:
-        """Its share of the picture and sound at show time ``t``: 0 outside, smooth in fades."""
+        """Its share of the mix at show time ``t`` (the picture's weight, the sound's power):
+        0 outside, 1 between its fades, ``crossfade.share`` inside them."""
         if not self.begin <= t < self.end:
             return 0.0
         u = 1.0
@@ -57,8 +59,11 @@ class Part:
             u = min(u, (t - self.begin) / self.fade_in)
         if self.fade_out > 0 and math.isfinite(self.end):
             u = min(u, (self.end - t) / self.fade_out)
-        u = max(0.0, min(1.0, u))
-        return u * u * (3 - 2 * u)
+        return share(u)
+
+    def level(self, t: float) -> float:
+        """Its sound's gain at show time ``t``: equal power in fades, times the part's gain."""
+        return amplitude(self.weight(t)) * self.gain
 
     def scene_time(self, t: float) -> float:
         return self.offset + t - self.begin
@@ -73,7 +78,8 @@ class Part:
 class Playing:
     part: Part
     scene_time: float
-    weight: float
+    weight: float  # the picture's share
+    level: float  # the sound's gain (equal power, times the part's gain)
 
 
 class Schedule:
@@ -103,15 +109,17 @@ class Schedule:
         ``t`` is there with weight 0: it is about to fade in)."""
         self._plan(t)
         return [
-            Playing(part, part.scene_time(t), part.weight(t))
+            Playing(part, part.scene_time(t), part.weight(t), part.level(t))
             for part in self.parts
             if part.begin <= t < part.end
         ]
 
     def current(self, t: float) -> Part:
-        """The part that has (or is taking) the show at ``t``: the latest one begun."""
+        """The part that has (or is taking) the show at ``t``: the latest one begun (the
+        earliest known, should ``t`` lie before every part: a clock that stepped back)."""
         self._plan(t)
-        return max((p for p in self.parts if p.begin <= t), key=lambda p: p.begin)
+        begun = [p for p in self.parts if p.begin <= t]
+        return max(begun, key=lambda p: p.begin) if begun else self.parts[0]
 
     def parts_until(self, t: float) -> list[Part]:
         self._plan(t)
@@ -139,11 +147,13 @@ class Schedule:
         self.parts.append(part)
         return part
 
-    def skip_failed(self, part: Part, t: float) -> None:
-        """A part whose scene could not load: the next scene takes its place at once."""
+    def skip_failed(self, part: Part, t: float, fade: float | None = None) -> None:
+        """A part whose scene could not load: the next scene takes its place at ``t`` (now, or
+        the part's own beginning when the failure is known ahead), crossfading over ``fade``
+        (by default at most a second: the part that failed never showed)."""
         part.end = part.next_at = t  # gone at once: it never showed
         position = part.position if part.position is not None else self.position
-        self.cut(t, position + 1, min(self.show.crossfade, 1.0))
+        self.cut(t, position + 1, min(self.show.crossfade, 1.0) if fade is None else fade)
 
     def rebase(self, t: float, now: dt.datetime) -> bool:
         """The wall clock says ``now`` at show time ``t`` (it was set, or jumped): read hours

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from installation.crossfade import amplitudes
 from installation.render.frames import frame_bytes, frame_times, save_png
 from installation.render.program import FramePainter, Program, load_program
 from installation.render.video import CONTAINERS, VideoWriter
@@ -267,13 +268,12 @@ def _open_mix(
     program: Program, job: Job, say: Callable[[str], None] | None = None
 ) -> OfflineMix | SeamedMix:
     from installation.sound.engine import OfflineMix
-    from installation.sound.loudness import calibrate, calibration_seconds, is_calibrated
+    from installation.sound.loudness import calibrate, calibration_notice
 
     for part in program.parts:
-        scene = part.scene
-        if say is not None and scene.sound and not is_calibrated(scene):
-            say(f"calibrating '{scene.id}': rendering {calibration_seconds(scene):g} s to measure "
-                "its loudness (once; the gain is kept for next time)")  # fmt: skip
+        notice = calibration_notice(part.scene)
+        if say is not None and notice:
+            say(notice)
     if say is not None and job.start > 0:
         say(f"rendering the sound up to {job.start:g} s first (what plays there follows it)")
 
@@ -295,8 +295,8 @@ class SeamedMix:
     render's first frame, one loop earlier. A file that holds exactly one loop then repeats
     without a seam: its last sample is followed by the first as the sound itself would go on.
 
-    Equal-power (sine and cosine) weights: the two are the same scene a loop apart, alike in
-    level and colour but not sample by sample, so their powers, not amplitudes, add."""
+    The crossfade law (``installation.crossfade``, equal power): the two are the same scene a
+    loop apart, alike in level and colour but not sample by sample, so their powers add."""
 
     def __init__(self, mix: OfflineMix, tail: np.ndarray, first: int, count: int):
         from installation.sound.engine import samples_per_frame
@@ -314,9 +314,9 @@ class SeamedMix:
             inside = k >= 0
             u = (k[inside] + 0.5) / len(self.tail)
             mixed = samples.copy()
+            outgoing, incoming = amplitudes(u)
             mixed[inside] = (
-                samples[inside] * np.cos(0.5 * np.pi * u)[:, None]
-                + self.tail[k[inside]] * np.sin(0.5 * np.pi * u)[:, None]
+                samples[inside] * outgoing[:, None] + self.tail[k[inside]] * incoming[:, None]
             )
             samples = mixed
         return samples, features

@@ -2,7 +2,7 @@
 
 A *part* is one scene's stretch of the output (see ``installation.schedule``): output time
 ``T`` maps to each playing part's scene time and a weight. The picture of a frame blends the
-playing parts by weight (``blend_parts``, which the player uses too); the sound mixes their
+playing parts by weight (``visuals.showmix.blend_parts``, which the player uses too); the sound mixes their
 graphs, each with a fader that follows the same weight, all on one manual pyo server (pyo allows
 one server per process), exactly ``sr / fps`` samples per frame.
 """
@@ -10,7 +10,6 @@ one server per process), exactly ``sr / fps`` samples per frame.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from installation.scene.show import is_show_file, load_show
 from installation.scene.wall import View
 from installation.schedule import Part, Schedule
 from installation.visuals.compositor import Compositor
+from installation.visuals.showmix import blend_parts
 
-__all__ = ["FramePainter", "Program", "RenderPart", "blend_parts", "load_program"]
+__all__ = ["FramePainter", "Program", "RenderPart", "load_program"]
 
 
 @dataclass
@@ -39,8 +39,8 @@ class RenderPart:
         return self.plan.begin - self.plan.offset
 
     def weight(self, t: float) -> float:
-        """Its sound's level at output time ``t``: the crossfade's weight times its gain."""
-        return self.plan.weight(t) * self.plan.gain
+        """Its sound's level at output time ``t``: the crossfade's gain times its own."""
+        return self.plan.level(t)
 
 
 @dataclass
@@ -80,27 +80,6 @@ def load_program(path: Path, until: float, opens_at: dt.datetime | None = None) 
             loaded[plan.path] = load_scene(plan.path)
         parts.append(RenderPart(loaded[plan.path], plan))
     return Program(show.id, parts)
-
-
-def blend_parts(
-    canvas: pygame.Surface, layers: Sequence[tuple[pygame.Surface, float, float]]
-) -> pygame.Surface:
-    """Blend the frames of the playing parts, earliest first: (image, weight, brightness).
-
-    A lone part at full weight and brightness is returned as it is (no copy). Otherwise the
-    earliest is laid down at full strength, later ones over it by weight: at a crossfade the two
-    weights add up to one, so the picture is their weighted mix, on one curve everywhere."""
-    if len(layers) == 1 and layers[0][1] >= 1.0 and layers[0][2] >= 1.0:
-        return layers[0][0]
-    canvas.fill((0, 0, 0))
-    for k, (image, weight, brightness) in enumerate(layers):
-        if brightness < 1.0:  # the night scene while closed: its own frame, darkened
-            shade = round(255 * brightness)
-            image.fill((shade, shade, shade), special_flags=pygame.BLEND_RGB_MULT)
-        image.set_alpha(None if k == 0 and len(layers) > 1 else round(255 * weight))
-        canvas.blit(image, (0, 0))
-        image.set_alpha(None)
-    return canvas
 
 
 class FramePainter:
