@@ -61,10 +61,14 @@ def resolve_asset(name: str, suffixes: tuple[str, ...]) -> Path:
 class Asset:
     """A file field of one of ``suffixes``, written ``file: Annotated[str, Asset(".wav", ...)]``:
     validated to an absolute path, and by ``check`` (which raises ``ValueError``) when the
-    file's contents must be looked at too."""
+    file's contents must be looked at too. Pictures and sounds are looked at by default
+    (``scene.probe``): a file that would fail later fails at load."""
 
     def __init__(self, *suffixes: str, what: str, check: Callable[[str], object] | None = None):
-        self.suffixes, self.what, self.check = suffixes, what, check
+        from installation.scene.probe import check_for
+
+        self.suffixes, self.what = suffixes, what
+        self.check = check or check_for(suffixes)
 
     def validate(self, raw: Any) -> str:
         path = str(resolve_asset(raw, self.suffixes))
