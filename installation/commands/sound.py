@@ -71,14 +71,11 @@ def cmd_listen(args: argparse.Namespace) -> int:
 
 def _calibrate_saying(scene, calibrate, quiet: bool) -> float:
     """Calibrate, saying so first when it will take a while (nothing cached yet)."""
-    from installation.sound.loudness import calibration_seconds, is_calibrated
+    from installation.sound.loudness import calibration_notice
 
-    if not quiet and not is_calibrated(scene):
-        print(
-            f"calibrating '{scene.id}': rendering {calibration_seconds(scene):g} s to measure "
-            "its loudness (once; the gain is kept)",
-            file=sys.stderr,
-        )
+    notice = calibration_notice(scene)
+    if notice and not quiet:
+        print(notice, file=sys.stderr)
     return calibrate(scene)
 
 

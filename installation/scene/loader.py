@@ -5,6 +5,7 @@ Each section is checked on its own so that one run reports all mistakes of a fil
 
 from __future__ import annotations
 
+import json
 import operator
 from pathlib import Path as FsPath
 from typing import Any
@@ -79,7 +80,29 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
         voices,
         master,
         tuple(sorted(warnings)),
+        source if isinstance(source, str) else source.decode("utf-8", "replace"),
+        _sound_identity(header, data),
     )
+
+
+def _sound_identity(header: SceneHeader, data: dict[str, Any]) -> str:
+    """The sound's own source as canonical JSON: the sound section, the clock and seed it runs
+    on, and the timeline's cues and changes to voices. Nothing visual, so that a picture edit
+    leaves the loudness calibration (keyed by this) where it is."""
+    events = []
+    for item in data.get("timeline") or []:
+        if not isinstance(item, dict):
+            continue
+        changes = item.get("set")
+        sound = {k: v for k, v in (changes if isinstance(changes, dict) else {}).items()
+                 if str(k).startswith("sound.")}  # fmt: skip
+        if sound or item.get("cue"):
+            events.append({"at": item.get("at"), "ramp": item.get("ramp", 0.0),
+                           "cue": item.get("cue"), "set": sound})  # fmt: skip
+    clock = {"seed": header.seed, "tempo": header.tempo, "loop": header.loop,
+             "beats_per_bar": header.beats_per_bar, "duration": header.duration}  # fmt: skip
+    return json.dumps({"sound": data.get("sound"), "clock": clock, "timeline": events},
+                      sort_keys=True, default=str)  # fmt: skip
 
 
 def _check_id(header: SceneHeader, doc: Document) -> list[Problem]:

@@ -73,3 +73,8 @@ class Scene:
     master: Entry | None = None  # the master bus's parameters and their timeline tracks
     #: silent mistakes (``scene.lint``): the scene plays, but perhaps not as meant
     warnings: tuple[Problem, ...] = ()
+    #: the text it was read from: what another process (the live sound) rebuilds it from
+    source: str = ""
+    #: what its sound is made of, as canonical JSON, nothing visual: the loudness calibration's
+    #: key (``installation.sound.loudness.scene_key``)
+    sound_identity: str = ""

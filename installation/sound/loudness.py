@@ -6,8 +6,10 @@ difference to the target becomes the gain. A minute was not enough: a scene's mu
 its loop, and magic-hour calibrated on its first minute came out 1.7 LU loud over three.
 
 A loop takes seconds to render, so gains are kept: in memory, and on disk in the user's cache
-folder, keyed by the scene file, the files it plays and the sound engine's own code (a change to
-any of them calibrates again).
+folder, keyed by the scene's sound (its sound section, clock, seed and the timeline's sound
+changes), the files it plays and the sound engine's own code: a change to any of them
+calibrates again, a change to the picture does not. The player, ``render`` and ``listen``
+share this one cache.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import math
 import os
 import wave
@@ -28,7 +31,9 @@ from installation.scene.models import Scene
 __all__ = [
     "CALIBRATION_LIMIT",
     "WavWriter",
+    "cached_gain",
     "calibrate",
+    "calibration_notice",
     "calibration_seconds",
     "integrated_loudness",
     "is_calibrated",
@@ -39,6 +44,7 @@ __all__ = [
 
 CALIBRATION_LIMIT = 300.0  # seconds: a loop, or this much of a scene that never loops
 _CACHE: dict[str, float] = {}
+_SAID: set[str] = set()  # cache files already said to be unreadable
 
 
 def integrated_loudness(samples: np.ndarray, sr: int) -> float:
@@ -79,10 +85,11 @@ def _played_files(scene: Scene) -> list[Path]:
 
 
 def scene_key(scene: Scene) -> str:
-    """The scene file's bytes, the files it plays and the engine's code: the same three, the
-    same calibration."""
-    path = Path(scene.path)
-    digest = hashlib.sha256(path.read_bytes() if path.is_file() else repr(scene).encode())
+    """What the sound is made of: the scene's sound section, its clock, seed and the timeline's
+    sound changes (``Scene.sound_identity``), the files its voices play and the engine's code.
+    Nothing visual: a picture edit keeps the calibration."""
+    identity = scene.sound_identity or repr((scene.sound, scene.voices, scene.seed))
+    digest = hashlib.sha256(identity.encode())
     for played in _played_files(scene):
         stat = played.stat()
         digest.update(f"{played.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
@@ -102,11 +109,27 @@ def _cache_file() -> Path:
 
 
 def _read_disk() -> dict[str, float]:
+    """The cache file's gains; a missing one is empty, a corrupt one too (said once: every
+    scene is measured again, and the next calibration writes it anew)."""
+    path = _cache_file()
     try:
-        data = json.loads(_cache_file().read_text())
-    except (OSError, ValueError):
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict):
+            raise ValueError(f"a {type(data).__name__}, not a mapping")
+    except FileNotFoundError:
         return {}
-    return {k: float(v) for k, v in data.items() if isinstance(v, int | float)}
+    except (OSError, ValueError) as err:
+        if str(path) not in _SAID:
+            _SAID.add(str(path))
+            logging.getLogger("installation.audio").warning(
+                "loudness cache %s unreadable (%s); measuring again", path, err
+            )
+        return {}
+    return {
+        k: float(v)
+        for k, v in data.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    }
 
 
 def _write_disk(key: str, gain: float) -> None:
@@ -127,10 +150,29 @@ def _key(scene: Scene, seconds: float) -> str:
     return f"{scene_key(scene)}:{seconds:g}"
 
 
+def cached_gain(scene: Scene, seconds: float | None = None) -> float | None:
+    """The gain ``calibrate`` would answer at once (kept in memory or on disk), or None."""
+    key = _key(scene, calibration_seconds(scene) if seconds is None else seconds)
+    if key not in _CACHE:
+        stored = _read_disk().get(key)
+        if stored is None:
+            return None
+        _CACHE[key] = stored
+    return _CACHE[key]
+
+
 def is_calibrated(scene: Scene, seconds: float | None = None) -> bool:
     """Whether ``calibrate`` would answer at once (kept in memory or on disk)."""
-    key = _key(scene, calibration_seconds(scene) if seconds is None else seconds)
-    return key in _CACHE or key in _read_disk()
+    return cached_gain(scene, seconds) is not None
+
+
+def calibration_notice(scene: Scene) -> str | None:
+    """What to tell a person before ``calibrate`` takes a while (None when it answers at once)."""
+    if scene.sound is None or is_calibrated(scene):
+        return None
+    return (f"calibrating '{scene.id}': rendering {calibration_seconds(scene):g} s to measure "
+            "its loudness (once: the gain is kept until its sound changes; edits to the "
+            "picture keep it)")  # fmt: skip
 
 
 def calibrate(scene: Scene, seconds: float | None = None) -> float:
@@ -139,12 +181,9 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
 
     seconds = calibration_seconds(scene) if seconds is None else seconds
     key = _key(scene, seconds)
-    if key in _CACHE:
-        return _CACHE[key]
-    stored = _read_disk().get(key)
-    if stored is not None:
-        _CACHE[key] = stored
-        return stored
+    known = cached_gain(scene, seconds)
+    if known is not None:
+        return known
     assert scene.sound is not None, "only a scene with sound is calibrated"
     target = scene.sound.master.loudness
     gain = 0.0
