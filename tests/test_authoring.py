@@ -151,34 +151,36 @@ def test_validate_speaks_like_a_compiler(tmp_path, capsys):
 
 
 def test_play_at_and_loop_for_tuning(tmp_path):
-    from installation.play.player import Player, PlayOptions
+    from playerkit import FakeClock, on_stage, step
+
+    from installation.play.options import PlayOptions
+    from installation.play.player import Player
     from installation.play.slot import live_values
 
     target = SCENES / "magic-hour.yaml"
+    clock = FakeClock()
     options = PlayOptions(
         target=str(target),
         size=(96, 54),
         state_dir=tmp_path,
         vsync=False,
         osc=None,
+        audio=False,
         at=30.0,
         loop=(30.0, 30.5),
+        timer=clock,
     )
-    player = Player(options)
+    player = on_stage(Player(options), clock)
     try:
-        player.step()
         assert 30.0 <= player.current.time() < 30.5
         restarts = 0
         first = player.current
-        import time
-
-        end = time.monotonic() + 2.5
-        while time.monotonic() < end:
-            player.step()
+        for _ in range(150):  # 2.5 s of the player's clock
+            step(player, clock)
             if player.current is not first:
                 restarts += 1
                 first = player.current
-            assert player.current.time() < 31.0  # it never runs past the span
+            assert player.current.time() < 30.5 + 2 / 60  # the repeat was ready at the end
         assert restarts >= 2
         values = live_values(player.current)
         assert any(v.startswith("bokeh.brightness = ") for v in values)

@@ -21,14 +21,14 @@ import time
 from pathlib import Path
 
 import pytest
+from playerkit import FakeClock, on_stage, options, step_until
 from pythonosc.udp_client import SimpleUDPClient
 
 from installation.paths import SCENES
 from installation.play import remote
-from installation.play.audio import LiveAudio
 from installation.play.bookmark import Bookmark
 from installation.play.monitor import thread_count
-from installation.play.player import Player, PlayOptions
+from installation.play.player import Player
 from installation.play.slot import FileWatch
 
 SIZE = (160, 90)
@@ -131,22 +131,39 @@ def test_an_unusable_state_folder_leaves_the_show_playing(tmp_path):
 
 
 @pytest.mark.parametrize("text", ["{not json", "[1, 2, 3]", '{"abc": "loud"}', "\x00\xff"])
-def test_a_corrupt_loudness_cache_is_measured_again(tmp_path, caplog, text):
+def test_a_corrupt_loudness_cache_is_measured_again(tmp_path, monkeypatch, caplog, text):
+    """The one loudness cache (render, listen and the player share it): unreadable, it is an
+    empty cache, said once; the scene is measured again."""
+    from installation.scene.loader import load_scene
+    from installation.sound import loudness
+
+    monkeypatch.setattr(loudness, "_cache_file", lambda: tmp_path / "loudness.json")
+    monkeypatch.setattr(loudness, "_CACHE", {})
+    monkeypatch.setattr(loudness, "_SAID", set())
     (tmp_path / "loudness.json").write_text(text, errors="surrogateescape")
+    scene = load_scene(SCENES / "the-voice.yaml")
     with caplog.at_level(logging.WARNING, logger="installation.audio"):
-        audio = LiveAudio(False, None, 0.0, tmp_path)
-    assert audio._gains == {}
-    assert "loudness cache" in caplog.text
+        assert loudness.cached_gain(scene) is None
+        assert loudness.cached_gain(scene) is None
+    said = [r for r in caplog.records if "loudness cache" in r.getMessage()]
+    if text == '{"abc": "loud"}':  # readable, with nothing usable in it: nothing to say
+        assert said == []
+    else:
+        assert len(said) == 1
 
 
 @pytest.fixture
-def player(tmp_path):
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def player(tmp_path, clock):
     made = []
 
     def make(target: Path, **kw) -> Player:
-        options = PlayOptions(target=str(target), size=SIZE, state_dir=tmp_path / "state",
-                              vsync=False, audio=False, **kw)  # fmt: skip
-        made.append(Player(options))
+        kw.setdefault("timer", clock)
+        made.append(on_stage(Player(options(target, tmp_path / "state", **kw)), clock))
         return made[-1]
 
     yield make
@@ -162,10 +179,9 @@ def free_port() -> int:
 
 def test_a_flood_of_malformed_osc_is_dropped_at_a_bounded_rate(player, caplog):
     port = free_port()
-    p = player(SCENES / "magic-hour.yaml", osc=("127.0.0.1", port))
-    p.step()
+    p = player(SCENES / "magic-hour.yaml", osc=("127.0.0.1", port), timer=time.monotonic)
     volumes = []
-    p.set_volume = lambda db: volumes.append(db)  # count what is obeyed
+    p.audio.set_volume = lambda db: volumes.append(db)  # count what is obeyed
     threads_before = thread_count()
 
     def flood() -> None:
@@ -195,25 +211,19 @@ def test_a_flood_of_malformed_osc_is_dropped_at_a_bounded_rate(player, caplog):
     assert p.stopping is None
 
 
-def test_a_half_written_scene_file_leaves_the_last_good_one_playing(tmp_path, player):
+def test_a_half_written_scene_file_leaves_the_last_good_one_playing(tmp_path, player, clock):
     path = tmp_path / "magic-hour.yaml"
     shutil.copy(SCENES / "magic-hour.yaml", path)
     p = player(path)
-    for _ in range(3):
-        p.step()
-    good = p.current
+    good = p.current.scene
     text = path.read_text()
     cut = text.index("layer: bokeh") + len("layer: bok")
     path.write_text(text[:cut])  # the writer stopped here
-    end = time.monotonic() + 2.0
-    while time.monotonic() < end and not p.hud.message:
-        p.step()
-    assert p.current is good and "bok" in p.hud.message
+    assert step_until(p, lambda: bool(p.notices.message), clock, seconds=2)
+    assert p.current.scene is good and "bok" in p.notices.message
     path.write_text(text.replace("count: 70", "count: 30"))
-    end = time.monotonic() + 2.0
-    while time.monotonic() < end and p.current is good:
-        p.step()
-    assert p.current is not good and p.hud.message == ""
+    assert step_until(p, lambda: p.current.scene is not good, clock, seconds=2)
+    assert p.notices.message == ""
 
 
 def test_a_file_still_being_written_is_not_read(tmp_path):
@@ -229,7 +239,7 @@ def test_a_file_still_being_written_is_not_read(tmp_path):
     assert not watch.settled_change()
 
 
-def test_an_osc_bundle_timed_for_the_future_does_not_deafen_the_remote(player):
+def test_an_osc_bundle_timed_for_the_future_does_not_deafen_the_remote(player, clock):
     """python-osc would sleep in the reader thread until a bundle's time tag: an hour here."""
     from pythonosc.osc_bundle_builder import OscBundleBuilder
     from pythonosc.osc_message_builder import OscMessageBuilder
@@ -241,10 +251,7 @@ def test_an_osc_bundle_timed_for_the_future_does_not_deafen_the_remote(player):
     client = SimpleUDPClient("127.0.0.1", port)
     client.send(bundle.build())
     client.send_message("/next", [])
-    end = time.monotonic() + 5
-    while time.monotonic() < end and p.current.scene.id == "magic-hour" and not p.paused:
-        p.step()
-    assert p.paused or p.current.scene.id != "magic-hour"
+    assert step_until(p, lambda: p.paused or p.current.scene.id != "magic-hour", clock, 5)
     started = time.monotonic()
     p.remote.close()
     assert time.monotonic() - started < 2.0

@@ -162,11 +162,12 @@ def test_mutated_files(tmp_path_factory, source, mutations):
 # -- OSC --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def player(tmp_path_factory):
-    from installation.play.player import Player, PlayOptions
+    from playerkit import on_stage, options
 
-    options = PlayOptions(target="magic-hour", size=(64, 36), audio=False, vsync=False,
-                          state_dir=tmp_path_factory.mktemp("state"), osc=("127.0.0.1", 0))  # fmt: skip
-    made = Player(options)
+    from installation.play.player import Player
+
+    made = on_stage(Player(options("magic-hour", tmp_path_factory.mktemp("state"), size=(64, 36),
+                                   osc=("127.0.0.1", 0))))  # fmt: skip
     yield made
     made.close()
 
@@ -177,7 +178,9 @@ OSC_ARGS = st.lists(
     max_size=4,
 )  # fmt: skip
 ADDRESSES = st.one_of(
-    st.sampled_from(["/next", "/previous", "/goto", "/volume", "/pause", "/status"]),
+    st.sampled_from(
+        ["/next", "/previous", "/goto", "/volume", "/pause", "/mute", "/dim", "/status"]
+    ),
     st.text(max_size=20).map(lambda s: "/" + s),
 )
 
@@ -189,7 +192,7 @@ def status_after(player, sock: socket.socket) -> bytes:
     sock.sendto(OscMessageBuilder("/status").build().dgram, player.remote.address)
     deadline = time.monotonic() + 5.0
     while time.monotonic() < deadline:
-        player._commands()
+        player._remote_commands()
         try:
             return sock.recv(65536)
         except BlockingIOError:
@@ -219,6 +222,8 @@ def test_osc_of_every_type_and_size(player, packets):
                     continue
             sock.sendto(dgram, player.remote.address)
         assert b"/status" in status_after(player, sock)
-    assert -60.0 <= player.audio.volume_db <= 12.0
-    player.pause(False)
+    assert -120.0 <= player.audio.volume_db <= 12.0  # -120: muted
+    assert 0.0 <= player.screen_view.dim <= 1.0
+    player.control.do("pause", (False,))
     player.step()  # and the show goes on
+    assert player.stopping is None

@@ -106,12 +106,15 @@ def test_bundled_scenes_make_no_silent_mistakes(path):
 
 
 def test_the_player_shows_a_warning_on_its_hud(write, tmp_path):
-    from installation.play.player import Player, PlayOptions
+    from playerkit import FakeClock, on_stage, options
 
-    player = Player(PlayOptions(target=str(write(SILENT)), size=(64, 36), audio=False,
-                                osc=None, vsync=False, state_dir=tmp_path / "state"))  # fmt: skip
+    from installation.play.player import Player
+
+    clock = FakeClock()
+    player = Player(options(write(SILENT), tmp_path / "state", size=(64, 36), timer=clock))
     try:
-        assert player.hud.message.startswith("warning: ")
-        assert "(+2 more)" in player.hud.message
+        on_stage(player, clock)
+        assert player.notices.message.startswith("warning: ")
+        assert "(+2 more)" in player.notices.message
     finally:
         player.close()

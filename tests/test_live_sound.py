@@ -107,7 +107,7 @@ def test_a_scene_plays_at_its_level_with_no_dropout(server, calibrated, tmp_path
     with OfflineSound(scene, gain_db=calibrate(scene)) as sound:
         offline = sound.render(5 + len(steady) / SR)[5 * SR :]
     expected = integrated_loudness(offline, SR)
-    assert abs(lufs - expected) <= 1.5, (lufs, expected)
+    assert abs(lufs - expected) <= 1.5, (lufs, expected, output)
     assert abs(lufs - target_of("magic-hour")) <= 4.0, lufs
     assert longest_gap(levels_db(steady)) <= GAP_LIMIT
     assert server.underruns(mark) == []

@@ -1,5 +1,8 @@
 """The exhibit player, headless: plays, reloads, isolates failures, obeys OSC and the clock,
-stops cleanly on a signal; and once in a real window under Xvfb."""
+stops cleanly on a signal; and once in a real window under Xvfb.
+
+The in-process tests drive the player on a fake clock (``playerkit``): they wait for
+conditions, never for seconds."""
 
 from __future__ import annotations
 
@@ -11,21 +14,21 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pygame
 import pytest
+from playerkit import FRAME, FakeClock, WallClock, on_stage, options, step, step_until
 from pythonosc.dispatcher import Dispatcher
 from pythonosc.osc_server import BlockingOSCUDPServer
 from pythonosc.udp_client import SimpleUDPClient
 
 from installation.paths import SCENES
-from installation.play.player import Player, PlayOptions
+from installation.play.player import Player
 from installation.visuals.layer import LAYERS, Layer
-
-SIZE = (160, 90)
 
 
 def free_port() -> int:
@@ -44,15 +47,17 @@ def scene_copy(tmp_path: Path, name: str = "magic-hour", as_name: str | None = N
 
 
 @pytest.fixture
-def make_player(tmp_path):
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_player(tmp_path, clock):
     made = []
 
     def make(target, **kw) -> Player:
-        options = PlayOptions(
-            target=str(target), size=SIZE, state_dir=tmp_path / "state", vsync=False, **kw
-        )
-        options.osc = kw.get("osc")
-        player = Player(options)
+        kw.setdefault("timer", clock)
+        player = Player(options(target, tmp_path / "state", **kw))
         made.append(player)
         return player
 
@@ -61,57 +66,69 @@ def make_player(tmp_path):
         player.close()
 
 
-def run_until(player: Player, condition, seconds: float = 3.0) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        player.step()
-        if condition():
-            return True
-    return False
-
-
-def test_plays_and_writes_a_heartbeat(tmp_path, make_player):
-    player = make_player(scene_copy(tmp_path))
-    for _ in range(10):
-        player.step()
-    player.heartbeat.beat(player.status(), force=True)
+def test_plays_and_writes_a_heartbeat(tmp_path, make_player, clock):
+    player = on_stage(make_player(scene_copy(tmp_path)), clock)
+    step(player, clock, frames=10)
+    player.reporter.last(player.status())
     beat = json.loads((tmp_path / "state" / "heartbeat.json").read_text())
-    assert beat["scene"] == "magic-hour" and beat["frames"] == 10 and beat["uptime_s"] >= 0
-    assert beat["memory_mb"] > 0 and "sound" in beat
+    assert beat["scene"] == "magic-hour" and beat["frames"] >= 10 and beat["uptime_s"] > 0
+    assert beat["memory_mb"] > 0 and "sound" in beat and beat["errors"] == 0
+    assert beat["scene_time_s"] == pytest.approx(beat["show_time_s"])
 
 
-def test_hot_reload_of_a_good_file_within_half_a_second(tmp_path, make_player):
+def test_hot_reload_of_a_good_file_within_half_a_second(tmp_path, make_player, clock):
+    """Half a second of the player's own clock: two looks at the file (0.2 s apart) and the
+    build in its thread, waited for with the clock standing still, so a busy machine does not
+    count against the player."""
     path = scene_copy(tmp_path)
-    player = make_player(path)
-    for _ in range(5):
-        player.step()
-    before = player.current
-    time.sleep(0.05)
+    player = on_stage(make_player(path), clock)
+    before, old, was = player.current, player.current.scene, player.current.time()
     path.write_text(path.read_text().replace("count: 70", "count: 20"))
-    changed_at = time.monotonic()
-    assert run_until(player, lambda: player.current is not before, seconds=2.0)
-    assert time.monotonic() - changed_at < 0.5
+    saved_at = clock()
+    assert step_until(player, lambda: player.current.scene is not old, clock, seconds=2)
+    assert clock() - saved_at < 0.5
     bokeh = next(e for e in player.current.scene.layers if e.kind == "bokeh")
     assert bokeh.params.count.value == 20
-    assert player.current.time() >= before.time() - 0.1  # the scene goes on, not from zero
+    assert player.current is before  # the same slot: the scene goes on where it was
+    assert player.current.time() == pytest.approx(was + clock() - saved_at)
 
 
-def test_hot_reload_of_a_broken_file_keeps_the_last_good_one(tmp_path, make_player):
+def test_hot_reload_of_a_broken_file_keeps_the_last_good_one(tmp_path, make_player, clock):
     path = scene_copy(tmp_path)
-    player = make_player(path)
-    for _ in range(5):
-        player.step()
-    good = player.current
+    player = on_stage(make_player(path), clock)
+    good = player.current.scene
     path.write_text(path.read_text().replace("layer: bokeh", "layer: bokhe"))
-    assert run_until(player, lambda: bool(player.hud.message), seconds=2.0)
-    assert player.current is good  # still playing
-    assert "unknown layer 'bokhe' (did you mean 'bokeh'?)" in player.hud.message
-    assert f"{path}:" in player.hud.message  # file:line:col
-    for _ in range(5):
-        player.step()
-    assert player.errors >= 1
+    assert step_until(player, lambda: bool(player.notices.message), clock, seconds=2)
+    assert player.current.scene is good  # still playing
+    assert "unknown layer 'bokhe' (did you mean 'bokeh'?)" in player.notices.message
+    assert f"{path}:" in player.notices.message  # file:line:col
+    step(player, clock, frames=5)
+    assert player.notices.errors >= 1 and player.current.scene is good
     log = tmp_path / "state" / "installation.log"
     assert not log.exists() or "Traceback" not in log.read_text()
+
+
+def test_a_broken_picture_saved_while_playing_keeps_the_last_good_one(tmp_path, make_player,
+                                                                       clock):  # fmt: skip
+    """An image layer pointed at a text file renamed .jpg: refused at its line and column, on
+    screen and in the log; the last good version plays on, and the picture never stops."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "window.jpg").write_text("not a picture")
+    path = scene_copy(tmp_path)
+    player = on_stage(make_player(path), clock)
+    good = player.current.scene
+    text = path.read_text()
+    path.write_text(
+        text.replace("visuals:\n", "visuals:\n  - layer: image\n    file: assets/window.jpg\n", 1)
+    )
+    assert step_until(player, lambda: "window.jpg" in player.notices.message, clock, seconds=2)
+    assert player.current.scene is good and not player.stage.calm
+    line = path.read_text().splitlines().index("    file: assets/window.jpg") + 1
+    assert (
+        f"{path}:{line}:11:" in player.notices.message and "not a picture" in player.notices.message
+    )
+    step(player, clock, frames=3)
+    assert player.stopping is None
 
 
 class Explode(Layer):
@@ -128,45 +145,62 @@ def exploding_layer():
     LAYERS.unregister("explode-for-test")
 
 
-def test_a_failing_layer_is_switched_off_and_the_rest_plays_on(
-    tmp_path, make_player, exploding_layer
-):
+def test_a_scene_whose_layer_fails_from_the_start_is_refused_and_said(tmp_path, make_player,
+                                                                      clock, exploding_layer):  # fmt: skip
+    """Tried in its build, before it is shown: a scene that cannot draw is not put on stage;
+    the calm picture shows, with the reason, and the player plays on."""
     path = tmp_path / "broken-layer.yaml"
     path.write_text("scene: broken-layer\nvisuals:\n  - layer: sky\n  - layer: explode-for-test\n")
     player = make_player(path)
-    for _ in range(5):
-        player.step()
-    assert player.current.compositor.failed == ["layer 'explode-for-test' (#2)"]
+    assert step_until(player, lambda: "explode-for-test" in player.notices.message, clock, 2)
+    assert player.stage.calm and player.stopping is None
+    picture = np.asarray(player.window.surface.get_view("3")).astype(float)
+    assert picture[:, :, 0].mean() > picture[:, :, 2].mean() > 0  # the calm picture: warm, dark
+
+
+def test_a_layer_that_fails_later_is_switched_off_and_the_rest_plays_on(tmp_path, make_player,
+                                                                        clock, monkeypatch):  # fmt: skip
+    path = tmp_path / "later.yaml"
+    path.write_text("scene: later\nvisuals:\n  - layer: sky\n  - layer: bokeh\n")
+    player = on_stage(make_player(path), clock)
+    bokeh = player.current.compositor.layers[1]
+    monkeypatch.setattr(bokeh, "paint", lambda *args: 1 / 0)
+    step(player, clock, frames=5)
+    assert player.current.compositor.failed == ["layer 'bokeh' (#2)"]
     assert player.status()["errors"] == 1
-    picture = np.asarray(player.screen.get_view("3")).astype(float)
+    picture = np.asarray(player.window.surface.get_view("3")).astype(float)
     assert picture[:, :, 0].mean() > picture[:, :, 2].mean()  # the sky still shows
 
 
 def test_no_audio_path(tmp_path, make_player):
-    """No such device: the sound process says so, the picture plays alone, no scene has sound."""
-    player = make_player(scene_copy(tmp_path), audio_device="no-such-device")
-    assert run_until(player, lambda: player.audio.reason != "starting", seconds=60)
+    """No such device: the sound process says so, the picture plays alone, nothing sounds."""
+    player = on_stage(make_player(scene_copy(tmp_path), audio=True, audio_device="no-such-device",
+                                  timer=time.monotonic))  # fmt: skip
+    end = time.monotonic() + 120
+    while player.audio.reason == "starting" and time.monotonic() < end:
+        step(player)
     assert "no audio output device matching 'no-such-device'" in player.audio.reason
-    assert player.current.sound is None and not player.audio.playing
+    assert not player.audio.playing and player.current.sound is not None  # wanted, waiting
     off = make_player(scene_copy(tmp_path, "beach-dawn"), audio=False)
     assert "switched off" in off.audio.reason
 
 
-def test_osc_remote_control_over_loopback(tmp_path, make_player):
+def test_osc_remote_control_over_loopback(tmp_path, make_player, clock):
     show = tmp_path / "trio.yaml"
     show.write_text("show: trio\nscenes: [magic-hour, beach-dawn, the-voice]\ncrossfade: 0.2\n")
     port = free_port()
-    player = make_player(show, osc=("127.0.0.1", port))
-    player.step()
+    player = on_stage(make_player(show, osc=("127.0.0.1", port)), clock)
     client = SimpleUDPClient("127.0.0.1", port)
     client.send_message("/next", [])
-    assert run_until(player, lambda: player.current.scene.id == "beach-dawn")
+    assert step_until(player, lambda: player.current.scene.id == "beach-dawn", clock)
     client.send_message("/goto", ["the-voice"])
-    assert run_until(player, lambda: player.current.scene.id == "the-voice")
+    assert step_until(player, lambda: player.current.scene.id == "the-voice", clock)
     client.send_message("/volume", [-6.0])
-    assert run_until(player, lambda: player.audio.volume_db == -6.0)
+    assert step_until(player, lambda: player.audio.volume_db == -6.0, clock)
     client.send_message("/pause", [])
-    assert run_until(player, lambda: player.paused)
+    assert step_until(player, lambda: player.paused, clock)
+    client.send_message("/dim", [0.5])
+    assert step_until(player, lambda: player.screen_view.dim == 0.5, clock)
     # /status answers the sender
     replies = []
     dispatcher = Dispatcher()
@@ -176,42 +210,50 @@ def test_osc_remote_control_over_loopback(tmp_path, make_player):
     sender = SimpleUDPClient("127.0.0.1", port)
     sender._sock = listener.socket  # send from the listening socket, so the reply comes back to it
     sender.send_message("/status", [])
-    end = time.monotonic() + 3
-    while not replies and time.monotonic() < end:
-        player.step()
+    for _ in range(300):
+        if replies:
+            break
+        step(player, clock)
         listener.handle_request()
     listener.server_close()
     assert replies and replies[0]["scene"] == "the-voice" and replies[0]["paused"] is True
 
 
-def test_opening_hours_with_a_fake_clock(tmp_path, make_player):
+def test_opening_hours_with_a_fake_clock(tmp_path, make_player, clock):
     show = tmp_path / "hours.yaml"
     show.write_text(
         "show: hours\nscenes: [magic-hour]\ncrossfade: 0.1\nhours:\n  daily: '10:00-18:00'\n"
         "closed: dim\nnight_scene: night-skyline\n"
     )
-    now = {"t": dt.datetime(2026, 11, 24, 12, 0)}
-    player = make_player(show, clock=lambda: now["t"])
-    player.step()
+    wall = WallClock(clock, dt.datetime(2026, 11, 24, 12, 0))
+    player = on_stage(make_player(show, clock=wall), clock)
     assert player.closed_mode is None and player.current.scene.id == "magic-hour"
-    now["t"] = dt.datetime(2026, 11, 24, 19, 0)
-    assert run_until(player, lambda: player.closed_mode == "dim", seconds=3)
-    assert player.current.scene.id == "night-skyline"
-    now["t"] = dt.datetime(2026, 11, 25, 10, 30)
-    assert run_until(player, lambda: player.closed_mode is None, seconds=3)
-    assert player.current.scene.id == "magic-hour"
+    wall.set(dt.datetime(2026, 11, 24, 19, 0))
+    assert step_until(player, lambda: player.closed_mode == "dim", clock, seconds=3)
+    assert step_until(player, lambda: player.current.scene.id == "night-skyline", clock, 3)
+    wall.set(dt.datetime(2026, 11, 25, 10, 30))
+    assert step_until(player, lambda: player.closed_mode is None, clock, seconds=3)
+    assert step_until(player, lambda: player.current.scene.id == "magic-hour", clock, 3)
 
 
-def test_show_advances_and_skips_a_scene_that_cannot_load(tmp_path, make_player):
+def test_show_advances_and_skips_a_scene_that_cannot_load(tmp_path, make_player, clock):
     broken = tmp_path / "broken.yaml"
     broken.write_text("scene: broken\nvisuals:\n  - layer: nope\n")
     show = tmp_path / "skip.yaml"
     show.write_text(
-        f"show: skip\nscenes: [magic-hour, {broken}, the-voice]\nminutes: 0.01\ncrossfade: 0.1\n"
+        f"show: skip\nscenes: [magic-hour, {broken}, the-voice]\nminutes: 0.05\ncrossfade: 0.5\n"
     )
-    player = make_player(show)
-    assert run_until(player, lambda: player.current.scene.id == "the-voice", seconds=5)
-    assert player.errors >= 1 and "skipping broken.yaml" in player.hud.message
+    player = on_stage(make_player(show), clock)
+    seen = set()
+
+    def at_the_voice() -> bool:
+        seen.add(player.stage.calm)
+        return player.current is not None and player.current.scene.id == "the-voice"
+
+    assert step_until(player, at_the_voice, clock, seconds=8)
+    assert player.notices.errors >= 1 and "skipping broken.yaml" in player.notices.last_error
+    assert "broken.yaml:3:12: unknown layer 'nope'" in player.notices.last_error
+    assert seen == {False}  # known before its turn: the show went straight to the next scene
 
 
 def _player_process(args, tmp_path, env_extra=None):
@@ -304,15 +346,14 @@ def test_end_to_end_in_a_real_window_under_xvfb(tmp_path):
 
 
 def test_the_governor_measures_work_not_the_wait_for_the_display(
-    tmp_path, make_player, monkeypatch
+    tmp_path, make_player, clock, monkeypatch
 ):
     """A display whose flip blocks for a whole refresh period (vsync) leaves quality alone
     when the scene's own work fits; the same work made slow lowers it."""
-    player = make_player(scene_copy(tmp_path), audio=False)
+    player = on_stage(make_player(scene_copy(tmp_path)), clock)
     period = 1.0 / player.fps
     monkeypatch.setattr(pygame.display, "flip", lambda: time.sleep(period))
-    for _ in range(40):
-        player.step()
+    step(player, clock, frames=40)
     assert player.current.work_ms < player.budget_ms
     assert all(level == 1.0 for level in player.current.governor.levels().values())
     # this time the scene itself is slow: a layer the governor may lower takes a whole period
@@ -330,8 +371,7 @@ def test_the_governor_measures_work_not_the_wait_for_the_display(
         return frame
 
     monkeypatch.setattr(compositor, "render", heavy)
-    for _ in range(40):
-        player.step()
+    step(player, clock, frames=40)
     assert any(level < 1.0 for level in player.current.governor.levels().values())
 
 
@@ -349,33 +389,65 @@ def test_no_display_is_said_and_exits_2(tmp_path):
     assert "Traceback" not in run.stderr
 
 
-def test_the_next_scene_is_built_ahead_in_a_thread(tmp_path, make_player, caplog):
+def test_the_next_scene_is_built_ahead_in_a_thread(tmp_path, make_player, clock, caplog):
     """Building a scene costs seconds at 1080p: the player builds the next one before its part
-    begins and takes it then, so the picture does not stop at the crossfade."""
+    begins, so the picture does not stop at the crossfade."""
     show = tmp_path / "ahead.yaml"
     show.write_text("show: ahead\nscenes: [the-voice, os-awakens]\nminutes: 0.1\ncrossfade: 1\n")
-    player = make_player(show)
-    player.step()  # 6 s of the-voice: os-awakens begins within the lookahead
+    player = on_stage(make_player(show), clock)  # os-awakens begins 5 s on: within the lookahead
+    coming = player.programme.schedule.parts_until(6.0)[-1]
+    assert coming.path.stem == "os-awakens" and coming.begin > player.programme.t
+    assert player.builder.state(coming.id) == "built"  # before its part begins
+    assert step_until(player, lambda: player.current.scene.id == "os-awakens", clock, seconds=8)
 
-    def coming() -> list:
-        return [b for b in player.prebuilder._done.values() if b.scene.id == "os-awakens"]
 
-    assert run_until(player, lambda: bool(coming()), seconds=20)
-    with caplog.at_level("INFO", logger="installation.player"):
-        assert run_until(player, lambda: player.current.scene.id == "os-awakens", seconds=15)
-    assert "os-awakens (built ahead)" in caplog.text  # taken, not built again on the spot
+def test_a_cut_by_key_builds_off_the_frame_loop_and_crossfades(tmp_path, make_player, clock,
+                                                               monkeypatch):  # fmt: skip
+    """N (or /next, or /goto): the scene asked for is built in the build thread while the
+    picture plays on, then crossfaded in. No compositor is made on the frame loop's thread, and
+    no frame's work comes near twice the frame budget (a 1080p build took 6.1 s on the frame
+    loop before)."""
+    from installation.visuals import compositor as compositor_module
+
+    built_on = []
+    original = compositor_module.Compositor.__init__
+
+    def recording(self, *args, **kw):
+        built_on.append(threading.current_thread() is threading.main_thread())
+        original(self, *args, **kw)
+
+    monkeypatch.setattr(compositor_module.Compositor, "__init__", recording)
+    show = tmp_path / "keys.yaml"
+    show.write_text("show: keys\nscenes: [the-voice, night-skyline, rooftop-dawn]\ncrossfade: 1\n")
+    player = on_stage(make_player(show), clock)
+    work = []
+    player.control.do("next")
+    for _ in range(round(4 / FRAME)):  # the build runs while the frames go on, unwaited
+        player.step()
+        clock.advance(FRAME)
+        work.append(player.pacing.work_ms[-1])
+        if player.current.scene.id == "night-skyline" and not player.builder.busy():
+            break
+        time.sleep(0.002)  # a frame's pause, so the build thread gets its turn
+    player.builder.wait()
+    assert step_until(player, lambda: player.current.scene.id == "night-skyline", clock)
+    weights = [p.weight for p in player.stage.playing]
+    assert built_on and not any(built_on), "a compositor was built on the frame loop"
+    assert len(work) > 5 and max(work) < 2 * player.budget_ms, max(work)
+    assert len(weights) == 2 or weights == [1.0]  # crossfading in, or done
 
 
 def test_a_scene_edited_after_it_was_built_ahead_is_built_again(tmp_path):
-    from installation.play.prebuild import Prebuilder
+    from installation.play.prebuild import Builder, Built
 
     scene = scene_copy(tmp_path, "the-voice")
-    builder = Prebuilder((160, 90))
+    builder = Builder((160, 90))
     builder.ask("part", scene)
     builder.wait()
-    time.sleep(0.01)
+    stamp = scene.stat().st_mtime_ns
     scene.write_text(scene.read_text() + "\n# edited\n")
-    assert builder.take("part", scene) is None  # stale: the player loads the file afresh
+    os.utime(scene, ns=(stamp + 10**9, stamp + 10**9))  # a later time, whatever the filesystem
+    assert builder.take("part", scene) is None  # stale: dropped, asked for again
     builder.ask("again", scene)
     builder.wait()
-    assert builder.take("again", scene) is not None
+    assert isinstance(builder.take("again", scene), Built)

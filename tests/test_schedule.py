@@ -7,8 +7,10 @@ import datetime as dt
 import numpy as np
 import pytest
 from conftest import pixels
+from playerkit import on_stage
 
-from installation.play.player import Player, PlayOptions
+from installation.play.options import PlayOptions
+from installation.play.player import Player
 from installation.render.program import FramePainter, load_program
 from installation.scene.show import load_show
 from installation.schedule import DIM_BRIGHTNESS, Schedule
@@ -62,14 +64,16 @@ def test_the_player_shows_what_the_render_shows(show_file, tmp_path):
         audio=False, osc=None, timer=lambda: now["t"],
         clock=lambda: OPENS + dt.timedelta(seconds=now["t"]),
     )  # fmt: skip
-    player = Player(options)
+    player = on_stage(Player(options))  # at 0: the show starts once its first picture is built
     try:
         times = (1.0, 2.25, 2.6, 4.0, 9.8, 10.4, 11.5)
         program = load_program(show_file, times[-1] + 1, opens_at=OPENS)
         painter = FramePainter(program, SIZE)
         for t in times:
             now["t"] = t
-            player.step()
+            player.step()  # what plays at t is asked for, and built in its thread
+            player.builder.wait()
+            player.step()  # and taken
             played = pixels(player.picture())
             rendered = pixels(painter.paint(t))
             assert np.array_equal(played, rendered), f"at {t} s"

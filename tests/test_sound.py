@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import subprocess
 import sys
 import wave
+import weakref
 
 import numpy as np
 import pytest
@@ -245,9 +247,64 @@ def test_the_live_mix_ticks_the_score_once_per_buffer():
         assert mix.scenes[1].time == before
         mix.remove(1)
         assert mix.features() == {}
+        assert mix.want([1, 2]) == [1, 2]  # the player's books: both are missing here
+        server.stop()
         mix.close()
     finally:
         server.stop()
+        server.shutdown()
+
+
+def _reachable(root: object, limit: int = 500_000) -> list[object]:
+    """Every object reachable from ``root`` (not through modules, classes or functions)."""
+    import types
+
+    seen, todo, out = {id(root)}, [root], []
+    while todo and len(seen) < limit:
+        obj = todo.pop()
+        out.append(obj)
+        for ref in gc.get_referents(obj):
+            if id(ref) in seen or isinstance(ref, types.ModuleType | type | types.FunctionType):
+                continue
+            seen.add(id(ref))
+            todo.append(ref)
+    return out
+
+
+def test_a_removed_graph_is_freed_by_the_audio_thread_before_its_streams_run():
+    """The race the sound process had: a graph freed from its main thread while pyo's audio
+    thread was inside Python in the middle of the stream loop. Now ``remove`` only fades the
+    scene and hands it over; the per-buffer callback, which pyo runs before the stream loop,
+    frees it once it is silent, and no stream of a graph calls Python."""
+    import pyo
+
+    from installation.play.sound_process import BUFFER, _Mix
+
+    server = pyo.Server(sr=SAMPLE_RATE, nchnls=2, buffersize=BUFFER, duplex=0, audio="manual")
+    server.setVerbosity(1)
+    server.boot().start()
+    mix = _Mix(server, SAMPLE_RATE, 0.0)
+    freed_in_callback = []
+    try:
+        for scene_path in SOUNDING:
+            mix.add(7, load_scene(scene_path), 0.01, 0.0, 1.0, 0.0)
+            server.process()
+            graph = weakref.ref(mix.scenes[7].graph)
+            python_streams = [
+                o for o in _reachable(mix.scenes[7].graph)
+                if type(o).__name__ in ("Pattern", "TrigFunc", "CallAfter", "Score")
+            ]  # fmt: skip
+            assert python_streams == [], f"{scene_path.stem}: a stream that calls Python"
+            mix.remove(7)
+            assert graph() is not None  # fading out: not freed under the stream loop
+            for _ in range(12):  # the fade (50 ms) and two buffers more
+                server.process()
+            assert graph() is None
+            freed_in_callback.append(mix.freed)
+        assert freed_in_callback == list(range(1, len(SOUNDING) + 1))
+    finally:
+        server.stop()
+        mix.close()
         server.shutdown()
 
 
@@ -280,9 +337,6 @@ def test_a_graph_let_go_is_freed_at_once_without_a_garbage_collection():
     """The live sound process builds and frees a graph per scene for months: a graph left to
     the cyclic garbage collector holds its tables (megabytes) until a full collection, and the
     collection holds the GIL long enough to starve the audio thread."""
-    import gc
-    import weakref
-
     from installation.lazy import pyo
     from installation.play.sound_process import _Mix
 
@@ -301,9 +355,11 @@ def test_a_graph_let_go_is_freed_at_once_without_a_garbage_collection():
         refs = [weakref.ref(x) for x in (graph, graph.voices[0], graph.ctx, graph.theme)]
         del graph
         mix.remove(1)
+        for _ in range(12):  # faded, then freed by the audio thread's callback
+            server.process()
         assert [r() for r in refs] == [None] * 4
     finally:
         gc.enable()
-        mix.close()
         server.stop()
+        mix.close()
         server.shutdown()

@@ -18,9 +18,11 @@ import numpy as np
 import pygame
 import pytest
 from PIL import Image
+from playerkit import on_stage
 
 from installation.cli import main
-from installation.play.player import Player, PlayOptions
+from installation.play.options import PlayOptions
+from installation.play.player import Player
 from installation.scene.wall import View, parse_viewport
 
 FRAME_60 = 1000 / 60  # ms
@@ -81,7 +83,7 @@ def test_a_wall_screen_shows_its_viewport(tmp_path):
         )
     )
     try:
-        player.step()
+        on_stage(player)
         screen = pygame.display.get_surface()
         assert screen.get_size() == (160, 90)
         canvas = pygame.surfarray.array3d(player.picture())

@@ -20,7 +20,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     import logging
 
     from installation.play.monitor import default_state_dir, setup_logging
-    from installation.play.player import NoDisplay, Player, PlayOptions, UnknownScreen
+    from installation.play.options import PlayOptions
+    from installation.play.player import NoDisplay, Player, UnknownScreen
 
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
     log_path = setup_logging(state_dir, args.verbose)
@@ -92,7 +93,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     # soak: the show, its scene clocks and its hours run `speed` times faster
     from installation.play.soak import Soak
 
-    soak_run = Soak(options.speed)
+    soak_run = Soak(options.speed, options.timer, state_dir)
     try:
         while not player.stopping:
             player.step()

@@ -1,34 +1,41 @@
 """Live sound for the player: a sound process, one graph per playing scene, crossfades.
 
-The sound runs in a process of its own (``installation.play.sound_process``, which says why). This
-side keeps the books: which scenes sound, at what level, and their loudness gains. When the sound
-process ends (the device vanished, the sound server restarted) the player logs it once, plays the
-picture on, and starts a new one every 20 seconds; once it plays, every scene's sound comes back
-where the schedule is. Loudness calibration needs an offline server of its own and runs in a
-spawned process; its results are cached on disk by scene content, so a restarted exhibit starts
-at the right level at once.
+The sound runs in a process of its own (``installation.play.sound_process``, which says why).
+This side keeps the books: which scenes should sound (an :class:`AudioSlot` each), at what
+level, paused or not, with what loudness gain. The books are the truth; the sound process is
+brought to them:
+
+* every scene is sent as its description (text and path), which the sound process loads itself;
+* commands go through a :class:`~installation.play.channel.Channel`, which never drops one and
+  never blocks a frame;
+* every few seconds the player says which scenes should sound; the sound process removes the
+  rest and names the ones it lacks, which are sent again;
+* when the sound process ends (the device vanished, the sound server restarted, it stopped
+  answering), the player says so once, plays the picture on, and starts a new one every 20
+  seconds; once it plays, every scene's sound comes back where the schedule is.
+
+A new version of a scene saved while it plays replaces the old one's sound only once it has been
+built: if it cannot be, the last good sound plays on. Loudness gains come from the one loudness
+cache (``installation.sound.loudness``); a scene not yet calibrated starts near the right level
+and is calibrated in a spawned process, then glides there.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import json
 import logging
-import math
 import multiprocessing
-import select
-import time
+import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Any
 
-from installation.play.monitor import cpu_seconds, write_atomically
+from installation.play.channel import Channel
+from installation.play.monitor import cpu_seconds
 from installation.play.sound_process import PROBE_SECONDS, SERVER_LATENCY_MS, serve
 from installation.scene.models import Scene
 from installation.sound.engine import SAMPLE_RATE
-from installation.sound.loudness import scene_key
 
 __all__ = ["AudioSlot", "LiveAudio"]
 
@@ -44,89 +51,177 @@ SILENT_SECONDS = 5.0  # a playing sound process reports 30 times a second; silen
 #: a scene's graph being built (a first piano makes its notes, ~2 s; more on a slow machine) is
 #: given this long before the sound process counts as hung
 BUILD_SECONDS = 30.0
+SYNC_SECONDS = 5.0  # between telling the sound where each scene's picture is
+RECONCILE_SECONDS = 2.0  # between telling the sound process which scenes should sound
+FIRST_GAIN_DB = 12.0  # a first guess (our scenes measure about -35 LUFS unscaled) until measured
 
 
-def _calibrate_file(path: str) -> float:
-    """Run in a child process: load and calibrate one scene file."""
-    from installation.scene.loader import load_scene
+def _calibrate_file(path: str, source: str) -> float:
+    """Run in a child process: load and calibrate one scene (it writes the one cache)."""
+    from installation.scene.loader import parse_scene
     from installation.sound.loudness import calibrate
 
-    return calibrate(load_scene(path))
+    return calibrate(parse_scene(source, path))
 
 
 class AudioSlot:
-    """One scene's sound in the sound process, seen from the player."""
+    """One scene's sound as the player wants it: the books the sound process is held to."""
 
-    def __init__(self, audio: LiveAudio, slot_id: int, scene: Scene, generation: int):
+    def __init__(self, audio: LiveAudio, slot_id: int, scene: Scene, clock: Callable[[], float]):
         self.audio = audio
-        self.id = slot_id
+        self.id = slot_id  # the version sounding (or to sound)
         self.scene = scene
-        self.generation = generation  # which sound process it lives in
+        self.clock = clock  # the scene's time now, on the picture's clock
+        self.level = 0.0
+        self.paused = False
+        self.fade_in = 1.0
+        self.gain_db = audio.gain_for(scene)
+        self.pending: tuple[int, Scene] | None = None  # a new version, until it is built
+        self.failed: str | None = None  # why this version cannot sound
 
     def features(self) -> dict[str, dict[str, float]]:
-        return self.audio.features_of(self)
+        return self.audio.features.get(self.id, {})
 
     def fade_to(self, level: float, seconds: float) -> None:
-        self.audio.send(self, "fade", self.id, level, seconds)
+        self.level = level
+        self.audio.put("fade", self.id, level, seconds, latest=("fade", self.id))
 
     def set_gain(self, gain_db: float) -> None:
-        self.audio.send(self, "gain", self.id, gain_db)
+        self.gain_db = gain_db
+        self.audio.put("gain", self.id, gain_db, latest=("gain", self.id))
 
     def pause(self, paused: bool) -> None:
-        self.audio.send(self, "pause", self.id, paused)
+        self.paused = paused
+        self.audio.put("pause", self.id, paused, latest=("pause", self.id))
 
-    def sync(self, scene_time: float) -> None:
-        """Keep the score on the picture's clock: ``scene_time`` is the scene's time now, and
-        the sound being made now is heard ``LEAD`` later."""
-        self.audio.send(self, "sync", self.id, scene_time + LEAD)
+    def sync(self) -> None:
+        """Keep the score on the picture's clock: the sound made now is heard ``LEAD`` later."""
+        self.audio.put("sync", self.id, self.clock() + LEAD, latest=("sync", self.id))
 
 
 class LiveAudio:
-    def __init__(self, enabled: bool, device: str | int | None, volume_db: float, state_dir: Path):
+    def __init__(
+        self,
+        enabled: bool,
+        device: str | int | None,
+        volume_db: float,
+        timer: Callable[[], float],
+        problem: Callable[[str], None] = lambda message: None,
+    ):
+        """``problem``: told of what an artist should see (a scene's sound that failed)."""
         self.enabled = enabled
         self.device = device
         self.volume_db = volume_db
+        self.timer = timer
+        self.problem = problem
         self.slots: list[AudioSlot] = []
         self.reason = "starting" if enabled else "sound switched off (--no-audio)"
         self.process: multiprocessing.process.BaseProcess | None = None
         self.playing = False
-        self.generation = 0
+        self.generation = 0  # sound processes started
         self.buffers = 0  # buffers the sound process has played (its sample clock)
-        self.built = self.freed = 0  # scene graphs made and let go, over the whole run
+        self.underruns = 0  # the device's underruns (ALSA's count), over the whole run
+        self._underruns_before = 0  # those of sound processes that have ended
+        self.built = self.freed = 0  # scene graphs asked for and let go, over the whole run
+        self.resent = 0  # scenes the sound process lacked and was sent again
+        self.features: dict[int, dict[str, dict[str, float]]] = {}
+        self._channel: Channel | None = None
         self._conn: Any = None
         self._started_at = 0.0
         self._heard_at = 0.0
         self._building = False  # it said it is building a graph, and has said nothing since
         self._waiting = False
         self._last_try = -RETRY_SECONDS
-        self._features: dict[int, dict[str, dict[str, float]]] = {}
+        self._last_sync = self._last_want = timer()
         self._ids = itertools.count(1)
-        self._cpu = (time.monotonic(), 0.0)
+        self._cpu = (timer(), 0.0)
         self.cpu_percent = 0.0  # the sound process's share of one core, over the last 30 s
-        self._cache_path = state_dir / "loudness.json"
-        self._gains = self._read_cache()
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, Future] = {}
-        self.retry(force=True)
+        self.tick(force=True)
+
+    # -- scenes -------------------------------------------------------------------------------
+    def add(self, scene: Scene, clock: Callable[[], float], level: float = 0.0,
+            fade_in: float = 1.0) -> AudioSlot | None:  # fmt: skip
+        """Want ``scene``'s sound from its time ``clock()``, fading in to ``level``; None for a
+        silent scene. The player then moves the level with the schedule, frame by frame."""
+        if not self.enabled or scene.sound is None:
+            return None
+        slot = AudioSlot(self, next(self._ids), scene, clock)
+        slot.level, slot.fade_in = level, fade_in
+        self.slots.append(slot)
+        self.built += 1
+        self._send_add(slot)
+        return slot
+
+    def replace(self, slot: AudioSlot, scene: Scene) -> None:
+        """A new version of ``slot``'s scene: it takes over once built; if it cannot be, the
+        last good one sounds on."""
+        if scene.sound is None:
+            slot.failed = "the new version has no sound"
+            self.put("remove", slot.id)
+            return
+        new_id = next(self._ids)
+        slot.pending = (new_id, scene)
+        self.built += 1
+        self._send_add(slot, replacing=True)
+
+    def remove(self, slot: AudioSlot | None) -> None:
+        if slot is None or slot not in self.slots:
+            return
+        self.slots.remove(slot)
+        self.freed += 1
+        self.put("remove", slot.id)
+        if slot.pending is not None:
+            self.put("remove", slot.pending[0])
+
+    def set_volume(self, db: float) -> None:
+        self.volume_db = db
+        self.put("volume", db, latest="volume")
+
+    def put(self, *message: Any, latest: Any = None) -> None:
+        """A command for the sound process (lost with it if it is not playing: the books hold
+        what matters, and a new one is brought to them)."""
+        if self._channel is not None and self.playing:
+            self._channel.put(*message, latest=latest)
+
+    def _send_add(self, slot: AudioSlot, replacing: bool = False) -> None:
+        scene = slot.pending[1] if replacing and slot.pending else slot.scene
+        slot_id = slot.pending[0] if replacing and slot.pending else slot.id
+        replaces = slot.id if replacing else None
+        gain = self.gain_for(scene)
+        self.put("add", slot_id, scene.path, scene.source, slot.fade_in, slot.clock(),
+                 slot.level, gain, replaces)  # fmt: skip
+        if slot.paused:
+            self.put("pause", slot_id, True, latest=("pause", slot_id))
 
     # -- the sound process --------------------------------------------------------------------
-    def retry(self, force: bool = False) -> bool:
-        """Read the sound process's news, start one when there is none (at most every 20 s).
-        True once each time sound becomes available: the player then gives every scene its
-        sound again."""
+    def tick(self, force: bool = False) -> None:
+        """Once a frame: read the sound process's news; start one when there is none (at most
+        every 20 s); keep it to the books."""
         if not self.enabled:
-            return False
-        became = self._receive()
-        if self.process is None and (force or time.monotonic() - self._last_try >= RETRY_SECONDS):
+            return
+        self._receive()
+        now = self.timer()
+        if self.process is None and (force or now - self._last_try >= RETRY_SECONDS):
             self._start()
-        return became
+        if self.playing and now - self._last_want >= RECONCILE_SECONDS:
+            self._last_want = now
+            wanted = [s.id for s in self.slots] + [s.pending[0] for s in self.slots if s.pending]
+            self.put("want", wanted, latest="want")
+        if self.playing and now - self._last_sync >= SYNC_SECONDS:
+            self._last_sync = now
+            for slot in self.slots:
+                if not slot.paused:
+                    slot.sync()
+        self._poll_calibrations()
 
     def _start(self) -> None:
-        self._last_try = self._started_at = time.monotonic()
+        self._last_try = self._started_at = self.timer()
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         self.process = context.Process(
-            target=serve, args=(child, self.device, self.volume_db, SAMPLE_RATE),
+            target=serve, args=(child, self.device, self.volume_db, SAMPLE_RATE, os.getpid()),
             name="installation-sound", daemon=True,
         )  # fmt: skip
         self.generation += 1
@@ -140,61 +235,98 @@ class LiveAudio:
         finally:
             child.close()
         self._conn = parent
-        self._heard_at = time.monotonic()
+        self._channel = Channel(parent)
+        self._heard_at = self.timer()
         self._waiting = False  # for a device, which the sound process looks for itself
 
-    def _receive(self) -> bool:
-        """Drain the pipe; notice a sound process that ended. True when it has just started."""
+    def _receive(self) -> None:
+        """Drain the pipe; notice a sound process that ended, hung or stopped reading."""
         if self._conn is None:
-            return False
-        became = False
+            return
         try:
             while self._conn is not None and self._conn.poll():
-                kind, *args = self._conn.recv()
-                self._heard_at = time.monotonic()
-                self._building = kind == "building"
-                if kind == "features":
-                    self._features, self.buffers = args
-                elif kind == "playing":
-                    self.playing, became = True, True
-                    assert self.process is not None  # it and the pipe come and go together
-                    self._cpu = (time.monotonic(), cpu_seconds(self.process.pid))  # from now on
-                    self._say(f"playing on '{args[0]}'", logging.INFO)
-                    self.send(None, "volume", self.volume_db)  # it may have changed meanwhile
-                elif kind == "failed":
-                    self._failed(*args)
-                elif kind == "absent":  # it waits and looks again by itself
-                    self._waiting = True
-                    self._say(f"{args[0]}; playing picture only, looking again every "
-                              f"{PROBE_SECONDS:.0f} s", logging.WARNING)  # fmt: skip
-                elif kind == "stalled":
-                    self._lost(args[0])
+                self._heard(*self._conn.recv())
         except (EOFError, OSError):
             self._lost(self._exit_reason())
         if self.process is None:
-            pass
-        elif not self.process.is_alive():
+            return
+        now = self.timer()
+        if not self.process.is_alive():
             self._lost(self._exit_reason())
-        elif not self.playing and not self._waiting and self._late():
+        elif self._channel is not None and (self._channel.jammed or self._channel.broken):
+            self._lost("the sound process stopped taking commands")
+        elif not self.playing and not self._waiting and now - self._started_at > START_SECONDS:
             self._lost("the sound process did not start")
-        elif self.playing and time.monotonic() - self._heard_at > self._patience():
+        elif self.playing and now - self._heard_at > self._patience():
             self._lost(f"the sound process has not answered for {self._patience():g} s")
         self._measure_cpu()
-        return became and self.playing
+
+    def _heard(self, kind: str, *args: Any) -> None:
+        self._heard_at = self.timer()
+        self._building = kind == "building"
+        if kind == "features":
+            self.features, self.buffers, underruns = args
+            self.underruns = self._underruns_before + underruns
+        elif kind == "playing":
+            self._playing(args[0])
+        elif kind == "added":
+            self._added(args[0])
+        elif kind == "failed":
+            self._failed(*args)
+        elif kind == "missing":
+            self._resend(args[0])
+        elif kind == "absent":  # it waits and looks again by itself
+            self._waiting = True
+            self._say(f"{args[0]}; playing picture only, looking again every "
+                      f"{PROBE_SECONDS:.0f} s", logging.WARNING)  # fmt: skip
+        elif kind == "stalled":
+            self._lost(args[0])
+
+    def _playing(self, device: str) -> None:
+        """A sound process plays: bring it to the books, every scene from where it is now."""
+        self.playing = True
+        assert self.process is not None  # it and the pipe come and go together
+        self._cpu = (self.timer(), cpu_seconds(self.process.pid))  # from now on
+        self._say(f"playing on '{device}'", logging.INFO)
+        self.put("volume", self.volume_db, latest="volume")
+        for slot in self.slots:
+            slot.failed = None  # a new process: every scene may try again
+            self._send_add(slot)
+            if slot.pending is not None:
+                self._send_add(slot, replacing=True)
+
+    def _added(self, slot_id: int) -> None:
+        for slot in self.slots:
+            if slot.pending is not None and slot.pending[0] == slot_id:
+                slot.id, slot.scene = slot.pending
+                slot.pending = None
+
+    def _failed(self, slot_id: int, why: str) -> None:
+        """One scene's sound could not be built, or broke while playing: that scene is silent
+        (or, for a new version, the last good one sounds on); the rest plays."""
+        for slot in self.slots:
+            if slot.pending is not None and slot.pending[0] == slot_id:
+                slot.pending = None
+                self.problem(f"{slot.scene.path}: the new version's sound failed ({why}); "
+                             "the last good sound plays on")  # fmt: skip
+            elif slot.id == slot_id and slot.failed is None:
+                slot.failed = why
+                self.problem(f"{slot.scene.path}: its sound failed ({why}); it plays silent")
+
+    def _resend(self, missing: list[int]) -> None:
+        """Scenes the sound process should have and lacks (a command lost with a process, a
+        graph that raised): sent again, from where each is now."""
+        for slot in self.slots:
+            if slot.id in missing and slot.failed is None:
+                log.warning("sound: %s was not sounding; sent again", slot.scene.id)
+                self.resent += 1
+                slot.fade_in = 0.5
+                self._send_add(slot)
+            elif slot.pending is not None and slot.pending[0] in missing:
+                self._send_add(slot, replacing=True)
 
     def _patience(self) -> float:
         return BUILD_SECONDS if self._building else SILENT_SECONDS
-
-    def _late(self) -> bool:
-        return time.monotonic() - self._started_at > START_SECONDS
-
-    def _failed(self, slot_id: int, why: str) -> None:
-        """One scene's sound broke in the sound process: that scene goes silent, the rest plays."""
-        for slot in [s for s in self.slots if s.id == slot_id]:
-            self.slots.remove(slot)
-            self.freed += 1
-            slot.generation = -1  # its commands and features are dropped from now on
-            log.error("sound: the sound of %s failed (%s); it plays silent", slot.scene.id, why)
 
     def _exit_reason(self) -> str:
         if self.process is not None:
@@ -205,20 +337,22 @@ class LiveAudio:
         return f"the sound process ended (exit status {code})"
 
     def _lost(self, reason: str) -> None:
-        """Sound is gone: say why once, drop its books, and try again in 20 s."""
+        """Sound is gone: say why once, keep the books, and try again in 20 s."""
         was_playing = self.playing
         self.playing = False
-        self._features = {}
-        self.freed += len(self.slots)  # their graphs went with the process
-        self.slots.clear()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self.features = {}
+        self._underruns_before = self.underruns
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
         if self.process is not None:
-            if self.process.is_alive():  # stalled, late or not answering: no waiting on it
+            if self.process.is_alive():  # stalled, late, jammed or not answering
                 self.process.kill()
             self.process.join(timeout=1.0)
             self.process = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         level = logging.ERROR if was_playing else logging.WARNING
         self._say(f"{reason}; playing picture only, retrying every {RETRY_SECONDS:.0f} s", level)
 
@@ -228,119 +362,65 @@ class LiveAudio:
         self.reason = reason
 
     def _measure_cpu(self) -> None:
-        now = time.monotonic()
+        now = self.timer()
         if self.process is None or not self.playing or now - self._cpu[0] < CPU_WINDOW:
             return
         used = cpu_seconds(self.process.pid)
         self.cpu_percent = round(100.0 * (used - self._cpu[1]) / (now - self._cpu[0]), 1)
         self._cpu = (now, used)
 
-    def send(self, slot: AudioSlot | None, *message: Any) -> None:
-        """A command for the sound process; dropped when ``slot`` belongs to one that ended."""
-        if self._conn is None or (slot is not None and slot.generation != self.generation):
-            return
-        # never block the picture on a sound process that has stopped reading: a full pipe
-        # means it is stuck, and _receive ends it once it has been silent too long
-        if not select.select([], [self._conn.fileno()], [], 0)[1]:
-            return
-        with contextlib.suppress(OSError, ValueError):  # it has ended: _receive will say so
-            self._conn.send(message)
-
-    def features_of(self, slot: AudioSlot) -> dict[str, dict[str, float]]:
-        if slot.generation != self.generation:
-            return {}
-        return self._features.get(slot.id, {})
-
-    # -- scenes -------------------------------------------------------------------------------
-    def add(
-        self, scene: Scene, fade_in: float, start: float = 0.0, level: float = 1.0
-    ) -> AudioSlot | None:
-        """Start a scene's sound at scene time ``start``, fading in to ``level``; None when
-        silent. The player then moves the level with the schedule's weight, frame by frame."""
-        if not self.playing or scene.sound is None:
-            return None
-        slot = AudioSlot(self, next(self._ids), scene, self.generation)
-        self.send(slot, "add", slot.id, scene, fade_in, start, level, self.gain_for(scene))
-        self.slots.append(slot)
-        self.built += 1
-        return slot
-
-    def remove(self, slot: AudioSlot | None) -> None:
-        if slot is None:
-            return
-        if slot in self.slots:
-            self.slots.remove(slot)
-            self.freed += 1
-        self.send(slot, "remove", slot.id)
-
-    def set_volume(self, db: float) -> None:
-        self.volume_db = db
-        self.send(None, "volume", db)
-
     # -- loudness -----------------------------------------------------------------------------
     def gain_for(self, scene: Scene) -> float:
-        key = scene_key(scene)
-        if key in self._gains:
-            return self._gains[key]
-        self._calibrate_later(scene, key)
-        return 12.0  # a first guess (our scenes measure about -35 LUFS unscaled) until measured
+        """The scene's calibrated gain from the one loudness cache, or a first guess while it
+        is measured in the background."""
+        from installation.sound.loudness import cached_gain, scene_key
+
+        gain = cached_gain(scene)
+        if gain is not None:
+            return gain
+        self._calibrate_later(scene, scene_key(scene))
+        return FIRST_GAIN_DB
 
     def _calibrate_later(self, scene: Scene, key: str) -> None:
-        if key in self._pending or not Path(scene.path).is_file():
+        if key in self._pending or not scene.source:
             return
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn")
                 )
-            self._pending[key] = self._pool.submit(_calibrate_file, scene.path)
+            self._pending[key] = self._pool.submit(_calibrate_file, scene.path, scene.source)
         except (BrokenProcessPool, OSError, RuntimeError) as err:  # its worker died: a new one
             log.error("sound: calibration unavailable (%s); trying again with the next scene", err)
             self._pool = None
 
-    def poll_calibrations(self) -> None:
+    def _poll_calibrations(self) -> None:
         """Apply finished calibrations to the scenes playing now (the gain glides)."""
+        from installation.sound.loudness import scene_key
+
         for key, future in list(self._pending.items()):
             if not future.done():
                 continue
             del self._pending[key]
             try:
-                self._gains[key] = future.result()
+                gain = future.result()
             except Exception as err:  # a broken calibration must not stop the show
                 log.error("sound: calibration failed: %s", err)
                 continue
-            self._write_cache()
             for slot in self.slots:
                 if scene_key(slot.scene) == key:
-                    slot.set_gain(self._gains[key])
-            log.info("sound: calibrated %s at %+.1f dB", key[:12], self._gains[key])
-
-    def _read_cache(self) -> dict[str, float]:
-        """The cached gains; a missing, unreadable or corrupt cache is an empty one (each scene
-        is measured again) and says so."""
-        try:
-            data = json.loads(self._cache_path.read_text())
-            return {str(k): float(v) for k, v in data.items() if math.isfinite(float(v))}
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError, TypeError, AttributeError) as err:
-            log.warning("sound: loudness cache %s unreadable (%s); measuring again",
-                        self._cache_path, err)  # fmt: skip
-            return {}
-
-    def _write_cache(self) -> None:
-        try:
-            write_atomically(self._cache_path, json.dumps(self._gains, indent=1))
-        except OSError as err:
-            log.warning("sound: cannot keep the loudness cache (%s); measured again next start",
-                        err)  # fmt: skip
+                    slot.set_gain(gain)
+            log.info("sound: calibrated %s at %+.1f dB", key[:12], gain)
 
     # -- shutdown -----------------------------------------------------------------------------
     def fade_out(self, seconds: float) -> None:
-        self.send(None, "fade_all", seconds)
+        self.put("fade_all", seconds)
 
     def close(self) -> None:
-        self.send(None, "close")
+        if self._channel is not None:
+            self.put("close")
+            self._channel.close(flush=1.0)
+            self._channel = None
         if self.process is not None:
             self.process.join(timeout=3.0)
             if self.process.is_alive():
@@ -352,3 +432,7 @@ class LiveAudio:
         self.playing = False
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None

@@ -1,95 +1,131 @@
-"""Remote control and the actions it shares with the keys: next, previous, go to, pause, volume.
+"""The player's verbs, one set for every way in: keys, OSC, and the web console.
 
-A part of :class:`installation.play.player.Player` (a mixin: its methods read and write the
-player's state, and the player is the only class that mixes it in).
+A command is a name and its arguments. The window turns keys into commands, the remote turns
+OSC messages into them, the console turns button presses into them; each is done here, between
+frames, on the frame loop's thread (nothing else touches the window or the sound).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
+from typing import Any
 
-from installation.play.remote import Remote
-from installation.play.state import PlayerState
+from installation.play.audio import LiveAudio
+from installation.play.scheduling import Programme
+from installation.play.showclock import ShowClock
+from installation.play.stage import Stage
+from installation.play.window import Window
+
+__all__ = ["COMMANDS", "VOLUME_RANGE", "Control", "View"]
 
 log = logging.getLogger("installation.player")
 
+VOLUME_RANGE = (-60.0, 12.0)  # dB
+VOLUME_STEP = 2.0  # dB a key press
+MUTED_DB = -120.0
+COMMANDS = ("quit", "fullscreen", "hud", "overlay", "pause", "next", "previous", "goto",
+            "volume", "louder", "softer", "mute", "dim", "status")  # fmt: skip
 
-class ControlMixin(PlayerState):
-    def _open_remote(self) -> Remote | None:
-        if self.options.osc is None:
-            return None
-        try:
-            return Remote(*self.options.osc)
-        except OSError as err:
-            log.error(
-                "remote: cannot listen on %s:%d (%s); no remote control", *self.options.osc, err
-            )
-            return None
 
-    def _commands(self) -> None:
-        if self.remote is None:
-            return
-        for name, args, sender in self.remote.pending():
-            try:
-                self._command(name, args, sender)
-            except Exception as err:  # whatever arrives over the network, the show goes on
-                log.warning("remote: bad /%s %s: %s", name, args, err)
+class View:
+    """How the picture is shown, beyond what plays: HUD, overlay, dimming."""
 
-    def _command(self, name: str, args: tuple, sender: tuple[str, int]) -> None:
-        log.info("remote: /%s %s", name, " ".join(map(str, args)))
-        if name == "next":
-            self.skip(+1)
-        elif name == "previous":
-            self.skip(-1)
-        elif name == "goto":
-            self.goto(str(args[0]))
-        elif name == "volume":
-            db = float(args[0])
-            if not math.isfinite(db):
-                raise ValueError("the volume must be a finite number of dB")
-            self.set_volume(db)
-        elif name == "pause":
-            self.pause(bool(args[0]) if args else not self.paused)
-        elif name == "status":
-            import json
+    def __init__(self) -> None:
+        self.hud = False
+        self.overlay = False  # the live values of modulated parameters (key O)
+        self.dim = 1.0  # the picture's brightness, 0 to 1 (a curator's dimmer)
 
-            assert self.remote is not None  # commands come only through it
-            self.remote.reply(sender, "/status", json.dumps(self.status()))
 
-    def skip(self, step: int) -> None:
-        part = self._current_part()
-        position = (part.position if part.position is not None else self.schedule.position) + step
-        self.schedule.cut(self.frame_time, position, self.show.crossfade)
+class Control:
+    def __init__(self, programme: Programme, stage: Stage, audio: LiveAudio, clock: ShowClock,
+                 window: Window, view: View, status: Callable[[], dict[str, Any]],
+                 stop: Callable[[str], None]):  # fmt: skip
+        self.programme = programme
+        self.stage = stage
+        self.audio = audio
+        self.clock = clock
+        self.window = window
+        self.view = view
+        self.status = status
+        self.stop = stop
+        self.muted_from: float | None = None  # the volume before a mute
 
-    def goto(self, scene_id: str) -> None:
-        part = self._current_part()
-        here = part.position if part.position is not None else self.schedule.position
-        for i, item in enumerate(self.show.items):
-            if item.path.stem == scene_id:
-                position = next(
-                    k
-                    for k in range(here, here + 10 * len(self.show.items))
-                    if self.show.order_index(k) == i
-                )
-                self.schedule.cut(self.frame_time, position, self.show.crossfade)
-                return
-        raise ValueError(f"no scene '{scene_id}' in the show")
+    def do(self, name: str, args: tuple = ()) -> Any:
+        """Carry out command ``name``; returns what it answers (``status``), else None.
+        Raises ``ValueError`` for a command or argument that makes no sense."""
+        if name not in COMMANDS:
+            raise ValueError(f"no command '{name}'")
+        return getattr(self, f"_{name}")(*args)
 
-    def pause(self, paused: bool) -> None:
-        if self.link is not None:
+    def _quit(self) -> None:
+        self.stop("key")
+
+    def _fullscreen(self) -> None:
+        self.window.toggle_fullscreen()
+
+    def _hud(self) -> None:
+        self.view.hud = not self.view.hud
+
+    def _overlay(self) -> None:
+        self.view.overlay = not self.view.overlay
+
+    def _next(self) -> None:
+        self.programme.skip(+1)
+
+    def _previous(self) -> None:
+        self.programme.skip(-1)
+
+    def _goto(self, scene_id: Any) -> None:
+        self.programme.goto(str(scene_id))
+
+    def _pause(self, paused: Any = None) -> None:
+        wanted = not self.clock.paused if paused is None else bool(paused)
+        if not self.clock.pause(wanted):
             log.warning("pause: a player in a Link session keeps the session's time; not paused")
             return
-        if paused and self._paused_at is None:
-            self._paused_at = self.timer()
-        elif not paused and self._paused_at is not None:
-            self._t0 += self.timer() - self._paused_at
-            self._paused_at = None
-        self.paused = paused
-        for slot in self.slots.values():
-            slot.pause(paused)
-        log.info("paused" if paused else "resumed")
+        self.stage.pause(wanted)
+        log.info("paused" if wanted else "resumed")
 
-    def set_volume(self, db: float) -> None:
-        self.audio.set_volume(max(-60.0, min(12.0, db)))
+    def _volume(self, db: Any) -> None:
+        db = float(db)
+        if not math.isfinite(db):
+            raise ValueError("the volume must be a finite number of dB")
+        self.muted_from = None
+        self.audio.set_volume(max(VOLUME_RANGE[0], min(VOLUME_RANGE[1], db)))
         log.info("volume %+.0f dB", self.audio.volume_db)
+
+    def _louder(self) -> None:
+        self._volume(self._unmuted() + VOLUME_STEP)
+
+    def _softer(self) -> None:
+        self._volume(self._unmuted() - VOLUME_STEP)
+
+    def _unmuted(self) -> float:
+        return self.muted_from if self.muted_from is not None else self.audio.volume_db
+
+    def _mute(self, muted: Any = None) -> None:
+        wanted = self.muted_from is None if muted is None else bool(muted)
+        if wanted and self.muted_from is None:
+            self.muted_from = self.audio.volume_db
+            self.audio.set_volume(MUTED_DB)
+            log.info("muted")
+        elif not wanted and self.muted_from is not None:
+            volume, self.muted_from = self.muted_from, None
+            self.audio.set_volume(volume)
+            log.info("unmuted (volume %+.0f dB)", volume)
+
+    def _dim(self, level: Any) -> None:
+        level = float(level)
+        if not math.isfinite(level):
+            raise ValueError("dim takes a brightness from 0 to 1")
+        self.view.dim = max(0.0, min(1.0, level))
+        log.info("brightness %.0f %%", 100 * self.view.dim)
+
+    def _status(self) -> dict[str, Any]:
+        return self.status()
+
+    @property
+    def muted(self) -> bool:
+        return self.muted_from is not None

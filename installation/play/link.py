@@ -12,8 +12,12 @@ The first player to find no session starts one at beat 0; the others adopt its t
 While one peer stays, the session and its count live on.
 
 Link is a musicians' protocol: any Link app on the same network (a DJ's laptop) joins the same
-session and could change its tempo. Keep the wall on a network of its own; a tempo other than
-ours is logged as an error and read through (the show's time still advances one second a second).
+session and may change its tempo, and a peer may come and go with a timeline of its own. None of
+that moves the show backwards or stops it: while the session's tempo is not ours, or its time
+steps back, the player holds the show's own clock (the monotonic timer, one second a second) and
+says so once; when the session is ours again it follows it forward, or, if the session is now
+behind the show, puts the session's beat back where the show is (``forceBeatAtTime``), which
+moves every other screen forward to it. Keep the wall on a network of its own all the same.
 
 We use ``LinkPython-extern`` (module ``link``): a plain binding of Link's C++ API with wheels on
 the package index, polled from the frame loop without an event loop. ``aalink``, the other
@@ -25,6 +29,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["LinkClock", "LinkUnavailable"]
 
@@ -34,6 +40,9 @@ log = logging.getLogger("installation.play")
 DISCOVERY_SECONDS = 2.0
 TEMPO = 60.0  # one beat a second: the session's beat is the show's time in seconds
 QUANTUM = 1e12  # beats; Link agrees on beats modulo this, i.e. on the beat itself
+#: a step back of the session's time larger than this is a different timeline, not Link's own
+#: clock correction (which moves by milliseconds)
+JUMP = 0.25
 
 
 class LinkUnavailable(RuntimeError):
@@ -41,20 +50,24 @@ class LinkUnavailable(RuntimeError):
 
 
 class LinkClock:
-    """Seconds since the Link session's shared start: call it like ``time.monotonic``."""
+    """Seconds since the Link session's shared start: call it like ``time.monotonic``.
 
-    def __init__(self, discovery: float = DISCOVERY_SECONDS):
+    ``timer``: the player's monotonic clock, which carries the show while the session cannot."""
+
+    def __init__(self, timer: Callable[[], float], discovery: float = DISCOVERY_SECONDS):
         try:
             import link
         except ImportError:
             raise LinkUnavailable(
                 "--link needs Ableton Link: pip install 'installation[wall]'"
             ) from None
+        self.timer = timer
         self.link = link.Link(TEMPO)
         self.link.enabled = True
-        self._warned_tempo = False  # read by __call__, which the join's log line calls
-        deadline = time.monotonic() + discovery
-        while self.link.numPeers() == 0 and time.monotonic() < deadline:
+        self._last: tuple[float, float] | None = None  # (show time, timer) of the last reading
+        self.holding: str | None = None  # why the show's own clock carries it now
+        deadline = timer() + discovery
+        while self.link.numPeers() == 0 and timer() < deadline:
             time.sleep(0.02)
         peers = self.link.numPeers()
         if peers:
@@ -67,15 +80,40 @@ class LinkClock:
             log.info("link: no session found; this player starts one")
 
     def __call__(self) -> float:
-        """Seconds into the shared show."""
+        """Seconds into the shared show: never less than the last answer."""
+        now = self.timer()
         state = self.link.captureAppSessionState()
-        beat = state.beatAtTime(self.link.clock().micros(), QUANTUM)
         tempo = state.tempo()
-        if abs(tempo - TEMPO) > 1e-6 and not self._warned_tempo:
-            self._warned_tempo = True
-            log.error("link: another app set the session's tempo to %g bpm; keep the wall's "
-                      "network to its players", tempo)  # fmt: skip
-        return beat * 60.0 / tempo
+        session = state.beatAtTime(self.link.clock().micros(), QUANTUM) * 60.0 / TEMPO
+        if self._last is None:
+            self._last = (session, now)
+            return session
+        own = self._last[0] + (now - self._last[1])  # the show's own clock, carried on
+        if abs(tempo - TEMPO) > 1e-6:
+            self._hold(f"another app set the session's tempo to {tempo:g} bpm")
+            shown = own
+        elif session < own - JUMP:
+            if self.holding is None:
+                self._hold(f"the session's time stepped back {own - session:.1f} s")
+            self._anchor(state, own)  # back where the show is: the others move forward to it
+            shown = own
+        else:
+            if self.holding is not None:
+                log.warning("link: following the session again (%+.2f s)", session - own)
+                self.holding = None
+            shown = max(session, self._last[0])  # Link's own corrections never step back
+        self._last = (shown, now)
+        return shown
+
+    def _hold(self, why: str) -> None:
+        if self.holding != why:
+            log.error("link: %s; the show holds its own clock (keep the wall's network to "
+                      "its players)", why)  # fmt: skip
+        self.holding = why
+
+    def _anchor(self, state: Any, show_time: float) -> None:
+        state.forceBeatAtTime(show_time * TEMPO / 60.0, self.link.clock().micros(), QUANTUM)
+        self.link.commitAppSessionState(state)
 
     @property
     def peers(self) -> int:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import logging.handlers
+import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,25 +88,30 @@ def memory_mb(pid: int | None = None) -> float:
 
 
 class Heartbeat:
-    """A small JSON file rewritten atomically every few seconds: is it alive, and how well."""
+    """A small JSON file rewritten atomically every few seconds: is it alive, and how well.
 
-    def __init__(self, path: Path, every: float = 2.0):
+    ``timer``: the player's monotonic clock; ``wall_clock``: the time of day written in it."""
+
+    def __init__(self, path: Path, timer: Callable[[], float],
+                 wall_clock: Callable[[], dt.datetime], every: float = 2.0):  # fmt: skip
         self.path = path
+        self.timer = timer
+        self.wall_clock = wall_clock
         self.every = every
-        self._last = -every
-        self.started = time.monotonic()
+        self._last = -math.inf
+        self.started = timer()
         self.failed = False
 
     def due(self) -> bool:
-        return time.monotonic() - self._last >= self.every
+        return self.timer() - self._last >= self.every
 
     def beat(self, status: dict[str, Any], force: bool = False) -> bool:
-        now = time.monotonic()
+        now = self.timer()
         if not force and now - self._last < self.every:
             return False
         self._last = now
         record = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "time": self.wall_clock().astimezone().isoformat(timespec="seconds"),
             "uptime_s": round(now - self.started, 1),
             "pid": os.getpid(),
             "memory_mb": round(memory_mb(), 1),

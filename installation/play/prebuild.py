@@ -1,29 +1,47 @@
-"""Scenes built before they are shown: the next scene's layers are made in a thread.
+"""Scenes built off the frame loop: loaded, their layers made, and one frame tried, in a thread.
 
-Building a scene bakes its strips, sprites and clips: 1 to 3 s at 1080p on a small PC. Done when
-the crossfade starts, the picture would stop for that long. The player asks for the parts that
-begin within ``LOOKAHEAD`` seconds; each is loaded and its compositor built in a daemon thread,
-and taken when its part begins. A scene file edited in between is built again, on the spot.
+Building a scene bakes its strips, sprites and clips: 1 to 6 s at 1080p on a small PC. Done on
+the frame loop, the picture would stop for that long. Every scene the player shows is built
+here first: the next parts of the show (``LOOKAHEAD`` seconds ahead), a scene asked for by a key
+or over the network, and each new version of a file saved while it plays. The loop takes a build
+when it is ready; until then what was playing plays on.
+
+A build is tried before it is handed over: its first frame is drawn here, so a scene whose
+picture fails (a plugin that raises, a file that turned out bad) is reported with its reason and
+never replaces one that works. The thread runs at a lower priority than the frame loop, so on a
+busy machine the picture is served first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-from installation.play.slot import signature
 from installation.scene.errors import SceneError
 from installation.scene.loader import load_scene
 from installation.scene.models import Scene
 from installation.visuals.compositor import Compositor
 
-__all__ = ["LOOKAHEAD", "Built", "Prebuilder"]
+__all__ = ["LOOKAHEAD", "Builder", "Built", "Failed", "signature"]
 
 log = logging.getLogger("installation.player")
 
 LOOKAHEAD = 20.0  # seconds of show time ahead that scenes are built
+NICENESS = 10  # the build thread's priority below the frame loop's (Linux: per thread)
+
+
+def signature(path: Path) -> tuple[int, int] | None:
+    """A file's version: its modification time and size (None when it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 @dataclass
@@ -34,10 +52,19 @@ class Built:
     compositor: Compositor
 
 
-class Prebuilder:
-    """Builds compositors for upcoming parts, one thread each, at most ``limit`` at a time."""
+@dataclass
+class Failed:
+    path: Path
+    stamp: tuple[int, int] | None
+    message: str  # ``file:line:col: what is wrong``, or what raised
 
-    def __init__(self, size: tuple[int, int], limit: int = 2):
+
+class Builder:
+    """Builds scenes for keys the player chooses (a part's id, a reload, a cut), one thread
+    each, at most ``limit`` at a time; ``take`` hands over a finished one."""
+
+    def __init__(self, size: tuple[int, int], at: float = 0.0, limit: int = 1):
+        """``at``: the scene time a build's trial frame is drawn at."""
         # everything a build touches is imported here, in the main thread: a thread that reads
         # a module another is still importing finds it half made (pygame.surfarray without
         # pixels3d, measured), and the registries' plugins likewise
@@ -51,53 +78,114 @@ class Prebuilder:
         LAYERS.names(), POST.names()
         self.size = size
         self.limit = limit
-        self._done: dict[object, Built] = {}
-        self._running: dict[object, threading.Thread] = {}
+        self._done: dict[Hashable, Built | Failed] = {}
+        self._queue: list[tuple[Hashable, Path, float]] = []
+        self._running: dict[Hashable, threading.Thread] = {}
         self._lock = threading.Lock()
 
-    def ask(self, part_id: object, path: Path) -> None:
-        """Start building ``path`` for ``part_id`` unless it is built, building or too many are."""
+    def ask(self, key: Hashable, path: Path, at: float = 0.0) -> None:
+        """Build ``path`` for ``key`` unless it is built, building or waiting already; its
+        trial frame is drawn at scene time ``at``."""
         with self._lock:
-            if part_id in self._done or part_id in self._running:
+            if key in self._done or key in self._running or any(q[0] == key for q in self._queue):
                 return
-            if len(self._running) >= self.limit:
+            self._queue.append((key, path, at))
+        self._start_next()
+
+    def _start_next(self) -> None:
+        with self._lock:
+            if not self._queue or len(self._running) >= self.limit:
                 return
+            key, path, at = self._queue.pop(0)
             thread = threading.Thread(
-                target=self._build, args=(part_id, path), name="prebuild", daemon=True
+                target=self._build, args=(key, path, at), name="build", daemon=True
             )
-            self._running[part_id] = thread
-        thread.start()
+            self._running[key] = thread
+            thread.start()  # under the lock: ``wait`` never finds a thread not yet started
 
-    def _build(self, part_id: object, path: Path) -> None:
+    def _build(self, key: Hashable, path: Path, at: float) -> None:
+        _lower_priority()
+        stamp = signature(path)
+        result: Built | Failed
         try:
-            stamp = signature(path)
             scene = load_scene(path)
-            built = Built(path, stamp, scene, Compositor(scene, self.size, isolate=True))
-        except SceneError:
-            built = None  # reported when the part begins and is loaded there
-        except Exception:  # a plugin that fails to build fails again, on time, and is isolated
-            log.exception("building %s ahead failed; it will be built when it begins", path)
-            built = None
+            compositor = Compositor(scene, self.size, isolate=True)
+            compositor.render(at)  # tried here: a picture that fails never replaces one that works
+            if compositor.failed:
+                raise RuntimeError(f"its {', '.join(compositor.failed)} failed to draw")
+            result = Built(path, stamp, scene, compositor)
+        except SceneError as err:
+            first = str(err.problems[0])
+            more = len(err.problems) - 1
+            result = Failed(path, stamp, first + (f" (+{more} more)" if more else ""))
+        except Exception as err:  # a plugin that fails to build: said, and isolated
+            log.exception("building %s failed", path)
+            result = Failed(path, stamp, f"{path}: cannot be shown ({type(err).__name__}: {err})")
         with self._lock:
-            self._running.pop(part_id, None)
-            if built is not None:
-                self._done[part_id] = built
+            self._running.pop(key, None)
+            self._done[key] = result
+        self._start_next()
 
-    def take(self, part_id: object, path: Path) -> Built | None:
-        """The built scene for ``part_id`` if it is ready and its file has not changed since."""
+    def state(self, key: Hashable) -> str | None:
+        """'built', 'failed', 'building' (or waiting its turn), or None (never asked)."""
         with self._lock:
-            built = self._done.pop(part_id, None)
-        if built is None or built.path != path or built.stamp != signature(path):
+            if key in self._done:
+                return "failed" if isinstance(self._done[key], Failed) else "built"
+            if key in self._running or any(q[0] == key for q in self._queue):
+                return "building"
+        return None
+
+    def take(self, key: Hashable, path: Path) -> Built | Failed | None:
+        """The finished build for ``key``, if any, and if its file has not changed since (a
+        stale one is dropped: the caller asks again)."""
+        with self._lock:
+            result = self._done.pop(key, None)
+        if result is None or result.path != path or result.stamp != signature(path):
             return None
-        return built
+        return result
 
-    def forget(self, keep: set) -> None:
-        """Drop what was built for parts no longer coming (a cut, a skip)."""
+    def forget(self, keep: set[Hashable], among: Callable[[Hashable], bool]) -> None:
+        """Drop builds, done or waiting their turn, for keys ``among`` a caller's own that are
+        no longer coming (a cut, a skip): keys not ``among`` them are someone else's."""
         with self._lock:
-            for part_id in [k for k in self._done if k not in keep]:
-                del self._done[part_id]
+            for key in [k for k in self._done if among(k) and k not in keep]:
+                del self._done[key]
+            self._queue = [q for q in self._queue if not among(q[0]) or q[0] in keep]
 
-    def wait(self, timeout: float = 30.0) -> None:
-        """Wait for the builds under way (tests, and a clean exit)."""
-        for thread in list(self._running.values()):
-            thread.join(timeout)
+    def rekey(self, old: Hashable, new: Hashable) -> None:
+        """A finished build asked for under ``old`` is for ``new`` now (a cut made its part)."""
+        with self._lock:
+            if old in self._done:
+                self._done[new] = self._done.pop(old)
+
+    def forget_key(self, key: Hashable) -> None:
+        """Drop the build for ``key`` (done or waiting); one under way finishes unheard."""
+        with self._lock:
+            self._done.pop(key, None)
+            self._queue = [q for q in self._queue if q[0] != key]
+
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._running or self._queue)
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Wait for every build asked for so far, each at most ``timeout`` seconds (tests, and a
+        clean exit); False if one is still running."""
+        while True:
+            with self._lock:
+                running = list(self._running.values())
+                queued = bool(self._queue)
+            if not running and not queued:
+                return True
+            for thread in running:
+                thread.join(timeout)
+                if thread.is_alive():
+                    return False
+            if not running:
+                self._start_next()
+
+
+def _lower_priority() -> None:
+    """This thread at a lower priority than the frame loop (Linux's nice is per thread)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)

@@ -1,7 +1,8 @@
 """Remote control over OSC (UDP), on localhost unless configured otherwise.
 
-Addresses: ``/next``, ``/previous``, ``/goto <scene id>``, ``/volume <dB>``, ``/pause``,
-``/status`` (answered with ``/status <json>`` to the sender's address and port).
+Addresses: ``/next``, ``/previous``, ``/goto <scene id>``, ``/volume <dB>``, ``/pause [0|1]``,
+``/mute [0|1]``, ``/dim <0..1>``, ``/status`` (answered with ``/status <json>`` to the sender's
+address and port).
 Commands are queued; the player's loop takes them between frames, so nothing here touches
 the window or the sound from another thread. One thread reads the socket (never a thread per
 packet), and at most ``RATE`` packets a second are taken: a flood of packets, malformed or not,
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
 from pythonosc.dispatcher import Dispatcher
@@ -24,7 +25,7 @@ __all__ = ["Remote"]
 
 log = logging.getLogger("installation.remote")
 
-COMMANDS = ("next", "previous", "goto", "volume", "pause", "status")
+COMMANDS = ("next", "previous", "goto", "volume", "pause", "mute", "dim", "status")
 RATE = 20.0  # packets a second taken, on average
 BURST = 40  # and at most this many at once
 REPORT_EVERY = 10.0  # seconds between summaries of dropped or unknown packets
@@ -33,7 +34,7 @@ REPORT_EVERY = 10.0  # seconds between summaries of dropped or unknown packets
 class TokenBucket:
     """At most ``rate`` events a second on average, ``burst`` at once."""
 
-    def __init__(self, rate: float, burst: int, clock=time.monotonic):
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float]):
         self.rate, self.burst, self.clock = rate, burst, clock
         self.tokens = float(burst)
         self.stamp = clock()
@@ -49,14 +50,16 @@ class TokenBucket:
 
 
 class Remote:
-    def __init__(self, host: str = "127.0.0.1", port: int = 9000):
+    def __init__(self, timer: Callable[[], float], host: str = "127.0.0.1", port: int = 9000):
+        """``timer``: the player's clock, for the rate and the summaries."""
+        self.timer = timer
         self.commands: queue.Queue[tuple[str, tuple[Any, ...], tuple[str, int]]] = queue.Queue(
             maxsize=BURST
         )
-        self.budget = TokenBucket(RATE, BURST)
+        self.budget = TokenBucket(RATE, BURST, timer)
         self.dropped = 0  # packets over the rate, since the last summary
         self.unknown: dict[str, int] = {}  # unknown addresses seen, since the last summary
-        self._last_report = time.monotonic()
+        self._last_report = timer()
         # strict_timing off: a bundle timed for the future would otherwise make the one reader
         # thread sleep until then (an hour, a year), deaf to everything else
         dispatcher = Dispatcher(strict_timing=False)
@@ -67,9 +70,7 @@ class Remote:
         self.address = self.server.server_address
         self.thread = threading.Thread(target=self.server.serve_forever, name="osc", daemon=True)
         self.thread.start()
-        log.info(
-            "remote: OSC on %s:%d (/next /previous /goto /volume /pause /status)", *self.address
-        )
+        log.info("remote: OSC on %s:%d (/%s)", *self.address, " /".join(COMMANDS))
 
     def _receive(self, sender: tuple[str, int], address: str, fixed: list, *args: Any) -> None:
         if not self.budget.take():
@@ -98,7 +99,7 @@ class Remote:
                 return out
 
     def _summarise(self) -> None:
-        now = time.monotonic()
+        now = self.timer()
         if now - self._last_report < REPORT_EVERY or not (self.dropped or self.unknown):
             return
         self._last_report = now

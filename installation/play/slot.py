@@ -1,7 +1,8 @@
-"""A scene on screen and in the speakers while the player runs it; helpers of the loop."""
+"""A scene on screen and in the speakers while the player runs it; the watch on its file."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,14 +11,16 @@ from typing import TYPE_CHECKING, cast
 import pygame
 
 from installation.play.audio import AudioSlot, LiveAudio
-from installation.scene.models import Scene
-from installation.visuals.compositor import Compositor
+from installation.play.prebuild import Built, signature
+from installation.schedule import Part
 from installation.visuals.quality import QualityGovernor
 
 if TYPE_CHECKING:
     from installation.clock import ColourTrack
 
-__all__ = ["FileWatch", "Slot", "live_values", "signature"]
+__all__ = ["FileWatch", "Slot", "live_values"]
+
+log = logging.getLogger("installation.player")
 
 
 class Slot:
@@ -26,26 +29,34 @@ class Slot:
     Its time is the schedule's: ``clock()`` gives the part's scene time at the player's show
     time, the same number a render of the show gives for that moment."""
 
-    def __init__(
-        self,
-        path: Path,
-        scene: Scene,
-        size: tuple[int, int],
-        audio: LiveAudio,
-        clock: Callable[[], float],
-        budget_ms: float,
-        compositor: Compositor | None = None,
-    ):
-        """``compositor``: one built ahead for this scene and size (see ``prebuild``)."""
-        self.path = path
-        self.scene = scene
+    def __init__(self, part: Part, built: Built, audio: LiveAudio, clock: Callable[[], float],
+                 budget_ms: float):  # fmt: skip
+        self.part = part
+        self.path = built.path
         self.clock = clock
-        self.compositor = compositor or Compositor(scene, size, isolate=True)
-        self.governor = QualityGovernor(self.compositor.layers, budget_ms, self.compositor.effects)
-        self.sound: AudioSlot | None = audio.add(scene, 0.0, clock(), level=0.0)
-        self.watch = FileWatch(path)
+        self.watch = FileWatch(built.path, built.stamp)
         self.level = -1.0  # the sound level last set (-1: not yet)
         self.work_ms = 0.0  # what drawing the last frame cost
+        self.broken: str | None = None  # why its picture cannot be drawn now
+        self.broken_said = False
+        self._take(built, budget_ms)
+        self.sound: AudioSlot | None = audio.add(self.scene, clock, level=0.0)
+
+    def _take(self, built: Built, budget_ms: float) -> None:
+        self.scene = built.scene
+        self.compositor = built.compositor
+        self.governor = QualityGovernor(self.compositor.layers, budget_ms, self.compositor.effects)
+        self.broken, self.broken_said = None, False
+
+    def replace(self, built: Built, audio: LiveAudio) -> None:
+        """A new version of the scene, built and tried: it goes on where the old one was (its
+        sound takes over once the sound process has built it)."""
+        self._take(built, self.governor.budget_ms)
+        if self.sound is not None:
+            audio.replace(self.sound, built.scene)
+        else:
+            self.sound = audio.add(built.scene, self.clock, level=0.0)
+            self.level = -1.0
 
     def time(self) -> float:
         return self.clock()
@@ -54,11 +65,19 @@ class Slot:
         if self.sound is not None:
             self.sound.pause(paused)
 
-    def render(self) -> pygame.Surface:
-        """This scene's picture now; ``work_ms`` keeps what drawing it cost."""
+    def render(self) -> pygame.Surface | None:
+        """This scene's picture now, or None if it cannot be drawn (``broken`` says why; the
+        rest of the show goes on). ``work_ms`` keeps what drawing it cost."""
+        if self.broken is not None:
+            return None
         features = self.sound.features() if self.sound is not None else None
-        start = time.perf_counter()
-        picture = self.compositor.render(self.time(), features)
+        start = time.perf_counter()  # the work measured, for the governor: never drawn from
+        try:
+            picture = self.compositor.render(self.time(), features)
+        except Exception as err:  # whatever a scene does, the player plays on
+            log.exception("drawing %s failed", self.path)
+            self.broken = f"{self.path}: its picture failed ({type(err).__name__}: {err})"
+            return None
         self.work_ms = (time.perf_counter() - start) * 1000.0
         return picture
 
@@ -69,14 +88,6 @@ class Slot:
         self.governor.observe(self.work_ms, self.compositor.layer_ms)
 
 
-def signature(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
-
-
 class FileWatch:
     """Notices that a file changed, once it has stopped changing.
 
@@ -85,9 +96,10 @@ class FileWatch:
     writes in place) is not read half-way. With the player's look every 0.2 s, a saved file is
     read 0.2 to 0.4 s after the last write."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, known: tuple[int, int] | None = None):
+        """``known``: the version already read (by default, the file as it is now)."""
         self.path = path
-        self.known = signature(path)
+        self.known = known if known is not None else signature(path)
         self._seen = self.known
 
     def settled_change(self) -> bool:

@@ -1,32 +1,58 @@
-"""Window and input: the window, the keys, what the screen shows and the HUD over it.
+"""The window: opening it on the right monitor, the keys, and showing a picture with the HUD.
 
-A part of :class:`installation.play.player.Player` (a mixin: its methods read and write the
-player's state, and the player is the only class that mixes it in).
+It only windows: a key becomes a command (``play.control``) and the window does not know what
+the command does; a picture comes in and is shown, a wall screen's part of it when the player
+draws a wall's canvas.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 
 import pygame
 
-from installation.play.slot import live_values
-from installation.play.state import PlayerState
-from installation.render.program import blend_parts
+__all__ = ["INVISIBLE_DRIVERS", "KEYS", "NoDisplay", "Window"]
 
 log = logging.getLogger("installation.player")
 
 #: SDL's video drivers that show nothing: fine when asked for by name (tests, soak runs)
 INVISIBLE_DRIVERS = ("offscreen", "dummy", "evdev")
 
+#: key -> the command it gives (``play.control``), with its arguments
+KEYS: dict[int, tuple[str, tuple]] = {
+    pygame.K_ESCAPE: ("quit", ()),
+    pygame.K_q: ("quit", ()),
+    pygame.K_f: ("fullscreen", ()),
+    pygame.K_h: ("hud", ()),
+    pygame.K_o: ("overlay", ()),
+    pygame.K_SPACE: ("pause", ()),
+    pygame.K_n: ("next", ()),
+    pygame.K_p: ("previous", ()),
+    pygame.K_PLUS: ("louder", ()),
+    pygame.K_EQUALS: ("louder", ()),
+    pygame.K_KP_PLUS: ("louder", ()),
+    pygame.K_MINUS: ("softer", ()),
+    pygame.K_KP_MINUS: ("softer", ()),
+}
+
 
 class NoDisplay(RuntimeError):
     """There is no screen to play on, and nobody asked for an invisible one."""
 
 
-class WindowMixin(PlayerState):
-    def _open_window(self) -> pygame.Surface:
+class Window:
+    def __init__(self, title: str, size: tuple[int, int], fullscreen: bool, monitor: int,
+                 vsync: bool, fps: float):  # fmt: skip
+        """``size``: what the window shows (a wall screen's viewport, or the whole picture)."""
+        self.size = size
+        self.fullscreen = fullscreen
+        self.fps = fps
+        self._clock = pygame.time.Clock()
+        self.surface = self._open(title, monitor, vsync)
+
+    def _open(self, title: str, monitor: int, vsync: bool) -> pygame.Surface:
         pygame.display.init()
         driver = pygame.display.get_driver()
         if driver in INVISIBLE_DRIVERS and not os.environ.get("SDL_VIDEODRIVER"):
@@ -34,103 +60,45 @@ class WindowMixin(PlayerState):
             # "plays" to nothing would look healthy in its log while the wall stays dark
             pygame.display.quit()
             raise NoDisplay(f"no display found (SDL could only draw {driver})")
-        pygame.display.set_caption(f"installation: {self.show.id}")
+        pygame.display.set_caption(title)
         pygame.display.set_allow_screensaver(False)
         flags = (pygame.FULLSCREEN | pygame.SCALED) if self.fullscreen else 0
         monitors = pygame.display.get_num_displays()
-        monitor = self.monitor if self.monitor < monitors else 0
-        if monitor != self.monitor:
-            log.warning(
-                "display: monitor %d not found (%d present); using 0", self.monitor, monitors
-            )
+        chosen = monitor if monitor < monitors else 0
+        if chosen != monitor:
+            log.warning("display: monitor %d not found (%d present); using 0", monitor, monitors)
         try:
-            screen = pygame.display.set_mode(
-                self.window_size, flags, display=monitor, vsync=int(self.options.vsync)
-            )
+            surface = pygame.display.set_mode(self.size, flags, display=chosen, vsync=int(vsync))
         except pygame.error:  # some drivers cannot vsync: pace with the clock alone
-            screen = pygame.display.set_mode(self.window_size, flags, display=monitor)
+            surface = pygame.display.set_mode(self.size, flags, display=chosen)
         pygame.mouse.set_visible(not self.fullscreen)
-        log.info(
-            "display: %dx%d %s on monitor %d, %g fps",
-            *self.window_size,
-            "fullscreen" if self.fullscreen else "window",
-            monitor,
-            self.fps,
-        )
-        return screen
+        log.info("display: %dx%d %s on monitor %d, %g fps", *self.size,
+                 "fullscreen" if self.fullscreen else "window", chosen, self.fps)  # fmt: skip
+        return surface
 
-    @property
-    def window_size(self) -> tuple[int, int]:
-        """What the screen shows: the picture, or a wall screen's viewport of it."""
-        return self.view.size if self.view is not None else self.size
-
-    def _events(self) -> None:
+    def events(self) -> list[tuple[str, tuple]]:
+        """What happened since the last frame, as commands: keys, and the window closed."""
+        commands: list[tuple[str, tuple]] = []
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
-                self.stopping = "window closed"
-            elif event.type == pygame.KEYDOWN:
-                self._key(event.key)
+                commands.append(("quit", ()))
+            elif event.type == pygame.KEYDOWN and event.key in KEYS:
+                commands.append(KEYS[event.key])
+        return commands
 
-    def _key(self, key: int) -> None:
-        if key in (pygame.K_ESCAPE, pygame.K_q):
-            self.stopping = "key"
-        elif key == pygame.K_f:
-            self.fullscreen = not self.fullscreen
-            pygame.display.toggle_fullscreen()
-            pygame.mouse.set_visible(not self.fullscreen)
-        elif key == pygame.K_h:
-            self.hud.visible = not self.hud.visible
-        elif key == pygame.K_o:
-            self.overlay = not self.overlay
-        elif key == pygame.K_SPACE:
-            self.pause(not self.paused)
-        elif key == pygame.K_n:
-            self.skip(+1)
-        elif key == pygame.K_p:
-            self.skip(-1)
-        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            self.set_volume(self.audio.volume_db + 2)
-        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            self.set_volume(self.audio.volume_db - 2)
+    def toggle_fullscreen(self) -> None:
+        self.fullscreen = not self.fullscreen
+        pygame.display.toggle_fullscreen()
+        pygame.mouse.set_visible(not self.fullscreen)
 
-    def _draw(self) -> None:
-        area = self.view.rect if self.view is not None else None
-        self.screen.blit(self.picture(), (0, 0), area)
-        self._overlay(self.screen)
+    def show(self, picture: pygame.Surface, area: pygame.Rect | None,
+             over: Callable[[pygame.Surface], None]) -> None:  # fmt: skip
+        """Show ``picture`` (its ``area``, for a wall's screen), ``over`` it the HUD, and wait
+        for the display. With vsync, ``flip`` waits for the refresh; ``tick`` is a backstop."""
+        self.surface.blit(picture, (0, 0), area)
+        over(self.surface)
+        pygame.display.flip()
+        self._clock.tick(self.fps)
 
-    def picture(self) -> pygame.Surface:
-        """This frame's picture: the playing scenes blended by the schedule's weights, exactly
-        as ``render`` blends them (the HUD is drawn over it afterwards)."""
-        layers = []
-        for playing in self.playing:
-            slot = self.slots.get(playing.part.id)
-            if slot is not None:
-                layers.append((slot.render(), playing.weight, playing.part.brightness))
-        if not layers:
-            self.canvas.fill((0, 0, 0))
-            return self.canvas
-        return blend_parts(self.canvas, layers)
-
-    def _overlay(self, screen: pygame.Surface) -> None:
-        slot = self.current
-        level = 0.0
-        if slot is not None and slot.sound is not None:
-            level = slot.sound.features().get("master", {}).get("rms", 0.0)
-        lines = [
-            f"{self.show.id}: {slot.scene.id if slot else '-'}  t={slot.time():.1f}s"
-            if slot
-            else self.show.id,
-            f"{self._clock.get_fps():.1f} fps   frame p95 {self._p95():.1f} ms   budget {self.budget_ms:.1f} ms",
-            f"quality: {self._quality() or 'full'}",
-            f"sound: {self.audio.reason}   volume {self.audio.volume_db:+.0f} dB",
-            f"{'closed (' + self.closed_mode + ')' if self.closed_mode else 'open'}"
-            f"{'   paused' if self.paused else ''}   errors {self.errors}",
-        ]
-        self.hud.draw(screen, lines, level, self.budget_ms)
-        if self.overlay and slot is not None:
-            self.hud.draw_values(screen, live_values(slot))
-        if self.hud.message and not self.hud.visible and not self.fullscreen:
-            banner = self.hud.font.render(
-                self.hud.message[:120], True, (247, 235, 221), (90, 42, 39)
-            )
-            screen.blit(banner, (12, screen.get_height() - banner.get_height() - 12))
+    def close(self) -> None:
+        pygame.display.quit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 
@@ -20,21 +21,28 @@ __all__ = [
     "upscale_dithered",
 ]
 
-_SCRATCH: dict[tuple[tuple[int, int], str, bool], pygame.Surface] = {}
+#: each thread's own: the player draws one scene while another is built and tried in a thread,
+#: and two frames in one scratch surface would paint over each other
+_SCRATCH = threading.local()
 
 
 def scratch(size: tuple[int, int], slot: str, alpha: bool = False) -> pygame.Surface:
     """A reusable surface for intermediate results; contents are undefined on return.
 
-    One per (size, slot): allocating full-size surfaces every frame costs time and churns
-    memory over a months-long run.
+    One per (size, slot) and thread: allocating full-size surfaces every frame costs time and
+    churns memory over a months-long run.
     """
+    surfaces: dict[tuple[tuple[int, int], str, bool], pygame.Surface] | None = getattr(
+        _SCRATCH, "surfaces", None
+    )
+    if surfaces is None:
+        surfaces = _SCRATCH.surfaces = {}
     key = (size, slot, alpha)
-    surface = _SCRATCH.get(key)
+    surface = surfaces.get(key)
     if surface is None:
-        if len(_SCRATCH) > 64:  # sizes changed (resized window): start afresh
-            _SCRATCH.clear()
-        surface = _SCRATCH[key] = new_surface(size, alpha)
+        if len(surfaces) > 64:  # sizes changed (resized window): start afresh
+            surfaces.clear()
+        surface = surfaces[key] = new_surface(size, alpha)
     return surface
 
 
