@@ -27,8 +27,6 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from installation.play.channel import Channel
@@ -56,12 +54,81 @@ RECONCILE_SECONDS = 2.0  # between telling the sound process which scenes should
 FIRST_GAIN_DB = 12.0  # a first guess (our scenes measure about -35 LUFS unscaled) until measured
 
 
-def _calibrate_file(path: str, source: str) -> float:
+def _calibrate_file(conn: Any, path: str, source: str) -> None:
     """Run in a child process: load and calibrate one scene (it writes the one cache)."""
     from installation.scene.loader import parse_scene
     from installation.sound.loudness import calibrate
 
-    return calibrate(parse_scene(source, path))
+    try:
+        conn.send(("gain", calibrate(parse_scene(source, path))))
+    except Exception as err:  # said by the player; the scene keeps its first guess
+        conn.send(("failed", f"{type(err).__name__}: {err}"))
+
+
+class Calibrator:
+    """Loudness calibrations, one at a time, each in a spawned process (it renders the scene's
+    loop offline: seconds to minutes of one core). Only scenes still playing are calibrated; a
+    calibration under way when the player stops is ended with it."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[str, Scene] = {}
+        self.running: tuple[str, Any, Any] | None = None  # key, process, pipe
+
+    def want(self, key: str, scene: Scene) -> None:
+        if self.running is None or self.running[0] != key:
+            self.waiting[key] = scene
+
+    def keep(self, keys: set[str]) -> None:
+        self.waiting = {k: v for k, v in self.waiting.items() if k in keys}
+
+    def poll(self) -> list[tuple[str, float | str]]:
+        """Finished calibrations: (key, gain in dB) or (key, why it failed)."""
+        done: list[tuple[str, float | str]] = []
+        if self.running is not None:
+            key, process, conn = self.running
+            if conn.poll():
+                kind, value = conn.recv()
+                done.append((key, value if kind == "gain" else str(value)))
+                self._end()
+            elif not process.is_alive():
+                done.append((key, f"its process ended (exit status {process.exitcode})"))
+                self._end()
+        if self.running is None and self.waiting:
+            key = next(iter(self.waiting))
+            scene = self.waiting.pop(key)
+            context = multiprocessing.get_context("spawn")
+            parent, child = context.Pipe(duplex=False)
+            process = context.Process(target=_calibrate_file, args=(child, scene.path,
+                                      scene.source), name="installation-calibrate", daemon=True)  # fmt: skip
+            try:
+                process.start()
+            except OSError as err:  # out of processes or memory: tried again later
+                done.append((key, f"cannot start ({err})"))
+                self.waiting[key] = scene
+                return done
+            finally:
+                child.close()
+            self.running = (key, process, parent)
+        return done
+
+    def _end(self) -> None:
+        if self.running is not None:
+            _, process, conn = self.running
+            if process.is_alive():
+                process.kill()
+            process.join(timeout=1.0)
+            conn.close()
+            self.running = None
+
+    def close(self) -> None:
+        self.waiting.clear()
+        self._end()
+
+
+def _key(scene: Scene) -> str:
+    from installation.sound.loudness import scene_key
+
+    return scene_key(scene)
 
 
 class AudioSlot:
@@ -76,6 +143,7 @@ class AudioSlot:
         self.paused = False
         self.fade_in = 1.0
         self.gain_db = audio.gain_for(scene)
+        self.key = _key(scene)  # its loudness calibration's
         self.pending: tuple[int, Scene] | None = None  # a new version, until it is built
         self.failed: str | None = None  # why this version cannot sound
 
@@ -136,8 +204,7 @@ class LiveAudio:
         self._ids = itertools.count(1)
         self._cpu = (timer(), 0.0)
         self.cpu_percent = 0.0  # the sound process's share of one core, over the last 30 s
-        self._pool: ProcessPoolExecutor | None = None
-        self._pending: dict[str, Future] = {}
+        self.calibrator = Calibrator()
         self.tick(force=True)
 
     # -- scenes -------------------------------------------------------------------------------
@@ -299,6 +366,7 @@ class LiveAudio:
         for slot in self.slots:
             if slot.pending is not None and slot.pending[0] == slot_id:
                 slot.id, slot.scene = slot.pending
+                slot.key = _key(slot.scene)
                 slot.pending = None
 
     def _failed(self, slot_id: int, why: str) -> None:
@@ -382,35 +450,20 @@ class LiveAudio:
         return FIRST_GAIN_DB
 
     def _calibrate_later(self, scene: Scene, key: str) -> None:
-        if key in self._pending or not scene.source:
-            return
-        try:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
-                )
-            self._pending[key] = self._pool.submit(_calibrate_file, scene.path, scene.source)
-        except (BrokenProcessPool, OSError, RuntimeError) as err:  # its worker died: a new one
-            log.error("sound: calibration unavailable (%s); trying again with the next scene", err)
-            self._pool = None
+        if scene.source:
+            self.calibrator.want(key, scene)
 
     def _poll_calibrations(self) -> None:
         """Apply finished calibrations to the scenes playing now (the gain glides)."""
-        from installation.sound.loudness import scene_key
-
-        for key, future in list(self._pending.items()):
-            if not future.done():
-                continue
-            del self._pending[key]
-            try:
-                gain = future.result()
-            except Exception as err:  # a broken calibration must not stop the show
-                log.error("sound: calibration failed: %s", err)
+        self.calibrator.keep({slot.key for slot in self.slots})
+        for key, result in self.calibrator.poll():
+            if isinstance(result, str):  # a broken calibration must not stop the show
+                log.error("sound: calibration failed: %s", result)
                 continue
             for slot in self.slots:
-                if scene_key(slot.scene) == key:
-                    slot.set_gain(gain)
-            log.info("sound: calibrated %s at %+.1f dB", key[:12], gain)
+                if slot.key == key:
+                    slot.set_gain(result)
+            log.info("sound: calibrated %s at %+.1f dB", key[:12], result)
 
     # -- shutdown -----------------------------------------------------------------------------
     def fade_out(self, seconds: float) -> None:
@@ -430,8 +483,7 @@ class LiveAudio:
             self._conn.close()
             self._conn = None
         self.playing = False
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        self.calibrator.close()
 
     @property
     def pid(self) -> int | None:
