@@ -255,3 +255,49 @@ def test_an_osc_bundle_timed_for_the_future_does_not_deafen_the_remote(player, c
     started = time.monotonic()
     p.remote.close()
     assert time.monotonic() - started < 2.0
+
+
+SUBREAPER = """
+import ctypes, os, signal, subprocess, sys, time
+ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans come to us, as to systemd --user
+player = subprocess.Popen([sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE, text=True)
+sound = int(player.stdout.readline())
+time.sleep(1.0)  # the sound process is up and looking for its device
+os.kill(player.pid, signal.SIGKILL)
+player.wait()
+for _ in range(300):  # 30 s at most
+    try:
+        if os.waitpid(sound, os.WNOHANG)[0] == sound:
+            print("gone"); break
+    except ChildProcessError:
+        print("gone"); break
+    time.sleep(0.1)
+else:
+    os.kill(sound, signal.SIGKILL); print("lingered")
+"""
+
+PLAYER = """
+import sys, time
+from installation.play.audio import LiveAudio
+audio = LiveAudio(True, "no-such-device", 0.0, time.monotonic)
+print(audio.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_sound_process_ends_with_a_player_killed_under_a_subreaper():
+    """systemd's user manager (the bundled unit's) adopts orphans as a subreaper, not as pid 1:
+    a player killed outright must not leave its sound process playing on."""
+    run = subprocess.run([sys.executable, "-c", SUBREAPER, PLAYER], capture_output=True,
+                         text=True, timeout=120, env=ENV)  # fmt: skip
+    assert run.stdout.strip().endswith("gone"), run.stdout + run.stderr
+
+
+def test_a_sound_process_whose_player_is_already_gone_ends_at_once():
+    """The moment before the kernel's parent-death signal is set: it looks at its parent."""
+    child = subprocess.run(
+        [sys.executable, "-c", "from installation.play.sound_process import _die_with_parent\n"
+         "import os; _die_with_parent(os.getppid() + 10**6); print('lived')"],
+        capture_output=True, text=True, timeout=60, env=ENV,
+    )  # fmt: skip
+    assert child.returncode == 0 and "lived" not in child.stdout

@@ -203,3 +203,65 @@ def test_two_players_stay_in_step_for_ten_minutes(tmp_path):
     errors = check_in_step(a, b, late=10)
     print(f"\nten minutes, {len(errors)} frames: median {np.median(errors):+.3f} ms, "
           f"max |error| {np.abs(errors).max():.3f} ms")  # fmt: skip
+
+
+PEER = """
+import time, link
+peer = link.Link(60.0)
+peer.enabled = True
+while peer.numPeers() == 0:
+    time.sleep(0.05)
+time.sleep(3)
+def tempo(bpm):
+    state = peer.captureAppSessionState()
+    state.setTempo(bpm, peer.clock().micros())
+    peer.commitAppSessionState(state)
+tempo(120.0)  # a DJ's laptop on the wall's network
+time.sleep(3)
+tempo(30.0)
+time.sleep(2)
+tempo(60.0)
+time.sleep(2)
+state = peer.captureAppSessionState()  # a timeline of its own: the session steps back
+state.forceBeatAtTime(0.0, peer.clock().micros(), 1e12)
+peer.commitAppSessionState(state)
+time.sleep(3)
+peer.enabled = False  # and it goes away
+"""
+
+
+def test_a_link_peer_that_changes_the_tempo_never_moves_the_show_back(tmp_path):
+    """Another Link app joins the wall's session, sets the tempo to 120 and to 30 bpm, back to
+    60, forces the session's time back to 0, and leaves: the player logs it, never shows an
+    earlier moment than the last, keeps to one second a second, and plays on."""
+    pytest.importorskip("link", reason="Link needs LinkPython-extern")
+    reason = _namespace_reason()
+    if reason:
+        pytest.skip(reason)
+    show = tmp_path / "two-screens.yaml"
+    show.write_text(TWO_SCREENS)
+    log = tmp_path / "a.log"
+    player = " ".join([sys.executable, "-m", "installation", "play", str(show), "--no-audio",
+                       "--no-osc", "--windowed", "--fps", "60", "--fresh", "--screen", "left",
+                       "--exit-after", "22", "--state-dir", str(tmp_path / "a"), "--frame-log",
+                       str(log)])  # fmt: skip
+    (tmp_path / "peer.py").write_text(PEER)
+    script = (
+        "ip link set lo up && ip route add 224.0.0.0/4 dev lo && "
+        f"{{ {player} > {tmp_path / 'out.txt'} 2>&1 & }} && sleep 2 && "
+        f"{sys.executable} {tmp_path / 'peer.py'} && wait"
+    )
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    done = subprocess.run(["unshare", "--net", "--map-root-user", "sh", "-c", script], env=env,
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    output = (tmp_path / "out.txt").read_text()
+    assert done.returncode == 0, done.stderr[-2000:] + output[-2000:]
+    assert "stopping (time limit)" in output and "Traceback" not in output, output[-3000:]
+    frames = np.loadtxt(log)
+    steps = np.diff(frames[:, 1])
+    assert steps.min() >= 0.0, "the show's time went back"
+    wall = np.diff(frames[:, 0]) / 1e9
+    drift = np.abs(np.cumsum(steps - wall))  # show time against the monotonic clock
+    assert drift.max() < 0.5, drift.max()
+    assert "tempo to 120 bpm" in output and "stepped back" in output, output[-3000:]
+    assert output.count("link: ") < 12  # said once each, not once a frame

@@ -13,11 +13,12 @@ While one peer stays, the session and its count live on.
 
 Link is a musicians' protocol: any Link app on the same network (a DJ's laptop) joins the same
 session and may change its tempo, and a peer may come and go with a timeline of its own. None of
-that moves the show backwards or stops it: while the session's tempo is not ours, or its time
-steps back, the player holds the show's own clock (the monotonic timer, one second a second) and
-says so once; when the session is ours again it follows it forward, or, if the session is now
-behind the show, puts the session's beat back where the show is (``forceBeatAtTime``), which
-moves every other screen forward to it. Keep the wall on a network of its own all the same.
+that moves the show backwards, makes it jump or stops it: while the session's tempo is not ours,
+or when its time steps (another timeline), the player holds the show's own clock (the monotonic
+timer, one second a second) and says so once; once the tempo is ours it puts the session's beat
+back where the show is (``forceBeatAtTime``). Every screen held its own clock meanwhile, within
+milliseconds of the others, so they agree again at once. Keep the wall on a network of its own
+all the same.
 
 We use ``LinkPython-extern`` (module ``link``): a plain binding of Link's C++ API with wheels on
 the package index, polled from the frame loop without an event loop. ``aalink``, the other
@@ -92,10 +93,11 @@ class LinkClock:
         if abs(tempo - TEMPO) > 1e-6:
             self._hold(f"another app set the session's tempo to {tempo:g} bpm")
             shown = own
-        elif session < own - JUMP:
+        elif abs(session - own) > JUMP:
             if self.holding is None:
-                self._hold(f"the session's time stepped back {own - session:.1f} s")
-            self._anchor(state, own)  # back where the show is: the others move forward to it
+                way = "back" if session < own else "forward"
+                self._hold(f"the session's time stepped {way} {abs(own - session):.1f} s")
+            self._anchor(state, own)  # the session put back where the show is
             shown = own
         else:
             if self.holding is not None:
