@@ -32,7 +32,7 @@ __all__ = ["LOOKAHEAD", "Builder", "Built", "Failed", "signature"]
 log = logging.getLogger("installation.player")
 
 LOOKAHEAD = 20.0  # seconds of show time ahead that scenes are built
-NICENESS = 10  # the build thread's priority below the frame loop's (Linux: per thread)
+NICENESS = 5  # the build thread's priority below the frame loop's (Linux: per thread)
 
 
 def signature(path: Path) -> tuple[int, int] | None:
