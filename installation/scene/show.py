@@ -36,6 +36,7 @@ from installation.paths import SCENES
 from installation.scene.errors import Problem, SceneError, did_you_mean
 from installation.scene.models import KEBAB
 from installation.scene.params import Params
+from installation.scene.sizes import SizeText, parse_size
 from installation.scene.validate import validate_model
 from installation.scene.values import _hash01, _show
 from installation.scene.yamlpos import Document, read_source, read_yaml
@@ -49,7 +50,7 @@ _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 class DisplaySettings(Params):
     fullscreen: bool = Field(False, description="fill the monitor")
     monitor: int = Field(0, ge=0, le=16, description="which monitor, 0 the first")
-    size: str | None = Field(None, pattern=r"^\d{2,5}x\d{2,5}$", description="render size WxH")
+    size: SizeText | None = Field(None, description="render size WxH")
     fps: float = Field(60.0, ge=10, le=240, description="target frames per second")
 
 
@@ -67,7 +68,7 @@ class ScreenSettings(Params):
 
 
 class WallSettings(Params):
-    canvas: str = Field(pattern=r"^\d{2,5}x\d{2,5}$", description="the whole picture, WxH")
+    canvas: SizeText = Field(description="the whole picture, WxH")
     screens: dict[str, ScreenSettings] = Field(
         min_length=1, description="each screen by name: `installation play SHOW --screen NAME`"
     )
@@ -259,11 +260,11 @@ def _wall_problems(wall: WallSettings, doc: Document) -> list[Problem]:
     """Every screen inside the canvas; one screen, at most, plays the sound."""
     from installation.scene.wall import parse_viewport
 
-    w, h = (int(v) for v in wall.canvas.split("x"))
+    canvas = parse_size(wall.canvas)  # its model checked it already
     problems = []
     for name, screen in wall.screens.items():
         try:
-            parse_viewport(screen.viewport, (w, h))
+            parse_viewport(screen.viewport, canvas)
         except ValueError as err:
             message = str(err).replace("--viewport", "viewport")
             problems.append(doc.problem(("wall", "screens", name, "viewport"), message))

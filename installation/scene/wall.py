@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from installation.scene.sizes import MIN_SIDE
+
 __all__ = ["View", "parse_viewport"]
 
 
@@ -46,8 +48,8 @@ def parse_viewport(text: str, canvas: tuple[int, int]) -> View:
         )
     x, y, w, h = (int(g) for g in match.groups())
     cw, ch = canvas
-    if w < 16 or h < 16:
-        raise ValueError(f"--viewport {text}: a viewport is at least 16x16 pixels")
+    if w < MIN_SIDE or h < MIN_SIDE:  # the one size grammar's least side (scene.sizes)
+        raise ValueError(f"--viewport {text}: a viewport is at least {MIN_SIDE}x{MIN_SIDE} pixels")
     if x + w > cw or y + h > ch:
         raise ValueError(f"--viewport {text} reaches {x + w}x{y + h}, outside the {cw}x{ch} canvas")
     return View(canvas, x, y, w, h)
