@@ -5,7 +5,8 @@ them (exit 0, unless ``--strict``), ``--json`` carries them, and the player logs
 the first on its HUD.
 
 * a cue nobody answers (no layer or voice of the scene does anything on it);
-* a follower of a voice the scene does not have (it stays at the bottom of its range);
+* a follower of a voice the scene does not have, at any depth, set by the timeline or by a
+  layer that follows by nature (``scene.followers``): it reads silence;
 * a timeline change whose ramp runs past the loop's end (at the seam the value jumps back to
   where the loop starts it: ramps are not wrapped; end them by the loop's end);
 * a timeline change that overrides nothing: it sets a parameter to the value it already has
@@ -19,6 +20,7 @@ from typing import Any
 
 from installation.registry import LAYERS
 from installation.scene.errors import Problem, did_you_mean
+from installation.scene.followers import followers_of, voice_names
 from installation.scene.models import Entry
 from installation.scene.palettes import parse_colour
 from installation.scene.sound import VOICES
@@ -38,13 +40,14 @@ def silent_mistakes(
     doc: Document,
     data: Data,
     layers: list[Entry],
+    post: list[Entry],
     voices: list[Entry],
     owners: dict[str, Entry],
     loop: float | None,
 ) -> list[Problem]:
     """``owners``: every layer, effect and voice (and the master) by its timeline address."""
     found = _unanswered_cues(doc, data, layers, voices)
-    found += _absent_followed_voices(doc, data, voices)
+    found += _absent_followed_voices(doc, data, [*layers, *post], voices)
     found += _ramps_past_the_loop(doc, data, loop)
     found += _changes_that_change_nothing(doc, data, owners)
     found += _keys_past_the_loop(doc, data, loop)
@@ -80,24 +83,40 @@ def _unanswered_cues(
     return out
 
 
-def _absent_followed_voices(doc: Document, data: Data, voices: list[Entry]) -> list[Problem]:
-    has_sound = isinstance(data.get("sound"), dict)
-    known = {"master"} if has_sound else set()
-    known |= {v.kind for v in voices} | {v.address.removeprefix("sound.") for v in voices}
+def _absent_followed_voices(
+    doc: Document, data: Data, picture: list[Entry], voices: list[Entry]
+) -> list[Problem]:
+    """Followers (``scene.followers``: at any depth, timeline changes, layers that follow by
+    nature) of a voice the scene does not have: the sound is never measured for them."""
+    known = voice_names(voices, isinstance(data.get("sound"), dict))
+    have = ", ".join(sorted(known)) if known else "none: the scene has no sound"
     out = []
-    for where, body in _bodies(data):
-        for key, value in body.items():
-            follow = value.get("follow") if isinstance(value, dict) else None
-            if not isinstance(follow, dict):
-                continue
-            voice = follow.get("voice", "master")
-            if isinstance(voice, str) and voice not in known:
-                have = ", ".join(sorted(known)) if known else "none: the scene has no sound"
-                out.append(doc.problem((*where, key, "follow", "voice") if "voice" in follow
-                                       else (*where, key),
-                    f"'{key}' follows the voice '{voice}', which this scene does not have "
-                    f"(its voices: {have}): it will stay at the bottom of its range"))  # fmt: skip
+    for follower in followers_of(picture):
+        if follower.voice in known:
+            continue
+        owner = next(e for e in picture if e.address == follower.owner)
+        name = f"{owner.address}.{follower.param}"
+        if follower.at is None:
+            # at the voice of {follow: {voice: ...}}; a path not written (a layer's own voice
+            # field, a voice left to its default) is placed at its nearest written parent
+            where: YamlPath = (*owner.where, *follower.path, "follow", "voice")
+            what = f"'{name}' follows"
+        else:
+            where = _timeline_set(data, follower.at, name)
+            what = f"the change at {follower.at:g} s makes '{name}' follow"
+        out.append(doc.problem(where,
+            f"{what} the voice '{follower.voice}', which this scene does not have "
+            f"(its voices: {have}): the sound is never measured for it, so it reads silence"))  # fmt: skip
     return out
+
+
+def _timeline_set(data: Data, at: float, target: str) -> YamlPath:
+    """Where the timeline sets ``target`` at ``at`` seconds."""
+    for i, event in _timeline(data):
+        changes = event.get("set")
+        if event.get("at") == at and isinstance(changes, dict) and target in changes:
+            return ("timeline", i, "set", target, "follow", "voice")
+    return ("timeline",)
 
 
 def _bodies(data: Data) -> list[tuple[YamlPath, Data]]:
