@@ -34,6 +34,7 @@ __all__ = [
     "fit_rate",
     "fit_rates",
     "landed",
+    "loop_travel",
 ]
 
 
@@ -332,8 +333,21 @@ def landed(distance: float, per_loop: float | None, period: float) -> float:
     """
     if not per_loop:
         return distance
-    whole = round(per_loop / period) or (1 if per_loop > 0 else -1)
-    return distance * whole * period / per_loop
+    return distance * _laps(per_loop, period) * period / per_loop
+
+
+def loop_travel(per_loop: float, period: float, at_least: bool = False) -> float:
+    """How far a thing that would move ``per_loop`` a loop really moves, so that it is back
+    where it began when the loop starts again: the nearest whole number of ``period`` s, at
+    least one (:func:`landed`); with ``at_least``, ``per_loop`` itself once it is a period or
+    more (a wrapping strip's width is chosen to fit it), else one period."""
+    if at_least:
+        return per_loop if abs(per_loop) >= period else math.copysign(period, per_loop)
+    return _laps(per_loop, period) * period
+
+
+def _laps(per_loop: float, period: float) -> int:
+    return round(per_loop / period) or (1 if per_loop > 0 else -1)
 
 
 def _values(track: Track) -> list[Timed]:

@@ -11,18 +11,21 @@ the first on its HUD.
   where the loop starts it: ramps are not wrapped; end them by the loop's end);
 * a timeline change that overrides nothing: it sets a parameter to the value it already has
   (as written, or as an earlier change left it);
-* a key of a ``keys`` value past the loop's end: the loop starts again before it is reached.
+* a key of a ``keys`` value past the loop's end: the loop starts again before it is reached;
+* a rate or a periodic value that the loop fits far from what was written (``scene.rates``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from installation.clock import Clock
 from installation.registry import LAYERS
 from installation.scene.errors import Problem, did_you_mean
 from installation.scene.followers import followers_of, voice_names
 from installation.scene.models import Entry
 from installation.scene.palettes import parse_colour
+from installation.scene.rates import rates_a_loop_changes, timeline_set
 from installation.scene.sound import VOICES
 from installation.scene.values import Const
 from installation.scene.yamlpos import Document
@@ -43,14 +46,16 @@ def silent_mistakes(
     post: list[Entry],
     voices: list[Entry],
     owners: dict[str, Entry],
-    loop: float | None,
+    clock: Clock,
 ) -> list[Problem]:
     """``owners``: every layer, effect and voice (and the master) by its timeline address."""
+    loop = clock.loop
     found = _unanswered_cues(doc, data, layers, voices)
     found += _absent_followed_voices(doc, data, [*layers, *post], voices)
     found += _ramps_past_the_loop(doc, data, loop)
     found += _changes_that_change_nothing(doc, data, owners)
     found += _keys_past_the_loop(doc, data, loop)
+    found += rates_a_loop_changes(doc, data, owners.values(), clock)
     return [Problem(p.path, p.line, p.column, p.message, "warning") for p in found]
 
 
@@ -102,21 +107,12 @@ def _absent_followed_voices(
             where: YamlPath = (*owner.where, *follower.path, "follow", "voice")
             what = f"'{name}' follows"
         else:
-            where = _timeline_set(data, follower.at, name)
+            where = (*timeline_set(data, follower.at, name), "follow", "voice")
             what = f"the change at {follower.at:g} s makes '{name}' follow"
         out.append(doc.problem(where,
             f"{what} the voice '{follower.voice}', which this scene does not have "
             f"(its voices: {have}): the sound is never measured for it, so it reads silence"))  # fmt: skip
     return out
-
-
-def _timeline_set(data: Data, at: float, target: str) -> YamlPath:
-    """Where the timeline sets ``target`` at ``at`` seconds."""
-    for i, event in _timeline(data):
-        changes = event.get("set")
-        if event.get("at") == at and isinstance(changes, dict) and target in changes:
-            return ("timeline", i, "set", target, "follow", "voice")
-    return ("timeline",)
 
 
 def _bodies(data: Data) -> list[tuple[YamlPath, Data]]:

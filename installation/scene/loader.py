@@ -67,8 +67,8 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     if problems:
         raise SceneError(problems)
     assert header is not None
-    warnings = silent_mistakes(doc, data, layers, post, voices, owners, header.loop)
     clock = Clock(header.tempo, header.beats_per_bar, tuple(cues), header.loop)
+    warnings = silent_mistakes(doc, data, layers, post, voices, owners, clock)
     return Scene(
         path,
         header.scene,

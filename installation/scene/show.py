@@ -127,6 +127,8 @@ class Show:
     display: DisplaySettings
     audio: AudioSettings
     wall: WallSettings | None = None
+    #: valid, but perhaps not what was meant (``installation validate`` prints them)
+    warnings: tuple[Problem, ...] = ()
 
     def item(self, index: int) -> Item:
         """The scene at position ``index`` of the endless playlist."""
@@ -215,6 +217,7 @@ def load_show(path: str | Path) -> Show:
         )
     known = sorted(p.stem for p in SCENES.glob("*.yaml"))
     items = []
+    warnings: list[Problem] = []
     for i, raw in enumerate(model.scenes):
         where = ("scenes", i)
         if isinstance(raw, dict):
@@ -237,6 +240,7 @@ def load_show(path: str | Path) -> Show:
             problems.append(doc.problem(where, f"unknown scene '{ref}'{did_you_mean(ref, known)}"))
             continue
         items.append(Item(scene_path, minutes * 60.0))
+        warnings += _short_for_its_crossfade(doc, raw, where, ref, minutes * 60.0, model.crossfade)
     hours = _hours(model.hours, doc, problems)
     night = None
     if model.night_scene:
@@ -252,8 +256,23 @@ def load_show(path: str | Path) -> Show:
         raise SceneError(problems)
     return Show(
         name, model.show, items, model.order, model.crossfade, model.seed, hours, model.closed,
-        night, model.display, model.audio, model.wall,
+        night, model.display, model.audio, model.wall, tuple(sorted(warnings)),
     )  # fmt: skip
+
+
+def _short_for_its_crossfade(
+    doc: Document, raw: Any, where: tuple[str | int, ...], ref: str, seconds: float, fade: float
+) -> list[Problem]:
+    """A scene shorter than two crossfades: it fades in and out within its own time, so the
+    schedule (``schedule.Schedule``) cuts each fade to half of it, without a word."""
+    if fade <= seconds / 2:
+        return []
+    at = (*where, "minutes") if isinstance(raw, dict) and "minutes" in raw else where
+    problem = doc.problem(at,
+        f"'{ref}' plays {seconds:g} s, less than two crossfades of {fade:g} s: it fades in and "
+        f"out within its own time, so each fade is cut to {seconds / 2:g} s; give it at least "
+        f"{2 * fade / 60:.3g} minutes, or the show a crossfade of at most {seconds / 2:g}")  # fmt: skip
+    return [Problem(problem.path, problem.line, problem.column, problem.message, "warning")]
 
 
 def _wall_problems(wall: WallSettings, doc: Document) -> list[Problem]:
