@@ -56,6 +56,9 @@ class Lands:
 #: a drift that scrolls wrapping strips (skylines, treelines, a viaduct): they are at least a
 #: frame wide, so in a loop they move one frame width or more (``visuals.strips.strip_width``)
 STRIP_DRIFT = Lands(FRAME_WIDTH, at_least=True)
+#: haze's drift: its pattern repeats every aspect / 1.5 frame widths (``visuals.layers.haze``),
+#: 2276 px at 16:9
+HAZE_DRIFT = Lands(FRAME_WIDTH * (16 / 9) / 1.5)
 
 
 def rates_a_loop_changes(
