@@ -106,6 +106,21 @@ def test_bundled_scenes_make_no_silent_mistakes(path):
     assert load_scene(path).warnings == ()
 
 
+def test_a_voice_that_follows_the_sound_is_said(write):
+    """Only the picture's followers are measured: a voice's level written as one reads silence."""
+    scene = load_scene(
+        write(
+            "scene: case\nsound:\n  voices:\n    - voice: pad\n"
+            "      level: {follow: {voice: master}, range: [-30, -16]}\n"
+        )
+    )
+    (warning,) = scene.warnings
+    assert (warning.line, warning.column) == (5, 23)  # its follow:
+    assert warning.message.startswith(
+        "'sound.pad.level' follows the voice 'master', but only the picture can follow the sound"
+    )
+
+
 def test_a_scene_shorter_than_two_crossfades_is_said(tmp_path, capsys):
     """The schedule cuts each fade to half the scene's time: say so, with the figures."""
     show = tmp_path / "short.yaml"

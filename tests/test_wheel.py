@@ -1,5 +1,5 @@
 """The wheel is the whole product: built from the checkout, installed into a fresh venv outside
-it, it plays, renders and starts new scenes from any folder, with the bundled scenes, shows,
+it, it plays, renders stills and video and starts new scenes from any folder, with the bundled scenes, shows,
 assets and reference inside it, and an artist's own ./scenes found first.
 
 Offline: the wheel is built with this venv's setuptools (``--no-build-isolation``: the dev
@@ -113,6 +113,10 @@ def test_installed_it_plays_from_any_folder(venv, env, tmp_path):
                  "for s in p.bundled_scenes(): l.load_scene(s)  # their assets, found\n"],
                 work, env)  # fmt: skip
     assert where.startswith(str(venv))
+    # the bundled show plays (headless, a few frames)
+    said = run([exe, "play", "--frames", "5", "--no-audio", "--no-osc", "--size", "160x90",
+                "--state-dir", "state"], work, env)  # fmt: skip
+    assert "stopping (frame limit)" in said
     # a still of a scene that reads a photograph, a clip and a colour grade from assets/
     run([exe, "still", "apartment-night", "--at", "20", "--size", "160x90", "--no-audio",
          "--out", "still.png"], work, env)  # fmt: skip

@@ -52,6 +52,8 @@ def silent_mistakes(
     loop = clock.loop
     found = _unanswered_cues(doc, data, layers, voices)
     found += _absent_followed_voices(doc, data, [*layers, *post], voices)
+    master = [owners["sound.master"]] if "sound.master" in owners else []
+    found += _sound_that_follows_sound(doc, data, [*voices, *master])
     found += _ramps_past_the_loop(doc, data, loop)
     found += _changes_that_change_nothing(doc, data, owners)
     found += _keys_past_the_loop(doc, data, loop)
@@ -112,6 +114,25 @@ def _absent_followed_voices(
         out.append(doc.problem(where,
             f"{what} the voice '{follower.voice}', which this scene does not have "
             f"(its voices: {have}): the sound is never measured for it, so it reads silence"))  # fmt: skip
+    return out
+
+
+def _sound_that_follows_sound(doc: Document, data: Data, sound: list[Entry]) -> list[Problem]:
+    """A voice's (or the master's) parameter written as a follower: the sound is measured for
+    the picture only, so it reads silence and stays at the bottom of its range."""
+    out = []
+    for follower in followers_of(sound):
+        owner = next(e for e in sound if e.address == follower.owner)
+        name = f"{owner.address}.{follower.param}"
+        where: YamlPath = (
+            (*owner.where, *follower.path, "follow")
+            if follower.at is None
+            else (*timeline_set(data, follower.at, name), "follow")
+        )
+        out.append(doc.problem(where,
+            f"'{name}' follows the voice '{follower.voice}', but only the picture can follow the "
+            "sound (it is measured for the layers): it stays at the bottom of its range; give it "
+            "an LFO, noise or keys instead"))  # fmt: skip
     return out
 
 

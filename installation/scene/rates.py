@@ -112,6 +112,9 @@ def _motion(
 ) -> list[Problem]:
     loop = clock.loop
     assert loop
+    where = (*entry.where, *param.split("."))
+    if where not in doc.values and not track.changes:
+        return []  # a default nobody chose: no intent to change
     written = Motion(track, clock).per_loop()
     if not written:
         return []  # it does not move
@@ -129,7 +132,7 @@ def _motion(
         laps = round(runs / lands.period)
         why = (f"in this {_g(loop)} s loop it must move a whole number of its pattern's "
                f"{_g(lands.period)} px ({abs(laps)} a loop)")  # fmt: skip
-    return [doc.problem((*entry.where, *param.split(".")),
+    return [doc.problem(where,
         f"'{entry.address}.{param}' runs at {_g(fitted)} {lands.unit}, not the {said} written "
         f"({fitted / rate:.2g}x): {why}; {fix} to say what it does")]  # fmt: skip
 
