@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 lock:
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade pip && .lock-venv/bin/pip install --quiet '.[dev]'
-	{ head -2 requirements.lock; .lock-venv/bin/pip freeze --exclude-editable \
-	  | grep -v '^installation'; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+	{ head -2 requirements.lock; .lock-venv/bin/pip freeze --all --exclude-editable \
+	  | grep -v -E "^(installation|pip|setuptools)=="; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 	rm -rf .lock-venv
 
 # After a change that alters pictures on purpose: new golden frames (review the PNGs' diff).

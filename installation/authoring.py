@@ -431,10 +431,10 @@ def schema_reference(folder: Path) -> str:
     (an installed package), a ``scene.schema.json`` written beside the scene."""
     import os
 
-    from installation.paths import ROOT
+    from installation.paths import CHECKOUT
 
-    docs = ROOT / "docs" / "scene.schema.json"
-    if docs.exists():
+    docs = CHECKOUT / "docs" / "scene.schema.json" if CHECKOUT is not None else None
+    if docs is not None and docs.exists():
         return Path(os.path.relpath(docs.resolve(), folder.resolve())).as_posix()
     beside = folder / "scene.schema.json"
     if not beside.exists():

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="installation", description="Generative audio-visual scenes, written as YAML."
     )
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check scene and show files and report every mistake")
@@ -240,6 +241,26 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.set_defaults(run=cmd_bench)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: printed as it is (argparse's own action wraps a long path)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
+        super().__init__(option_strings, dest, nargs=0, help="say the version, and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(_version())
+        parser.exit()
+
+
+def _version() -> str:
+    """``installation 0.1.0``, and where the bundled scenes, assets and reference are: what a
+    technician installing it on five machines looks for first."""
+    from installation import __version__
+    from installation.paths import BUNDLED
+
+    return f"installation {__version__} (bundled scenes, assets and reference: {BUNDLED})"
 
 
 def main(argv: list[str] | None = None) -> int:

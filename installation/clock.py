@@ -14,11 +14,108 @@ import math
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
 
 from installation.colour import mix_oklab
-from installation.scene.values import Const, Keys, Lfo, Moment, Noise, Value, ease
 
-__all__ = ["Change", "Clock", "ColourChange", "ColourTrack", "Cue", "Motion", "Track", "landed"]
+__all__ = [
+    "Change",
+    "Clock",
+    "ColourChange",
+    "ColourTrack",
+    "Cue",
+    "Moment",
+    "Motion",
+    "Timed",
+    "Track",
+    "ease",
+    "fit_rate",
+    "fit_rates",
+    "landed",
+    "loop_travel",
+]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What a frame is a function of, apart from the scene and its seed: one time for all.
+
+    ``t`` is the time every value form, track, cue and layer reads. In a scene with ``loop: L``
+    it is the time into the current loop (0 <= t < L, starting again at L), so whatever is
+    drawn from it repeats exactly every loop; otherwise it is seconds since the scene began.
+    """
+
+    t: float
+    beat: float = 0.0
+    bar: float = 0.0
+    features: Mapping[str, Mapping[str, float]] = field(default_factory=dict, compare=False)
+    #: the scene's loop length in seconds (None: it runs once); periodic forms fit it
+    loop: float | None = None
+
+    @property
+    def env(self) -> dict[str, float]:
+        return {"t": self.t, "beat": self.beat, "bar": self.bar}
+
+    def feature(self, voice: str, band: str) -> float:
+        return float(self.features.get(voice, {}).get(band, 0.0))
+
+
+def fit_rate(rate: float, loop: float | None) -> float:
+    """``rate`` (cycles per second) nudged so that a whole number of cycles fills ``loop``.
+
+    Every periodic thing in a looping scene runs at a fitted rate, so the picture at the end of
+    a loop meets the picture at its start: a 16 s LFO in a 180 s loop runs 11 cycles of 16.36 s.
+    """
+    if not loop or rate == 0:
+        return rate
+    cycles = round(abs(rate) * loop) or 1
+    return math.copysign(cycles / loop, rate)
+
+
+def fit_rates(rates: np.ndarray, loop: float | None) -> np.ndarray:
+    """:func:`fit_rate` for an array of rates (per-sprite twinkles and bobs)."""
+    if not loop:
+        return rates
+    cycles = np.maximum(np.rint(np.abs(rates) * loop), 1.0)
+    out: np.ndarray = np.copysign(cycles / loop, rates)
+    return out
+
+
+def ease(kind: str, u: float) -> float:
+    """Map progress ``u`` in [0, 1] through an easing curve."""
+    u = 0.0 if u < 0 else 1.0 if u > 1 else u
+    if kind == "in":
+        return u * u
+    if kind == "out":
+        return 1 - (1 - u) * (1 - u)
+    if kind == "in-out":
+        return u * u * (3 - 2 * u)
+    if kind == "step":
+        return 0.0 if u < 1 else 1.0
+    return u
+
+
+class Timed(Protocol):
+    """What the clock needs of a value (the scene format's ``Value`` is one): its number at a
+    moment, and enough about its shape to integrate it exactly. The clock imports nothing of
+    the scene format; the scene format builds clocks and tracks from its values."""
+
+    @property
+    def constant(self) -> bool: ...
+
+    def at(self, m: Moment) -> float: ...
+
+    def bind(self, seed: int) -> Timed: ...
+
+    def sampling_step(self) -> float:
+        """Seconds between samples that follow its fastest wiggle (inf: it has none)."""
+        ...
+
+    def breakpoints(self) -> set[float]:
+        """Times where its formula changes (keys passed), for exact integration."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -27,14 +124,14 @@ class Change:
 
     at: float
     ramp: float
-    value: Value
+    value: Timed
 
 
 @dataclass(frozen=True)
 class Track:
     """A parameter's written value followed by the timeline's changes to it, in time order."""
 
-    base: Value
+    base: Timed
     changes: tuple[Change, ...] = ()
 
     def at(self, m: Moment) -> float:
@@ -182,11 +279,11 @@ class Motion:
         self.track = track
         self.clock = clock
         self.breaks = sorted(_breakpoints(track))
-        self.step = min([KNOT, *(_finest(v) for v in _values(track))])
+        self.step = min([KNOT, *(v.sampling_step() for v in _values(track))])
         self.end = self.breaks[-1] if self.breaks else 0.0  # after it, only the last value
         self._table = array("d", [0.0])  # the integral at every KNOT seconds
         tail = track.changes[-1].value if track.changes else track.base
-        self._tail = tail.value if isinstance(tail, Const) else None
+        self._tail = tail.at(Moment(0.0)) if tail.constant else None
 
     def rate(self, t: float) -> float:
         return self.track.at(self.clock.moment_in_loop(t, _Midway()))
@@ -236,11 +333,24 @@ def landed(distance: float, per_loop: float | None, period: float) -> float:
     """
     if not per_loop:
         return distance
-    whole = round(per_loop / period) or (1 if per_loop > 0 else -1)
-    return distance * whole * period / per_loop
+    return distance * _laps(per_loop, period) * period / per_loop
 
 
-def _values(track: Track) -> list[Value]:
+def loop_travel(per_loop: float, period: float, at_least: bool = False) -> float:
+    """How far a thing that would move ``per_loop`` a loop really moves, so that it is back
+    where it began when the loop starts again: the nearest whole number of ``period`` s, at
+    least one (:func:`landed`); with ``at_least``, ``per_loop`` itself once it is a period or
+    more (a wrapping strip's width is chosen to fit it), else one period."""
+    if at_least:
+        return per_loop if abs(per_loop) >= period else math.copysign(period, per_loop)
+    return _laps(per_loop, period) * period
+
+
+def _laps(per_loop: float, period: float) -> int:
+    return round(per_loop / period) or (1 if per_loop > 0 else -1)
+
+
+def _values(track: Track) -> list[Timed]:
     return [track.base, *(c.value for c in track.changes)]
 
 
@@ -250,19 +360,5 @@ def _breakpoints(track: Track) -> set[float]:
     for change in track.changes:
         out |= {change.at, change.at + change.ramp}
     for value in _values(track):
-        if isinstance(value, Keys) and not value.loop:
-            out |= {t for t, _ in value.points}
+        out |= value.breakpoints()
     return {t for t in out if t > 0}
-
-
-def _finest(value: Value) -> float:
-    """A sampling step that follows ``value``'s fastest wiggle (LFO, noise, expression)."""
-    if isinstance(value, Const):
-        return math.inf
-    if isinstance(value, Lfo):
-        return value.period / 16
-    if isinstance(value, Noise):
-        return 1.0 / (16 * value.speed)
-    if isinstance(value, Keys):
-        return value.points[-1][0] / 16 if value.loop and value.points[-1][0] > 0 else math.inf
-    return 0.25  # an expression or a follower: smooth at this scale

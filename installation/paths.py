@@ -1,14 +1,44 @@
-"""Where bundled things live, and finding scene files from command-line arguments."""
+"""Where bundled things live, and finding scene files from command-line arguments.
+
+The bundled scenes, shows, assets and reference are package data, in ``installation/bundled/``:
+in a checkout its ``scenes``, ``assets`` and ``docs`` are links to the folders at the top of the
+checkout (where artists and the README know them, and an editable install reads them); in an
+installed wheel they are copies (``pyproject.toml`` names what ships). Either way they are read
+through ``importlib.resources`` from the package, so ``installation still magic-hour`` works from
+any folder. A wheel is always unpacked on disk by pip, so these are real paths that pygame, pyo
+and FFmpeg can open.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENES = ROOT / "scenes"
+__all__ = [
+    "ASSETS",
+    "BUNDLED",
+    "CHECKOUT",
+    "DOCS",
+    "ROOT",
+    "SCENES",
+    "bundled_scenes",
+    "cache_dir",
+    "expand",
+    "resolve_scene",
+    "scene_search_path",
+]
 
-__all__ = ["ROOT", "SCENES", "bundled_scenes", "cache_dir", "expand", "resolve_scene"]
+#: the folder holding the bundled scenes/, assets/ and docs/ (links in a checkout), unresolved:
+#: an asset path written ``assets/images/x.jpg`` is looked for under it
+BUNDLED = Path(str(files("installation") / "bundled"))
+SCENES = (BUNDLED / "scenes").resolve()
+ASSETS = (BUNDLED / "assets").resolve()
+DOCS = (BUNDLED / "docs").resolve()
+#: the folder above the package: the checkout's root when run from one
+ROOT = Path(__file__).resolve().parent.parent
+#: the checkout, or None for an installed package (site-packages has no pyproject.toml)
+CHECKOUT = ROOT if (ROOT / "pyproject.toml").is_file() else None
 
 
 def cache_dir() -> Path:

@@ -1,4 +1,4 @@
-"""Dependencies point one way: commands → play, render → visuals, sound → scene, clock.
+"""Dependencies point one way: commands → play, render → visuals, sound → scene → clock.
 
 Read from the modules' own import statements, so a new import against the grain fails here.
 """
@@ -67,10 +67,87 @@ def test_checking_scenes_loads_neither_sdl_nor_pyo():
     assert done.returncode == 0, done.stderr
 
 
-def test_time_and_schedule_depend_on_the_scene_format_only():
-    for module in ("clock.py", "schedule.py"):
-        assert offenders(module, ("installation.visuals", "installation.sound",
-                                  "installation.play", "installation.render")) == []  # fmt: skip
+def test_the_schedule_depends_on_the_scene_format_only():
+    assert offenders("schedule.py", ("installation.visuals", "installation.sound",
+                                     "installation.play", "installation.render")) == []  # fmt: skip
+
+
+def test_the_clock_depends_on_nothing_of_ours_but_colour_science():
+    """scene → clock, never back: the scene format builds clocks and tracks from its values,
+    and the clock reads those values through the protocol it states (``clock.Timed``)."""
+    assert imports_of("clock.py") == {"clock.py": {"installation.colour"}}
+
+
+def test_no_import_cycle_in_the_scene_format_and_the_clock():
+    """Between modules, and between the scene package taken whole and the clock (a cycle
+    through two modules of scene/ is still a cycle). Function-level imports count too."""
+    graph: dict[str, set[str]] = {}
+    for folder in ("scene", "clock.py"):
+        for module, names in imports_of(folder).items():
+            graph["installation." + module.removesuffix(".py").replace("/", ".")] = names
+    assert cycles(graph) == []
+
+    def package(name: str) -> str:
+        return "installation.scene" if name.startswith("installation.scene.") else name
+
+    whole: dict[str, set[str]] = {}
+    for module, names in graph.items():
+        whole.setdefault(package(module), set()).update(package(n) for n in names)
+    assert cycles({m: names - {m} for m, names in whole.items()}) == []
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for after in graph.get(node, ()):
+            if after not in graph:
+                continue  # outside the modules looked at
+            if after not in index:
+                visit(after)
+                low[node] = min(low[node], low[after])
+            elif after in stack:
+                low[node] = min(low[node], index[after])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_pygame_stays_out_of_the_scene_format():
+    """Walls' geometry is the format's; copying pixels is the renderer's and the player's."""
+    drawing = []
+    for path in sorted((PACKAGE / "scene").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            drawing += [f"{path.name}: {n}" for n in names if "pygame" in n.split(".")]
+    assert drawing == []
 
 
 def test_visuals_and_sound_know_nothing_of_play_render_or_each_other():

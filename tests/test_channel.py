@@ -44,7 +44,6 @@ def test_a_slow_reader_loses_nothing_and_blocks_nobody():
 
 def test_a_coalesced_command_goes_after_what_was_put_before_it():
     """A fade put after an add must not overtake it, even though an older fade was waiting."""
-    reader, writer = multiprocessing.Pipe(duplex=False)
     gate = threading.Event()
 
     class Held:

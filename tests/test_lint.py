@@ -8,8 +8,9 @@ import json
 import pytest
 
 from installation.cli import main
-from installation.paths import bundled_scenes
+from installation.paths import SCENES, bundled_scenes
 from installation.scene.loader import load_scene
+from installation.scene.show import load_show
 
 SILENT = """scene: case
 loop: 180
@@ -103,6 +104,43 @@ timeline:
 @pytest.mark.parametrize("path", bundled_scenes(), ids=lambda p: p.stem)
 def test_bundled_scenes_make_no_silent_mistakes(path):
     assert load_scene(path).warnings == ()
+
+
+def test_a_voice_that_follows_the_sound_is_said(write):
+    """Only the picture's followers are measured: a voice's level written as one reads silence."""
+    scene = load_scene(
+        write(
+            "scene: case\nsound:\n  voices:\n    - voice: pad\n"
+            "      level: {follow: {voice: master}, range: [-30, -16]}\n"
+        )
+    )
+    (warning,) = scene.warnings
+    assert (warning.line, warning.column) == (5, 23)  # its follow:
+    assert warning.message.startswith(
+        "'sound.pad.level' follows the voice 'master', but only the picture can follow the sound"
+    )
+
+
+def test_a_scene_shorter_than_two_crossfades_is_said(tmp_path, capsys):
+    """The schedule cuts each fade to half the scene's time: say so, with the figures."""
+    show = tmp_path / "short.yaml"
+    show.write_text("show: short\nscenes: [magic-hour, {scene: beach-dawn, minutes: 0.1}]\n"
+                    "minutes: 6\ncrossfade: 8\n")  # fmt: skip
+    (warning,) = load_show(show).warnings
+    assert (warning.line, warning.column, warning.level) == (2, 51, "warning")  # its minutes
+    assert warning.message == (
+        "'beach-dawn' plays 6 s, less than two crossfades of 8 s: it fades in and out within its "
+        "own time, so each fade is cut to 3 s; give it at least 0.267 minutes, or the show a "
+        "crossfade of at most 3"
+    )
+    assert main(["validate", str(show)]) == 0 and "warning: 'beach-dawn'" in capsys.readouterr().out
+    assert main(["validate", "--strict", "--json", str(show)]) == 2
+    assert '"level": "warning"' in capsys.readouterr().out
+
+
+def test_bundled_shows_make_no_silent_mistakes():
+    for show in sorted((SCENES / "shows").glob("*.yaml")):
+        assert load_show(show).warnings == ()
 
 
 def test_the_player_shows_a_warning_on_its_hud(write, tmp_path):

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-MAX_SIDE = 8192
 
 
 class UsageError(Exception):
     """Bad command-line input: reported in one line, exit status 2."""
 
 
-def parse_size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX]\s*(\d{1,5})\s*", text)
-    if not match:
-        raise UsageError(f"size must be WIDTHxHEIGHT, like 1280x720, not '{text}'")
-    w, h = int(match.group(1)), int(match.group(2))
-    if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-        raise UsageError(f"size {w}x{h} is out of range: each side between 16 and {MAX_SIDE}")
-    return w, h
+def parse_size(text: str, what: str = "size") -> tuple[int, int]:
+    """``--size``, ``--canvas``, ``--tile``: the one size grammar (``scene.sizes``), refused
+    as a usage error (exit 2) rather than a traceback."""
+    from installation.scene.sizes import parse_size as parse
+
+    try:
+        return parse(text, what)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def headless() -> None:
@@ -68,7 +67,7 @@ def parse_view(args):
     from installation.scene.wall import parse_viewport
 
     try:
-        return parse_viewport(viewport, parse_size(canvas))
+        return parse_viewport(viewport, parse_size(canvas, "--canvas"))
     except ValueError as err:
         raise UsageError(str(err)) from None
 

@@ -161,24 +161,10 @@ def cmd_still(args: argparse.Namespace) -> int:
 
 
 def _follows_sound(program) -> bool:
-    """Whether any layer or effect of the program's scenes follows the sound."""
-    from pydantic import BaseModel
+    """Whether the picture of any of the program's scenes with sound follows it."""
+    from installation.scene.followers import followers
 
-    from installation.scene.values import Follow
-
-    def follows(model: BaseModel) -> bool:
-        for name in type(model).model_fields:
-            value = getattr(model, name, None)
-            if isinstance(value, Follow) or (isinstance(value, BaseModel) and follows(value)):
-                return True
-        return False
-
-    return any(
-        entry.kind == "waveform" or follows(entry.params)
-        for part in program.parts
-        if part.scene.sound is not None
-        for entry in [*part.scene.layers, *part.scene.post]
-    )
+    return any(followers(part.scene) for part in program.parts if part.scene.sound is not None)
 
 
 def _features_at(program, at: float, fps: float, source: Path) -> dict | None:

@@ -46,6 +46,7 @@ from installation.play.stage import Stage
 from installation.play.window import NoDisplay, Window
 from installation.scene.loader import load_scene
 from installation.scene.show import Show, is_show_file, load_show, single_scene_show
+from installation.scene.sizes import parse_size
 from installation.scene.wall import View as WallView
 from installation.scene.wall import parse_viewport
 from installation.visuals.quality import describe_levels
@@ -76,13 +77,14 @@ class Player:
         fps = options.fps or display.fps
         self.fps = fps
         self.view: WallView | None = options.view
-        size = options.size or (_parse_size(display.size) if display.size else (1280, 720))
+        size = options.size or (parse_size(display.size) if display.size else (1280, 720))
         self.size = self.view.canvas if self.view is not None else size  # a wall: the canvas
         self.budget_ms = 1000.0 / fps * BUDGET_SHARE
         timer = options.timer
         self.stopping: str | None = None
         self.frames = 0
         self.notices = Notices()
+        self.notices.warnings(show)
         self.link = None
         if options.link:  # the show's time is the Link session's, shared by every player
             from installation.play.link import LinkClock
@@ -350,8 +352,7 @@ def _wall_screen(show: Show, options: PlayOptions) -> PlayOptions:
     if screen is None:
         names = ", ".join(wall.screens)
         raise UnknownScreen(f"--screen: no screen '{options.screen}' in the wall ({names})")
-    w, h = (int(v) for v in wall.canvas.split("x"))  # WxH: the show's loader checked it
-    view = parse_viewport(screen.viewport, (w, h))
+    view = parse_viewport(screen.viewport, parse_size(wall.canvas))  # the loader checked it
     log.info("wall: screen '%s', %s of %s, %s", options.screen, screen.viewport, wall.canvas,
              "with the sound" if screen.sound else "silent")  # fmt: skip
     return replace(options, view=view, link=True, audio=options.audio and screen.sound)
@@ -365,8 +366,3 @@ def _open_remote(options: PlayOptions, timer: Any) -> Remote | None:
     except OSError as err:
         log.error("remote: cannot listen on %s:%d (%s); no remote control", *options.osc, err)
         return None
-
-
-def _parse_size(text: str) -> tuple[int, int]:
-    w, h = text.lower().split("x")
-    return int(w), int(h)

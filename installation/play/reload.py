@@ -93,4 +93,5 @@ class Reloader:
             return None
         self.notices.clear()
         log.info("reload: show %s (%d scenes)", show.id, len(show.items))
+        self.notices.warnings(show)
         return show

@@ -15,6 +15,7 @@ from typing import Any
 
 from installation.play.monitor import Heartbeat
 from installation.scene.models import Scene
+from installation.scene.show import Show
 
 __all__ = ["Notices", "Reporter"]
 
@@ -34,13 +35,15 @@ class Notices:
         self.message = self.last_error = message
         log.error("%s", message)
 
-    def warnings(self, scene: Scene) -> None:
-        """A scene's silent mistakes: in the log, and the first on the HUD (press H)."""
-        for warning in scene.warnings:
-            log.warning("scene: %s", warning)
-        if scene.warnings:
-            more = len(scene.warnings) - 1
-            self.message = f"warning: {scene.warnings[0]}" + (f" (+{more} more)" if more else "")
+    def warnings(self, source: Scene | Show) -> None:
+        """A scene's or show's silent mistakes: in the log, and the first on the HUD."""
+        what = "scene" if isinstance(source, Scene) else "show"
+        for warning in source.warnings:
+            log.warning("%s: %s", what, warning)
+        if source.warnings:
+            more = len(source.warnings) - 1
+            first = source.warnings[0]
+            self.message = f"warning: {first}" + (f" (+{more} more)" if more else "")
 
     def clear(self) -> None:
         """A good version arrived: what was said no longer stands."""

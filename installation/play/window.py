@@ -91,7 +91,7 @@ class Window:
         pygame.display.toggle_fullscreen()
         pygame.mouse.set_visible(not self.fullscreen)
 
-    def show(self, picture: pygame.Surface, area: pygame.Rect | None,
+    def show(self, picture: pygame.Surface, area: tuple[int, int, int, int] | None,
              over: Callable[[pygame.Surface], None]) -> None:  # fmt: skip
         """Show ``picture`` (its ``area``, for a wall's screen), ``over`` it the HUD, and wait
         for the display. With vsync, ``flip`` waits for the refresh; ``tick`` is a backstop."""

@@ -104,7 +104,12 @@ class FramePainter:
 
     def paint(self, t: float, features: dict[int, dict] | None = None) -> pygame.Surface:
         picture = self._paint_canvas(t, features)
-        return self.view.crop(picture, self.screen) if self.view is not None else picture
+        if self.view is None or self.screen is None:
+            return picture
+        # this screen's part of the canvas, copied into a plain surface (not a subsurface), so
+        # it encodes as fast as a whole frame
+        self.screen.blit(picture, (0, 0), self.view.rect)
+        return self.screen
 
     def _paint_canvas(self, t: float, features: dict[int, dict] | None) -> pygame.Surface:
         layers = []

@@ -16,10 +16,12 @@ from typing import Any
 
 from pydantic_core import core_schema
 
+from installation import paths
+
 __all__ = ["BUNDLED", "Asset", "resolve_asset", "scene_folder", "scene_folder_now"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-BUNDLED = ROOT / "assets"
+#: the bundled assets/ folder (package data: see ``installation.paths``)
+BUNDLED = paths.ASSETS
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("scene_folder", default=None)
 
@@ -49,12 +51,12 @@ def resolve_asset(name: str, suffixes: tuple[str, ...]) -> Path:
         raise ValueError(f"'{name}' should be a {' or '.join(suffixes)} file")
     folder = _FOLDER.get()
     places = [folder, folder.parent] if folder else []
-    places.append(ROOT)
+    places.append(paths.BUNDLED)  # holds assets/: 'assets/images/x.jpg' is found under it
     candidates = [path] if path.is_absolute() else [p / path for p in places]
     for candidate in candidates:
         if candidate.is_file():
             return candidate.resolve()
-    looked = ", ".join(str(c.parent) for c in candidates)
+    looked = ", ".join(str(c.parent.resolve()) for c in candidates)
     raise ValueError(f"no file '{name}' (looked in {looked})")
 
 

@@ -5,22 +5,27 @@ them (exit 0, unless ``--strict``), ``--json`` carries them, and the player logs
 the first on its HUD.
 
 * a cue nobody answers (no layer or voice of the scene does anything on it);
-* a follower of a voice the scene does not have (it stays at the bottom of its range);
+* a follower of a voice the scene does not have, at any depth, set by the timeline or by a
+  layer that follows by nature (``scene.followers``): it reads silence;
 * a timeline change whose ramp runs past the loop's end (at the seam the value jumps back to
   where the loop starts it: ramps are not wrapped; end them by the loop's end);
 * a timeline change that overrides nothing: it sets a parameter to the value it already has
   (as written, or as an earlier change left it);
-* a key of a ``keys`` value past the loop's end: the loop starts again before it is reached.
+* a key of a ``keys`` value past the loop's end: the loop starts again before it is reached;
+* a rate or a periodic value that the loop fits far from what was written (``scene.rates``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from installation.clock import Clock
 from installation.registry import LAYERS
 from installation.scene.errors import Problem, did_you_mean
+from installation.scene.followers import followers_of, voice_names
 from installation.scene.models import Entry
 from installation.scene.palettes import parse_colour
+from installation.scene.rates import rates_a_loop_changes, timeline_set
 from installation.scene.sound import VOICES
 from installation.scene.values import Const
 from installation.scene.yamlpos import Document
@@ -38,16 +43,21 @@ def silent_mistakes(
     doc: Document,
     data: Data,
     layers: list[Entry],
+    post: list[Entry],
     voices: list[Entry],
     owners: dict[str, Entry],
-    loop: float | None,
+    clock: Clock,
 ) -> list[Problem]:
     """``owners``: every layer, effect and voice (and the master) by its timeline address."""
+    loop = clock.loop
     found = _unanswered_cues(doc, data, layers, voices)
-    found += _absent_followed_voices(doc, data, voices)
+    found += _absent_followed_voices(doc, data, [*layers, *post], voices)
+    master = [owners["sound.master"]] if "sound.master" in owners else []
+    found += _sound_that_follows_sound(doc, data, [*voices, *master])
     found += _ramps_past_the_loop(doc, data, loop)
     found += _changes_that_change_nothing(doc, data, owners)
     found += _keys_past_the_loop(doc, data, loop)
+    found += rates_a_loop_changes(doc, data, owners.values(), clock)
     return [Problem(p.path, p.line, p.column, p.message, "warning") for p in found]
 
 
@@ -80,23 +90,49 @@ def _unanswered_cues(
     return out
 
 
-def _absent_followed_voices(doc: Document, data: Data, voices: list[Entry]) -> list[Problem]:
-    has_sound = isinstance(data.get("sound"), dict)
-    known = {"master"} if has_sound else set()
-    known |= {v.kind for v in voices} | {v.address.removeprefix("sound.") for v in voices}
+def _absent_followed_voices(
+    doc: Document, data: Data, picture: list[Entry], voices: list[Entry]
+) -> list[Problem]:
+    """Followers (``scene.followers``: at any depth, timeline changes, layers that follow by
+    nature) of a voice the scene does not have: the sound is never measured for them."""
+    known = voice_names(voices, isinstance(data.get("sound"), dict))
+    have = ", ".join(sorted(known)) if known else "none: the scene has no sound"
     out = []
-    for where, body in _bodies(data):
-        for key, value in body.items():
-            follow = value.get("follow") if isinstance(value, dict) else None
-            if not isinstance(follow, dict):
-                continue
-            voice = follow.get("voice", "master")
-            if isinstance(voice, str) and voice not in known:
-                have = ", ".join(sorted(known)) if known else "none: the scene has no sound"
-                out.append(doc.problem((*where, key, "follow", "voice") if "voice" in follow
-                                       else (*where, key),
-                    f"'{key}' follows the voice '{voice}', which this scene does not have "
-                    f"(its voices: {have}): it will stay at the bottom of its range"))  # fmt: skip
+    for follower in followers_of(picture):
+        if follower.voice in known:
+            continue
+        owner = next(e for e in picture if e.address == follower.owner)
+        name = f"{owner.address}.{follower.param}"
+        if follower.at is None:
+            # at the voice of {follow: {voice: ...}}; a path not written (a layer's own voice
+            # field, a voice left to its default) is placed at its nearest written parent
+            where: YamlPath = (*owner.where, *follower.path, "follow", "voice")
+            what = f"'{name}' follows"
+        else:
+            where = (*timeline_set(data, follower.at, name), "follow", "voice")
+            what = f"the change at {follower.at:g} s makes '{name}' follow"
+        out.append(doc.problem(where,
+            f"{what} the voice '{follower.voice}', which this scene does not have "
+            f"(its voices: {have}): the sound is never measured for it, so it reads silence"))  # fmt: skip
+    return out
+
+
+def _sound_that_follows_sound(doc: Document, data: Data, sound: list[Entry]) -> list[Problem]:
+    """A voice's (or the master's) parameter written as a follower: the sound is measured for
+    the picture only, so it reads silence and stays at the bottom of its range."""
+    out = []
+    for follower in followers_of(sound):
+        owner = next(e for e in sound if e.address == follower.owner)
+        name = f"{owner.address}.{follower.param}"
+        where: YamlPath = (
+            (*owner.where, *follower.path, "follow")
+            if follower.at is None
+            else (*timeline_set(data, follower.at, name), "follow")
+        )
+        out.append(doc.problem(where,
+            f"'{name}' follows the voice '{follower.voice}', but only the picture can follow the "
+            "sound (it is measured for the layers): it stays at the bottom of its range; give it "
+            "an LFO, noise or keys instead"))  # fmt: skip
     return out
 
 

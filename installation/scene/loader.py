@@ -55,7 +55,11 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     palette = _palette(doc, data.get("palette", "her"), problems)
     owners = {e.address: e for e in (*layers, *post, *voices)}
     failed = _failed_addresses(data, owners)
-    master = Entry("master", "sound.master", sound.master) if sound is not None else None
+    master = (
+        Entry("master", "sound.master", sound.master, where=("sound", "master"))
+        if sound is not None
+        else None
+    )
     if master is not None:
         owners["sound.master"] = master
     seed = header.seed if header else 0
@@ -64,8 +68,8 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     if problems:
         raise SceneError(problems)
     assert header is not None
-    warnings = silent_mistakes(doc, data, layers, voices, owners, header.loop)
     clock = Clock(header.tempo, header.beats_per_bar, tuple(cues), header.loop)
+    warnings = silent_mistakes(doc, data, layers, post, voices, owners, clock)
     return Scene(
         path,
         header.scene,
@@ -166,7 +170,7 @@ def _entries(doc: Document, raw: Any, section: str, problems: list[Problem]) -> 
         elif address in taken:
             problems.append(doc.problem((*where, "id"), f"the id '{address}' is used twice"))
         taken.setdefault(address, 1)
-        entries.append(Entry(name, address, params))
+        entries.append(Entry(name, address, params, where=where))
     return entries
 
 
@@ -186,7 +190,7 @@ def _post(doc: Document, raw: Any, problems: list[Problem]) -> list[Entry]:
         params, found = validate_model(cls.Params, body, doc, where, f"post '{name}'")
         problems += found
         if params is not None:
-            entries.append(Entry(name, f"post.{name}", params))
+            entries.append(Entry(name, f"post.{name}", params, where=where))
     entries.sort(key=lambda e: POST[e.kind].order)
     return entries
 

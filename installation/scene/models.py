@@ -55,6 +55,8 @@ class Entry:
     params: BaseModel
     #: the timeline's track of each parameter it changes (numbers) or glides (colours)
     tracks: dict[str, Track | ColourTrack] = field(default_factory=dict)
+    #: where it is written in its file: ('visuals', 2), ('post', 'bloom'), ('sound', 'voices', 0)
+    where: tuple[str | int, ...] = ()
 
 
 @dataclass

@@ -36,6 +36,7 @@ from installation.paths import SCENES
 from installation.scene.errors import Problem, SceneError, did_you_mean
 from installation.scene.models import KEBAB
 from installation.scene.params import Params
+from installation.scene.sizes import SizeText, parse_size
 from installation.scene.validate import validate_model
 from installation.scene.values import _hash01, _show
 from installation.scene.yamlpos import Document, read_source, read_yaml
@@ -49,7 +50,7 @@ _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 class DisplaySettings(Params):
     fullscreen: bool = Field(False, description="fill the monitor")
     monitor: int = Field(0, ge=0, le=16, description="which monitor, 0 the first")
-    size: str | None = Field(None, pattern=r"^\d{2,5}x\d{2,5}$", description="render size WxH")
+    size: SizeText | None = Field(None, description="render size WxH")
     fps: float = Field(60.0, ge=10, le=240, description="target frames per second")
 
 
@@ -67,7 +68,7 @@ class ScreenSettings(Params):
 
 
 class WallSettings(Params):
-    canvas: str = Field(pattern=r"^\d{2,5}x\d{2,5}$", description="the whole picture, WxH")
+    canvas: SizeText = Field(description="the whole picture, WxH")
     screens: dict[str, ScreenSettings] = Field(
         min_length=1, description="each screen by name: `installation play SHOW --screen NAME`"
     )
@@ -126,6 +127,8 @@ class Show:
     display: DisplaySettings
     audio: AudioSettings
     wall: WallSettings | None = None
+    #: valid, but perhaps not what was meant (``installation validate`` prints them)
+    warnings: tuple[Problem, ...] = ()
 
     def item(self, index: int) -> Item:
         """The scene at position ``index`` of the endless playlist."""
@@ -214,6 +217,7 @@ def load_show(path: str | Path) -> Show:
         )
     known = sorted(p.stem for p in SCENES.glob("*.yaml"))
     items = []
+    warnings: list[Problem] = []
     for i, raw in enumerate(model.scenes):
         where = ("scenes", i)
         if isinstance(raw, dict):
@@ -236,6 +240,7 @@ def load_show(path: str | Path) -> Show:
             problems.append(doc.problem(where, f"unknown scene '{ref}'{did_you_mean(ref, known)}"))
             continue
         items.append(Item(scene_path, minutes * 60.0))
+        warnings += _short_for_its_crossfade(doc, raw, where, ref, minutes * 60.0, model.crossfade)
     hours = _hours(model.hours, doc, problems)
     night = None
     if model.night_scene:
@@ -251,19 +256,34 @@ def load_show(path: str | Path) -> Show:
         raise SceneError(problems)
     return Show(
         name, model.show, items, model.order, model.crossfade, model.seed, hours, model.closed,
-        night, model.display, model.audio, model.wall,
+        night, model.display, model.audio, model.wall, tuple(sorted(warnings)),
     )  # fmt: skip
+
+
+def _short_for_its_crossfade(
+    doc: Document, raw: Any, where: tuple[str | int, ...], ref: str, seconds: float, fade: float
+) -> list[Problem]:
+    """A scene shorter than two crossfades: it fades in and out within its own time, so the
+    schedule (``schedule.Schedule``) cuts each fade to half of it, without a word."""
+    if fade <= seconds / 2:
+        return []
+    at = (*where, "minutes") if isinstance(raw, dict) and "minutes" in raw else where
+    problem = doc.problem(at,
+        f"'{ref}' plays {seconds:g} s, less than two crossfades of {fade:g} s: it fades in and "
+        f"out within its own time, so each fade is cut to {seconds / 2:g} s; give it at least "
+        f"{2 * fade / 60:.3g} minutes, or the show a crossfade of at most {seconds / 2:g}")  # fmt: skip
+    return [Problem(problem.path, problem.line, problem.column, problem.message, "warning")]
 
 
 def _wall_problems(wall: WallSettings, doc: Document) -> list[Problem]:
     """Every screen inside the canvas; one screen, at most, plays the sound."""
     from installation.scene.wall import parse_viewport
 
-    w, h = (int(v) for v in wall.canvas.split("x"))
+    canvas = parse_size(wall.canvas)  # its model checked it already
     problems = []
     for name, screen in wall.screens.items():
         try:
-            parse_viewport(screen.viewport, (w, h))
+            parse_viewport(screen.viewport, canvas)
         except ValueError as err:
             message = str(err).replace("--viewport", "viewport")
             problems.append(doc.problem(("wall", "screens", name, "viewport"), message))

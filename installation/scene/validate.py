@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from installation.scene.errors import Problem, did_you_mean, item_path
+from installation.scene.sizes import ReadAsNumber
 from installation.scene.values import _show
 from installation.scene.yamlpos import Document, Path
 
@@ -22,7 +23,6 @@ M = typing.TypeVar("M", bound=BaseModel)
 PATTERN_WORDS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters and digits in words joined by hyphens "
     "(kebab-case), like 'evening-walk'",
-    r"^\d{2,5}x\d{2,5}$": "WIDTHxHEIGHT in pixels, like 1920x1080",
     r"^\d{1,5},\d{1,5},\d{1,5},\d{1,5}$": "X,Y,W,H in pixels, like 0,0,1920,1080",
 }
 
@@ -55,6 +55,11 @@ def _problem(model: type[BaseModel], error: Any, doc: Document, loc: Path, conte
         )
     if kind == "missing":
         return doc.problem(full[:-1], f"{prefix}missing key '{name}'")
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ReadAsNumber):  # say what was written, which YAML turned into a number
+        return doc.problem(
+            full, f"{prefix}'{_dotted(where)}': {cause.explain(doc.written.get(full))}"
+        )
     separator = ": " if kind == "value_error" else " "
     return doc.problem(full, f"{prefix}'{_dotted(where)}'{separator}{_explain(error)}")
 

@@ -16,13 +16,16 @@ import itertools
 import math
 import zlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from pydantic_core import core_schema
 
+# the moment, easing and loop fitting are time's, not the format's: they live in the clock,
+# which imports nothing of the scene format (the dependency points one way), and are named here
+# too because every value form reads them
+from installation.clock import Moment, ease, fit_rate, fit_rates
 from installation.scene.errors import ItemError, did_you_mean
 from installation.scene.expr import ExprError, compile_expr, constant_value
 from installation.scene.forms import (
@@ -53,51 +56,6 @@ __all__ = [
     "parse_value",
     "stable_seed",
 ]
-
-
-@dataclass(frozen=True)
-class Moment:
-    """What a frame is a function of, apart from the scene and its seed: one time for all.
-
-    ``t`` is the time every value form, track, cue and layer reads. In a scene with ``loop: L``
-    it is the time into the current loop (0 <= t < L, starting again at L), so whatever is
-    drawn from it repeats exactly every loop; otherwise it is seconds since the scene began.
-    """
-
-    t: float
-    beat: float = 0.0
-    bar: float = 0.0
-    features: Mapping[str, Mapping[str, float]] = field(default_factory=dict, compare=False)
-    #: the scene's loop length in seconds (None: it runs once); periodic forms fit it
-    loop: float | None = None
-
-    @property
-    def env(self) -> dict[str, float]:
-        return {"t": self.t, "beat": self.beat, "bar": self.bar}
-
-    def feature(self, voice: str, band: str) -> float:
-        return float(self.features.get(voice, {}).get(band, 0.0))
-
-
-def fit_rate(rate: float, loop: float | None) -> float:
-    """``rate`` (cycles per second) nudged so that a whole number of cycles fills ``loop``.
-
-    Every periodic thing in a looping scene runs at a fitted rate, so the picture at the end of
-    a loop meets the picture at its start: a 16 s LFO in a 180 s loop runs 11 cycles of 16.36 s.
-    """
-    if not loop or rate == 0:
-        return rate
-    cycles = round(abs(rate) * loop) or 1
-    return math.copysign(cycles / loop, rate)
-
-
-def fit_rates(rates: np.ndarray, loop: float | None) -> np.ndarray:
-    """:func:`fit_rate` for an array of rates (per-sprite twinkles and bobs)."""
-    if not loop:
-        return rates
-    cycles = np.maximum(np.rint(np.abs(rates) * loop), 1.0)
-    out: np.ndarray = np.copysign(cycles / loop, rates)
-    return out
 
 
 def stable_seed(*parts: object) -> int:
@@ -155,20 +113,6 @@ def loop_noise(seed: int, t: float, speed: float, loop: float | None) -> float:
     return smooth_noise(seed, t * cells / loop, cells)
 
 
-def ease(kind: str, u: float) -> float:
-    """Map progress ``u`` in [0, 1] through an easing curve."""
-    u = 0.0 if u < 0 else 1.0 if u > 1 else u
-    if kind == "in":
-        return u * u
-    if kind == "out":
-        return 1 - (1 - u) * (1 - u)
-    if kind == "in-out":
-        return u * u * (3 - 2 * u)
-    if kind == "step":
-        return 0.0 if u < 1 else 1.0
-    return u
-
-
 class Value(ABC):
     """A numeric parameter. ``at`` must be pure: same moment, same number."""
 
@@ -180,6 +124,16 @@ class Value(ABC):
     def bind(self, seed: int) -> Value:
         """A copy that draws its randomness from ``seed`` (only noise needs one)."""
         return self
+
+    def sampling_step(self) -> float:
+        """Seconds between samples that follow its fastest wiggle, for integrating a rate
+        (``clock.Motion``): inf for a constant; an expression or a follower is taken as
+        smooth at a quarter of a second."""
+        return 0.25
+
+    def breakpoints(self) -> set[float]:
+        """Times where its formula changes (keys that do not loop)."""
+        return set()
 
     def out_of_bounds_at(self, lo: float, hi: float) -> tuple[str | int, ...]:
         """Where, inside the value as written, it leaves [lo, hi] (for the message's column)."""
@@ -199,6 +153,9 @@ class Const(Value):
 
     def at(self, m: Moment) -> float:
         return self.value
+
+    def sampling_step(self) -> float:
+        return math.inf
 
     def bounds_problem(self, lo: float, hi: float) -> str | None:
         if not lo <= self.value <= hi:
@@ -242,6 +199,9 @@ class Lfo(_Ranged):
             w = 0.0 if u < 0.5 else 1.0
         return self.lo + (self.hi - self.lo) * w
 
+    def sampling_step(self) -> float:
+        return self.period / 16
+
 
 @dataclass(frozen=True)
 class Noise(_Ranged):
@@ -253,6 +213,9 @@ class Noise(_Ranged):
 
     def bind(self, seed: int) -> Value:
         return replace(self, seed=seed)
+
+    def sampling_step(self) -> float:
+        return 1.0 / (16 * self.speed)
 
 
 @dataclass(frozen=True)
@@ -274,6 +237,13 @@ class Keys(Value):
                 u = (t - t0) / (t1 - t0) if t1 > t0 else 1.0
                 return v0 + (v1 - v0) * ease(self.kind, u)
         return pts[-1][1]
+
+    def sampling_step(self) -> float:
+        cycle = self.points[-1][0]
+        return cycle / 16 if self.loop and cycle > 0 else math.inf
+
+    def breakpoints(self) -> set[float]:
+        return set() if self.loop else {t for t, _ in self.points}
 
     def out_of_bounds_at(self, lo: float, hi: float) -> tuple[str | int, ...]:
         j = next((j for j, (_, v) in enumerate(self.points) if not lo <= v <= hi), 0)

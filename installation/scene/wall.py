@@ -6,6 +6,9 @@ leaks and every layer see the one picture they would see on a single huge screen
 viewports put side by side are the canvas drawn at once, to the bit. The price is that each
 machine paints the canvas's pixels: a 2x2 wall of 1080p screens paints 4K on each machine, about
 five times the work of one screen (the README's figures).
+
+Only the geometry lives here (the scene format's side of a wall, free of pygame): the renderer
+and the player copy the viewport's pixels out of the canvas themselves.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from installation.lazy import pygame
+from installation.scene.sizes import MIN_SIDE
 
 __all__ = ["View", "parse_viewport"]
 
@@ -31,15 +34,9 @@ class View:
         return self.w, self.h
 
     @property
-    def rect(self) -> pygame.Rect:
-        return pygame.Rect(self.x, self.y, self.w, self.h)
-
-    def crop(self, picture: pygame.Surface, into: pygame.Surface | None = None) -> pygame.Surface:
-        """This screen's part of the canvas's ``picture``, copied into ``into`` (or a new
-        surface): a plain surface, not a subsurface, so it encodes as fast as a whole frame."""
-        out = into if into is not None else pygame.Surface(self.size, 0, 32)
-        out.blit(picture, (0, 0), self.rect)
-        return out
+    def rect(self) -> tuple[int, int, int, int]:
+        """X, Y, W, H in the canvas: what pygame takes as a blit's ``area``."""
+        return self.x, self.y, self.w, self.h
 
 
 def parse_viewport(text: str, canvas: tuple[int, int]) -> View:
@@ -51,8 +48,8 @@ def parse_viewport(text: str, canvas: tuple[int, int]) -> View:
         )
     x, y, w, h = (int(g) for g in match.groups())
     cw, ch = canvas
-    if w < 16 or h < 16:
-        raise ValueError(f"--viewport {text}: a viewport is at least 16x16 pixels")
+    if w < MIN_SIDE or h < MIN_SIDE:  # the one size grammar's least side (scene.sizes)
+        raise ValueError(f"--viewport {text}: a viewport is at least {MIN_SIDE}x{MIN_SIDE} pixels")
     if x + w > cw or y + h > ch:
         raise ValueError(f"--viewport {text} reaches {x + w}x{y + h}, outside the {cw}x{ch} canvas")
     return View(canvas, x, y, w, h)

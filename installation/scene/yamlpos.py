@@ -28,6 +28,7 @@ Path = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -39,6 +40,8 @@ class Document:
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: numbers as they were written (``0x1080`` became 4224): messages quote the author's text
+    written: dict[Path, str] = field(default_factory=dict)
 
     def where(self, loc: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value (or key) at ``loc``, or of its nearest parent."""
@@ -158,6 +161,8 @@ class _Builder:
             raise SceneError(self.problems)
         self.doc.values.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
+            if node.tag in _NUMBER_TAGS:
+                self.doc.written[loc] = node.value
             return self._scalar(node)
         if isinstance(node, SequenceNode):
             if node.tag != _TAG + "seq":

@@ -11,9 +11,9 @@ import math
 from typing import Any
 
 from installation.lazy import pyo
+from installation.scene import followers
 from installation.scene.models import Scene
 from installation.scene.sound import VOICES
-from installation.scene.values import Follow
 from installation.sound.form import FORM_SECONDS, Form, invent_theme
 from installation.sound.harmony import Progression
 from installation.sound.master import Master
@@ -52,18 +52,9 @@ def _level(amplitude: float) -> float:
 
 
 def followed_voices(scene: Scene) -> set[str]:
-    """The voices whose level and bands the picture reads: named by a ``follow`` value of a
-    layer or an effect, or by a waveform layer; the master always."""
-    names = {"master"}
-    for entry in [*scene.layers, *scene.post]:
-        for value in vars(entry.params).values():
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, Follow):
-                    names.add(item.voice)
-        drawn = getattr(entry.params, "voice", None)  # a waveform draws a voice
-        if entry.kind == "waveform" and isinstance(drawn, str):
-            names.add(drawn)
-    return names
+    """The voices whose level and bands the picture reads (``scene.followers`` says which, and
+    from where); the master always, which the player watches."""
+    return {"master"} | followers.followed_voices(scene)
 
 
 def harmony_of(scene: Scene) -> tuple[list[str], float, float]:

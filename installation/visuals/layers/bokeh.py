@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from installation.lazy import pygame
+from installation.scene.followers import FollowsVoice
 from installation.scene.params import OneColourField, Pair, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
@@ -24,7 +25,9 @@ LEVELS = 24  # brightness steps per sprite; fine enough that twinkle looks conti
 class FollowSpec(Params):
     """Brightness breathes with a voice of the sound."""
 
-    voice: str = Field("master", description="a voice of the scene's sound, or 'master'")
+    voice: Annotated[str, FollowsVoice(band="band")] = Field(
+        "master", description="a voice of the scene's sound, or 'master'"
+    )
     band: Literal["rms", "low", "mid", "high"] = Field(
         "rms",
         description="which part of it: rms (all), low (below 250 Hz), mid, high (above 4 kHz)",

@@ -24,6 +24,7 @@ from installation.clock import landed
 from installation.lazy import pygame
 from installation.scene.models import KEBAB
 from installation.scene.params import ColourField
+from installation.scene.rates import STRIP_DRIFT
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
@@ -62,7 +63,7 @@ class ElevatedTrainParams(LayerParams):
         0.3, ge=0, le=1, description="how far off it is: train and viaduct fade toward the haze"
     )
     haze: ColourField = Field("peach", description="the colour they fade toward")
-    drift: Annotated[float, Num(-400, 400)] = Field(
+    drift: Annotated[float, Num(-400, 400), STRIP_DRIFT] = Field(
         0.0,
         description="the viaduct sliding with the city, px/s at 1080 lines (a skyline plane's "
         "drift, to stand among its towers)",

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from installation.lazy import pygame
 from installation.scene.params import ColourField
+from installation.scene.rates import STRIP_DRIFT
 from installation.scene.values import Num
 from installation.visuals.figures import person
 from installation.visuals.frame import Frame
@@ -28,7 +29,7 @@ class ForestMistParams(LayerParams):
     horizon: float = Field(0.72, ge=0.3, le=0.95, description="where the wood meets the snow")
     density: float = Field(0.6, ge=0.1, le=1, description="how close the trees stand")
     bare: float = Field(0.5, ge=0, le=1, description="share of bare trees among the conifers")
-    drift: Annotated[float, Num(-100, 100)] = Field(
+    drift: Annotated[float, Num(-100, 100), STRIP_DRIFT] = Field(
         0.0, description="slow sideways drift, px/s at 1080 lines (a camera's breath)"
     )
     figure: bool = Field(True, description="a woman standing at the edge of the wood, from behind")

@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from installation.scene.params import ColourField, Pair
+from installation.scene.rates import HAZE_DRIFT
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
@@ -30,7 +31,7 @@ class HazeParams(LayerParams):
     banks: Annotated[float, Num(0, 1)] = Field(
         0.6, description="0 an even veil, 1 distinct drifting banks"
     )
-    drift: Annotated[float, Num(-400, 400)] = Field(
+    drift: Annotated[float, Num(-400, 400), HAZE_DRIFT] = Field(
         8.0, description="sideways drift, px/s at 1080 lines"
     )
     rays: Annotated[float, Num(0, 1)] = Field(

@@ -13,6 +13,7 @@ from installation.lazy import pygame
 from installation.scene.landmarks import LandmarkField
 from installation.scene.palettes import parse_colour
 from installation.scene.params import ColourField, OneColourField
+from installation.scene.rates import STRIP_DRIFT
 from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
@@ -33,7 +34,7 @@ class SkylineParams(LayerParams):
     planes: int = Field(3, ge=1, le=6, description="number of depth planes, far to near")
     depth: float = Field(0.6, ge=0, le=1, description="atmospheric depth: far planes fade to haze")
     height: float = Field(0.42, ge=0.05, le=1, description="height of the tallest towers")
-    drift: Annotated[float, Num(-400, 400)] = Field(
+    drift: Annotated[float, Num(-400, 400), STRIP_DRIFT] = Field(
         6.0, description="parallax drift of the nearest plane, px/s at 1080 lines"
     )
     windows: Annotated[float, Num(0, 1)] = Field(

@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from installation.lazy import pygame
+from installation.scene.followers import FollowsVoice
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
@@ -20,7 +21,9 @@ POINTS = 240
 
 class WaveformParams(LayerParams):
     blend: Literal["add", "screen"] = Field("add", description="the line is light")
-    voice: str = Field("master", description="the voice whose sound the line follows")
+    voice: Annotated[str, FollowsVoice()] = Field(
+        "master", description="the voice whose sound the line follows"
+    )
     y: Annotated[float, Num(0, 1)] = Field(0.5, description="height of the line, 0 top 1 bottom")
     amplitude: Annotated[float, Num(0, 0.5)] = Field(
         0.08, description="swing at full level, in frame heights"
