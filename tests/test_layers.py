@@ -181,6 +181,68 @@ def test_seed_changes_the_picture():
     assert not np.array_equal(render_yaml(text.format(1)), render_yaml(text.format(2)))
 
 
+def _painted_alone(text: str, address: str, t: float = 10.0) -> np.ndarray:
+    """The layer called ``address`` in the scene ``text``, painted by itself onto a plain canvas
+    (what lies beneath cannot show through it)."""
+    scene = parse_scene(text, "<t>")
+    compositor = Compositor(scene, (320, 180))
+    index = [entry.address for entry in scene.layers].index(address)
+    layer, frame = compositor.layers[index], compositor.frame(t)
+    canvas = pygame.Surface((320, 180), 0, 32)
+    canvas.fill((90, 60, 70))
+    layer.below = canvas
+    layer.paint(canvas, frame)
+    return pixels(canvas)
+
+
+#: layers whose layout is random: towers, tanks, trees, walkers, lights, drops, the flock
+LAID_OUT = ["bokeh", "birds", "crowd", "forest-mist", "particles", "raindrops", "rooftop",
+            "skyline"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LAID_OUT)
+def test_a_layer_keeps_its_layout_whatever_else_the_scene_holds(name):
+    """A layer's randomness is seeded by the scene's seed and its name in the scene (its id,
+    else its kind, ``bokeh-2`` for a second one), never by its place in the stack: adding
+    layers below or above it, or moving it, leaves its own pixels as they were."""
+    own = SOLO[name].split(f"  - layer: {name}\n", 1)[1].split("timeline:")[0]
+    entry = f"  - layer: {name}\n{own}"
+    other = "  - layer: haze\n  - layer: pulse\n    cue: tick\n  - layer: bokeh\n    id: far\n"
+    other = other.replace("bokeh", "particles") if name == "bokeh" else other
+    stacks = {
+        "alone": SKY + entry,
+        "with layers added below": SKY + other + entry,
+        "moved to the bottom": entry + SKY + other,
+        "with a layer added above": SKY + entry + "  - layer: haze\n",
+    }
+    painted = {how: _painted_alone(f"scene: x\nseed: 7\nvisuals:\n{stack}", name)
+               for how, stack in stacks.items()}  # fmt: skip
+    assert painted["alone"].std() > 1, f"{name} paints nothing here to compare"
+    for how, image in painted.items():
+        assert np.array_equal(image, painted["alone"]), f"{name} moved when {how}"
+
+
+def test_adding_a_layer_below_leaves_the_picture_above_it_alone():
+    """The issue as seen: a rooftop's water tanks moved when a layer was added beneath. An
+    invisible layer added below changes no pixel of the frame."""
+    above = "  - layer: skyline\n  - layer: rooftop\n  - layer: bokeh\n    count: 40\n"
+    plain = render_yaml(f"scene: x\nseed: 3\nvisuals:\n{SKY}{above}", 10.0)
+    added = f"scene: x\nseed: 3\nvisuals:\n{SKY}  - layer: crowd\n    opacity: 0\n{above}"
+    assert np.array_equal(render_yaml(added, 10.0), plain)
+
+
+def test_an_id_keeps_a_layer_put_among_layers_of_its_kind():
+    """Without an id the second bokeh is ``bokeh-2``, and a bokeh added beneath it renames it;
+    with an id it is seeded by the id and stays where it was."""
+    near = "  - layer: bokeh\n    id: near\n    count: 60\n"
+    one = _painted_alone(f"scene: x\nvisuals:\n{near}", "near")
+    two = _painted_alone(f"scene: x\nvisuals:\n  - layer: bokeh\n{near}", "near")
+    assert np.array_equal(one, two)
+    first = _painted_alone("scene: x\nvisuals:\n  - layer: bokeh\n", "bokeh")
+    second = _painted_alone("scene: x\nvisuals:\n  - layer: bokeh\n  - layer: bokeh\n", "bokeh-2")
+    assert not np.array_equal(first, second), "two bokeh without ids draw the same lights"
+
+
 def test_sky_gradient_does_not_band():
     image = render_yaml(
         "scene: x\nvisuals:\n  - layer: sky\n    top: maroon\n    bottom: coral\n    horizon: 1\n    curve: 1\n    drift: 0\n    sun: null\n",

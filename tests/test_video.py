@@ -3,6 +3,7 @@ interruption, shows with crossfades, stills, and refusals."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import signal
@@ -285,7 +286,10 @@ def test_sheet_of_a_show(tmp_path):
     tiles = [sheet[r * row + (row - 36) : (r + 1) * row, c * 64 : (c + 1) * 64]
              for r in range(scenes) for c in range(2)]  # fmt: skip
     assert all(t.std() > 3 for t in tiles)  # every tile holds a picture
-    assert len({round(t.mean(), 1) for t in tiles[::2]}) == scenes  # of twelve different scenes
+    firsts = tiles[::2]  # of twelve different scenes: no two alike (equal means can happen)
+    alike = [(i, j) for i, j in itertools.combinations(range(scenes), 2)
+             if np.abs(firsts[i] - firsts[j]).mean() < 2]  # fmt: skip
+    assert alike == [], alike
 
 
 @pytest.mark.parametrize(
