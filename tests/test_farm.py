@@ -198,3 +198,40 @@ def test_a_local_farm_leaves_the_environment_as_it_found_it(tmp_path):
     assert render("magic-hour", "--frames", "30", "--size", "64x36", "--no-audio",
                   "--out", str(tmp_path / "a.mp4"), "--scheduler", "local:1") == 0  # fmt: skip
     assert dict(os.environ) == before
+
+
+def test_render_modules_form_no_cycle_and_share_nothing_private():
+    """The farm and the one-process pipeline share the sound's opening (``render.mix``), a
+    public function: no module of render/ imports another's private name, and following
+    their imports never leads back to where it started."""
+    import ast
+
+    import installation
+
+    root = Path(installation.__file__).parent / "render"
+    graph: dict[str, set[str]] = {}
+    private = []
+    for path in sorted(root.glob("*.py")):
+        module = f"installation.render.{path.stem}"
+        graph[module] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "installation.render."
+            ):
+                graph[module].add(str(node.module))
+                private += [f"{module}: {node.module}.{a.name}" for a in node.names
+                            if a.name.startswith("_")]  # fmt: skip
+    assert private == []
+
+    def cycle_from(start: str, at: str, seen: tuple[str, ...]) -> tuple[str, ...] | None:
+        for nxt in sorted(graph.get(at, ())):
+            if nxt == start:
+                return (*seen, nxt)
+            if nxt not in seen:
+                found = cycle_from(start, nxt, (*seen, nxt))
+                if found:
+                    return found
+        return None
+
+    cycles = [cycle_from(m, m, (m,)) for m in graph]
+    assert not any(cycles), [" -> ".join(c) for c in cycles if c]

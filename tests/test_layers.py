@@ -1,4 +1,10 @@
-"""Each layer and effect renders warm, not flat, smoothly over time, and deterministically."""
+"""Each layer and effect renders warm, not flat, smoothly over time, and deterministically.
+
+The generic tests look at what a layer itself paints: the frame with the layer against its
+*ground*, the same scene without it (the plain plum background for layers that need nothing
+beneath, a sky or a picture for those that light from one or lens it). A layer that painted
+nothing would leave the frame equal to its ground, and each of them fails.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import itertools
 import numpy as np
 import pygame
 import pytest
+import yaml
 from conftest import pixels, render_yaml
 
 from installation.scene.loader import parse_scene
@@ -26,7 +33,7 @@ SOLO = {
     "waveform": "  - layer: waveform\n    idle: 0.05\n",
     "screen-glow": "  - layer: screen-glow\n",
     "train-window": SKY + "  - layer: train-window\n",
-    "birds": SKY + "  - layer: birds\n    every: 20\n",
+    "birds": SKY + "  - layer: birds\n    every: 60\n    count: 24\n",
     "crowd": SKY + "  - layer: crowd\n    count: 120\n    speed: 3\n",
     "cabin": SKY + "  - layer: cabin\n",
     "interior": "  - layer: interior\n    glow: {lfo: sine, period: 20, range: [0.6, 0.9]}\n",
@@ -43,35 +50,101 @@ SOLO = {
     + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
 }
 
+#: when each layer is looked at: 10 s in, when the flock is crossing, the train passing on its
+#: second cue and the pulse still fading from its cue
+AT = 10.0
+#: a pixel is the layer's own when the layer moves it this many levels (any channel) or more
+OWN_LEVELS = 8
+#: the least share of a 320x180 frame that is each layer's own at ``AT``: about half of what
+#: each paints now (measured when these were set), so a layer that lost half of itself fails
+OWN_SHARE = {
+    "birds": 0.0012,  # 24 birds: about 180 pixels of 57,600
+    "bokeh": 0.02,
+    "cabin": 0.03,
+    "crowd": 0.1,
+    "elevated-train": 0.03,
+    "footage": 0.3,
+    "forest-mist": 0.3,
+    "haze": 0.25,
+    "image": 0.5,
+    "interior": 0.25,
+    "os-logo": 0.2,
+    "particles": 0.005,
+    "pulse": 0.3,
+    "raindrops": 0.015,
+    "reflection": 0.12,
+    "rooftop": 0.09,
+    "screen-glow": 0.45,
+    "sea": 0.2,
+    "sky": 0.5,
+    "skyline": 0.15,
+    "train-window": 0.25,
+    "waveform": 0.1,
+}
+
+
+def scene_text(name: str, post: str = "", seed: int | None = None) -> str:
+    head = "scene: x\n" + (f"seed: {seed}\n" if seed is not None else "")
+    return f"{head}visuals:\n{SOLO[name]}{post}"
+
+
+def ground_text(name: str, post: str = "", seed: int | None = None) -> str:
+    """The case's scene without the layer it is about (its last entry of that kind)."""
+    doc = yaml.safe_load(scene_text(name, post, seed))
+    kinds = [entry["layer"] for entry in doc["visuals"]]
+    del doc["visuals"][len(kinds) - 1 - kinds[::-1].index(name)]
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
+def own_pixels(image: np.ndarray, ground: np.ndarray) -> np.ndarray:
+    """Where ``image`` differs from ``ground`` by ``OWN_LEVELS`` or more: the layer's pixels."""
+    return np.abs(image - ground).max(axis=2) >= OWN_LEVELS
+
 
 def test_every_registered_layer_has_a_solo_case():
-    assert set(LAYERS.names()) == set(SOLO)
+    assert set(LAYERS.names()) == set(SOLO) == set(OWN_SHARE)
 
 
 @pytest.mark.parametrize("name", sorted(SOLO))
-def test_layer_is_warm_and_not_flat(name):
-    image = render_yaml(f"scene: x\nvisuals:\n{SOLO[name]}")
-    r, _g, b = (image[:, :, c].mean() for c in range(3))
-    assert r > b, f"{name}: mean red {r:.1f} not above mean blue {b:.1f}"
+def test_layer_paints_its_own_pixels_warm_and_not_flat(name):
+    image = render_yaml(scene_text(name), AT)
+    own = own_pixels(image, render_yaml(ground_text(name), AT))
+    assert own.mean() >= OWN_SHARE[name], (
+        f"{name} paints {own.mean():.4f} of the frame, less than {OWN_SHARE[name]}"
+    )
+    r, b = image[own][:, 0].mean(), image[own][:, 2].mean()
+    assert r > b, f"{name}: its pixels' mean red {r:.1f} is not above their mean blue {b:.1f}"
     assert image.std() > 4, f"{name} is flat"
     assert (image.max(axis=2) < 255).mean() > 0.95  # not blown out
 
 
 @pytest.mark.parametrize("name", sorted(SOLO))
 def test_layer_is_deterministic(name):
-    text = f"scene: x\nseed: 5\nvisuals:\n{SOLO[name]}post: {{grain: 0.05}}\n"
-    assert np.array_equal(render_yaml(text, 3.3), render_yaml(text, 3.3))
+    post = "post: {grain: 0.05}\n"
+    text = scene_text(name, post, seed=5)
+    image = render_yaml(text, AT)
+    assert np.array_equal(image, render_yaml(text, AT))
+    own = own_pixels(image, render_yaml(ground_text(name, post, seed=5), AT))
+    assert own.mean() >= OWN_SHARE[name], f"{name} paints {own.mean():.4f} of the frame"
 
 
 @pytest.mark.parametrize("name", sorted(SOLO))
 def test_layer_changes_smoothly(name):
-    text = f"scene: x\nvisuals:\n{SOLO[name]}"
-    compositor = Compositor(parse_scene(text, "<t>"), (320, 180))
-    frames = [pixels(compositor.render(10 + i / 30)) for i in range(3)]
+    layer = Compositor(parse_scene(scene_text(name), "<t>"), (320, 180))
+    ground = Compositor(parse_scene(ground_text(name), "<t>"), (320, 180))
+    times = [AT + i / 30 for i in range(3)]
+    frames = [pixels(layer.render(t)).copy() for t in times]
     diffs = [np.abs(a - b).mean() for a, b in itertools.pairwise(frames)]
     assert all(d < 3 for d in diffs), diffs  # no flicker
-    later = pixels(compositor.render(41))
-    assert np.abs(later - frames[0]).mean() > 0.05  # but it moves
+    own = frames[0] - pixels(ground.render(AT))  # what the layer adds, signed
+    assert own_pixels(frames[0], frames[0] - own).mean() >= OWN_SHARE[name]
+    # its own pixels move, seen a few seconds and half a minute on (a rooftop stands still
+    # but for its slowly flashing beacon: 0.01 to 0.04 levels on average, by its layout)
+    moved = max(
+        float(np.abs(pixels(layer.render(AT + dt)) - pixels(ground.render(AT + dt)) - own).mean())
+        for dt in (4.1, 31.0)
+    )
+    assert moved > 0.005, f"{name} does not move"
 
 
 def test_layers_effects_and_voices_receive_their_own_typed_values():
@@ -106,6 +179,68 @@ def test_layers_effects_and_voices_receive_their_own_typed_values():
 def test_seed_changes_the_picture():
     text = "scene: x\nseed: {}\nvisuals:\n  - layer: sky\n  - layer: skyline\n"
     assert not np.array_equal(render_yaml(text.format(1)), render_yaml(text.format(2)))
+
+
+def _painted_alone(text: str, address: str, t: float = 10.0) -> np.ndarray:
+    """The layer called ``address`` in the scene ``text``, painted by itself onto a plain canvas
+    (what lies beneath cannot show through it)."""
+    scene = parse_scene(text, "<t>")
+    compositor = Compositor(scene, (320, 180))
+    index = [entry.address for entry in scene.layers].index(address)
+    layer, frame = compositor.layers[index], compositor.frame(t)
+    canvas = pygame.Surface((320, 180), 0, 32)
+    canvas.fill((90, 60, 70))
+    layer.below = canvas
+    layer.paint(canvas, frame)
+    return pixels(canvas)
+
+
+#: layers whose layout is random: towers, tanks, trees, walkers, lights, drops, the flock
+LAID_OUT = ["bokeh", "birds", "crowd", "forest-mist", "particles", "raindrops", "rooftop",
+            "skyline"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LAID_OUT)
+def test_a_layer_keeps_its_layout_whatever_else_the_scene_holds(name):
+    """A layer's randomness is seeded by the scene's seed and its name in the scene (its id,
+    else its kind, ``bokeh-2`` for a second one), never by its place in the stack: adding
+    layers below or above it, or moving it, leaves its own pixels as they were."""
+    own = SOLO[name].split(f"  - layer: {name}\n", 1)[1].split("timeline:")[0]
+    entry = f"  - layer: {name}\n{own}"
+    other = "  - layer: haze\n  - layer: pulse\n    cue: tick\n  - layer: bokeh\n    id: far\n"
+    other = other.replace("bokeh", "particles") if name == "bokeh" else other
+    stacks = {
+        "alone": SKY + entry,
+        "with layers added below": SKY + other + entry,
+        "moved to the bottom": entry + SKY + other,
+        "with a layer added above": SKY + entry + "  - layer: haze\n",
+    }
+    painted = {how: _painted_alone(f"scene: x\nseed: 7\nvisuals:\n{stack}", name)
+               for how, stack in stacks.items()}  # fmt: skip
+    assert painted["alone"].std() > 1, f"{name} paints nothing here to compare"
+    for how, image in painted.items():
+        assert np.array_equal(image, painted["alone"]), f"{name} moved when {how}"
+
+
+def test_adding_a_layer_below_leaves_the_picture_above_it_alone():
+    """The issue as seen: a rooftop's water tanks moved when a layer was added beneath. An
+    invisible layer added below changes no pixel of the frame."""
+    above = "  - layer: skyline\n  - layer: rooftop\n  - layer: bokeh\n    count: 40\n"
+    plain = render_yaml(f"scene: x\nseed: 3\nvisuals:\n{SKY}{above}", 10.0)
+    added = f"scene: x\nseed: 3\nvisuals:\n{SKY}  - layer: crowd\n    opacity: 0\n{above}"
+    assert np.array_equal(render_yaml(added, 10.0), plain)
+
+
+def test_an_id_keeps_a_layer_put_among_layers_of_its_kind():
+    """Without an id the second bokeh is ``bokeh-2``, and a bokeh added beneath it renames it;
+    with an id it is seeded by the id and stays where it was."""
+    near = "  - layer: bokeh\n    id: near\n    count: 60\n"
+    one = _painted_alone(f"scene: x\nvisuals:\n{near}", "near")
+    two = _painted_alone(f"scene: x\nvisuals:\n  - layer: bokeh\n{near}", "near")
+    assert np.array_equal(one, two)
+    first = _painted_alone("scene: x\nvisuals:\n  - layer: bokeh\n", "bokeh")
+    second = _painted_alone("scene: x\nvisuals:\n  - layer: bokeh\n  - layer: bokeh\n", "bokeh-2")
+    assert not np.array_equal(first, second), "two bokeh without ids draw the same lights"
 
 
 def test_sky_gradient_does_not_band():

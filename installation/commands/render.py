@@ -170,11 +170,12 @@ def _follows_sound(program) -> bool:
 def _features_at(program, at: float, fps: float, source: Path) -> dict | None:
     """The sound's features at frame ``at * fps``, as ``render`` computes them: the sound is
     rendered from the start up to that frame (a long way in, this takes a moment: it says so)."""
-    from installation.render.pipeline import Job, _open_mix
+    from installation.render.mix import open_mix
 
     frame = round(at * fps)
-    job = Job(source, Path("unused.mp4"), (16, 16), fps, frame / fps, 1)
-    mix = _open_mix(program, job, lambda message: print(message, file=sys.stderr))
+    mix = open_mix(
+        program, fps, frame / fps, 1, say=lambda message: print(message, file=sys.stderr)
+    )
     try:
         return mix.mix_frame(frame)[1]
     finally:

@@ -144,7 +144,7 @@ def run_farm_render(
     """Render ``job`` (a ``pipeline.Job`` whose output is a video) on a Dask cluster;
     returns (frames written, interrupted), as ``pipeline.run_render`` does. The workers' time
     on each chunk is appended to ``chunk_seconds`` (for ``bench --farm``)."""
-    from installation.render.pipeline import _open_mix
+    from installation.render.mix import open_mix
     from installation.render.program import load_program
 
     if job.out.suffix.lower() not in CONTAINERS:
@@ -152,7 +152,7 @@ def run_farm_render(
     until = job.start + job.count / job.fps
     program = load_program(job.source, until, job.opens_at)
     sound = job.sound and program.has_sound
-    mix = _open_mix(program, job, say) if sound else None
+    mix = open_mix(program, job.fps, job.start, job.count, job.seam, say) if sound else None
     try:
         client = connect(scheduler)
     except BaseException:

@@ -3,6 +3,14 @@
 Sinks: a folder (PNG frames and ``audio.wav``), a video file (``.mp4``, ``.mkv``, ``.webm``)
 or a sound file (``.wav``). The sound is rendered once, in order, in this process; with
 ``jobs`` above 1 the pictures are painted by worker processes and come back in order.
+
+Memory is bounded, whatever the painters' and the encoders' speeds: a slow sink holds the
+painters back. Between painting and encoding a video there are at most
+``AHEAD_PER_JOB × jobs`` frames painted or being painted ahead (one painted in this process
+with ``jobs`` 1), 6 waiting for the encoder thread (``_Threaded``), and, in the ``VideoWriter``,
+``video.ENCODERS`` segments each holding at most ``video.QUEUE_BYTES`` of frames (at 1080p 2
+and 43 frames); a folder of PNGs has at most 4 being written.
+
 Ctrl-C finishes what was written (a playable file up to the last frame); any other error
 removes the partial output.
 """
@@ -18,22 +26,25 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from installation.crossfade import amplitudes
 from installation.render.frames import frame_bytes, frame_times, save_png
-from installation.render.program import FramePainter, Program, load_program
+from installation.render.mix import open_mix
+from installation.render.program import FramePainter, load_program
 from installation.render.video import CONTAINERS, VideoWriter
 from installation.scene.wall import View
-
-if TYPE_CHECKING:
-    from installation.sound.engine import OfflineMix
 
 __all__ = ["OUTPUT_KINDS", "Job", "output_kind", "run_render"]
 
 OUTPUT_KINDS = (*CONTAINERS, ".wav")
+
+#: frames each painting process may have painted, or be painting, ahead of the one the sink
+#: takes next: one in hand and one waiting keeps a worker busy. Without a bound, workers that
+#: paint faster than the encoders encode piled frames up in this process (1080p, --jobs 2, 60 s:
+#: 5.6 GB at the peak; README, "Rendering to a file")
+AHEAD_PER_JOB = 2
 
 # The encoder thread needs the GIL for a moment several times a frame; with Python's default
 # 5 ms switch interval it waits behind the painter that long each time. 1 ms lets it in sooner.
@@ -185,6 +196,22 @@ def _paint(task: tuple[float, dict[int, dict] | None]) -> bytes:
     return frame_bytes(_PAINTER.paint(t, features))
 
 
+def painted_in_order(pool: Any, tasks: Iterator[Any], ahead: int) -> Iterator[bytes]:
+    """The pictures of ``tasks`` painted by ``pool``'s workers, in order, with at most ``ahead``
+    of them painted or being painted before the caller takes the next: the caller's pace (the
+    encoders') holds the painters back, and ``tasks`` (the sound's frames) is drawn no faster.
+
+    ``Pool.imap`` has no such bound: its feeder thread hands out every task at once and the
+    results wait in memory until they are taken."""
+    pending: collections.deque = collections.deque()
+    for task in tasks:
+        pending.append(pool.apply_async(_paint, (task,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def run_render(
     job: Job,
     progress: Callable[[int], None] | None = None,
@@ -209,7 +236,7 @@ def run_render(
     sound = job.sound and program.has_sound
     if kind == "wav" and not sound:
         raise ValueError(f"'{program.name}' has no sound to write")
-    mix = _open_mix(program, job, say) if sound else None
+    mix = open_mix(program, job.fps, job.start, job.count, job.seam, say) if sound else None
     sr = mix.sr if mix else 48000
     if ready is not None:
         ready()
@@ -242,7 +269,7 @@ def run_render(
             pool = ctx.Pool(
                 job.jobs, _init_worker, (str(job.source), until, job.size, job.opens_at, job.view)
             )
-            pictures = pool.imap(_paint, tasks(), chunksize=2)
+            pictures = painted_in_order(pool, tasks(), AHEAD_PER_JOB * job.jobs)
         else:
             painter = FramePainter(program, job.size, job.view)
             pictures = (frame_bytes(painter.paint(t, f)) for t, f in tasks())
@@ -262,64 +289,3 @@ def run_render(
             mix.close()
         sink.close(keep=ok or interrupted)
     return written, interrupted
-
-
-def _open_mix(
-    program: Program, job: Job, say: Callable[[str], None] | None = None
-) -> OfflineMix | SeamedMix:
-    from installation.sound.engine import OfflineMix
-    from installation.sound.loudness import calibrate, calibration_notice
-
-    for part in program.parts:
-        notice = calibration_notice(part.scene)
-        if say is not None and notice:
-            say(notice)
-    if say is not None and job.start > 0:
-        say(f"rendering the sound up to {job.start:g} s first (what plays there follows it)")
-
-    # calibration runs a server of its own: all of it before the mix's server starts
-    gains = {id(part.scene): calibrate(part.scene) for part in program.parts if part.scene.sound}
-    mix = OfflineMix(program.parts, job.fps, gain=lambda scene: gains[id(scene)])
-    first = round(job.start * job.fps)
-    if not job.seam:
-        mix.skip_frames(first)
-        return mix
-    before = min(first, round(job.seam * job.fps))
-    mix.skip_frames(first - before)
-    tail = [mix.mix_frame(i)[0] for i in range(first - before, first)]
-    return SeamedMix(mix, np.concatenate(tail), first, job.count)
-
-
-class SeamedMix:
-    """A mix whose last ``len(tail)`` samples fade into ``tail``: the sound just before the
-    render's first frame, one loop earlier. A file that holds exactly one loop then repeats
-    without a seam: its last sample is followed by the first as the sound itself would go on.
-
-    The crossfade law (``installation.crossfade``, equal power): the two are the same scene a
-    loop apart, alike in level and colour but not sample by sample, so their powers add."""
-
-    def __init__(self, mix: OfflineMix, tail: np.ndarray, first: int, count: int):
-        from installation.sound.engine import samples_per_frame
-
-        self.mix, self.tail, self.sr = mix, tail, mix.sr
-        total = sum(samples_per_frame(i, mix.fps, mix.sr) for i in range(first, first + count))
-        self.fade_from = total - len(tail)  # output sample where the crossfade begins
-        self.at = 0  # output samples so far
-
-    def mix_frame(self, index: int) -> tuple[np.ndarray, dict]:
-        samples, features = self.mix.mix_frame(index)
-        start, self.at = self.at, self.at + len(samples)
-        if self.at > self.fade_from:
-            k = np.arange(start, self.at) - self.fade_from
-            inside = k >= 0
-            u = (k[inside] + 0.5) / len(self.tail)
-            mixed = samples.copy()
-            outgoing, incoming = amplitudes(u)
-            mixed[inside] = (
-                samples[inside] * outgoing[:, None] + self.tail[k[inside]] * incoming[:, None]
-            )
-            samples = mixed
-        return samples, features
-
-    def close(self) -> None:
-        self.mix.close()

@@ -40,8 +40,9 @@ class Compositor:
         for index, entry in enumerate(scene.layers):
             cls = LAYERS[entry.kind]
             layer = cls(
-                entry.params, size, scene.seed, index, entry.tracks, scene.clock, self.canvas
-            )
+                entry.params, size, scene.seed, index, entry.tracks, scene.clock, self.canvas,
+                address=entry.address,
+            )  # fmt: skip
             self.layers.append(layer)
         self.effects: list[PostEffect] = []
         for entry in scene.post:

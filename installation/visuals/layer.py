@@ -94,14 +94,19 @@ class Layer(Moving, Generic[P]):
         tracks: dict[str, Track] | None = None,
         clock: Clock | None = None,
         canvas: pygame.Surface | None = None,
+        address: str | None = None,
     ):
         """``tracks``: the timeline's track of each numeric parameter; ``clock``: the scene's
         (its loop decides how far strips move per loop, which ``setup`` may size them by);
-        ``canvas``: the surface it will paint on (strips are encoded for it once)."""
+        ``canvas``: the surface it will paint on (strips are encoded for it once); ``address``:
+        what the scene calls it (its ``id``, else its kind and its place among layers of that
+        kind: ``bokeh``, ``bokeh-2``), from which its randomness is seeded."""
         self.canvas = canvas
         self.params: P = params
         self.size = size
-        self.seed = stable_seed(seed, index, self.name)
+        # seeded by name, not by place in the stack: adding, removing or reordering other
+        # layers never moves this one's towers, tanks or lights (``index`` is where it is drawn)
+        self.seed = stable_seed(seed, "layer", address or self.name)
         self.index = index
         self.unit = size[1] / REFERENCE_HEIGHT  # pixels are written for a 1080-line frame
         self.tracks: dict[str, Track] = tracks or {}
@@ -151,7 +156,8 @@ class Layer(Moving, Generic[P]):
 
     # -- used by the compositor -------------------------------------------------------------
     def rng(self, *salt: object) -> np.random.Generator:
-        """A generator seeded by the scene's seed, this layer's index and ``salt``: no globals."""
+        """A generator seeded by the scene's seed, this layer's address and ``salt``: no
+        globals."""
         return np.random.default_rng(stable_seed(self.seed, *salt))
 
     @property

@@ -1,5 +1,6 @@
-"""What the ``image`` and ``footage`` layers share: pictures graded into the scene's light, and
-the slow drift and zoom a still picture is shown with (a rostrum camera's move)."""
+"""What the ``image`` and ``footage`` layers share: pictures graded into the scene's light, the
+slow drift and zoom a still picture is shown with (a rostrum camera's move), and a picture
+drawn where ``placement`` puts it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import numpy as np
 
 from installation.lazy import pygame
 from installation.visuals.frame import Frame
+from installation.visuals.placement import Placement
+from installation.visuals.raster import new_surface
 
-__all__ = ["grade_into", "rostrum", "to_surface"]
+__all__ = ["draw_placed", "grade_into", "rostrum", "to_surface"]
 
 
 def grade_into(rgb: np.ndarray, shadows: tuple, highlights: tuple, amount: float) -> np.ndarray:
@@ -59,3 +62,58 @@ def rostrum(
     cx = sw / 2 + spare_x * drift * math.cos(angle)
     cy = sh / 2 + spare_y * drift * math.sin(angle) * 0.6
     return pygame.Rect(round(cx - w / 2), round(cy - h / 2), max(1, round(w)), max(1, round(h)))
+
+
+def draw_placed(
+    source: pygame.Surface,
+    placement: Placement | None,
+    size: tuple[int, int],
+    alpha: np.ndarray | None,
+    level: int,
+    blend: str,
+) -> pygame.Surface:
+    """A ``size`` image holding the ``placement.view`` of ``source`` at ``placement.dest``, its
+    outline ``alpha`` ((h, w) uint8 at the dest's size; None: the whole rect), its light
+    multiplied by ``level / 255``; nothing elsewhere (nothing at all without a placement).
+
+    For ``normal`` the image has per-pixel alpha. The other blend modes read colour alone, so
+    for them the picture is laid on their neutral colour instead (black for add and screen,
+    white for multiply): what the mask hides then changes nothing.
+    """
+    out = new_surface(size, alpha=True)
+    out.fill((0, 0, 0, 0))
+    if placement is None:
+        return _neutral(out, size, blend)
+    vx, vy, vw, vh = placement.view
+    sw, sh = source.get_size()
+    vx, vy = max(0, min(vx, sw - 1)), max(0, min(vy, sh - 1))
+    view = pygame.Rect(vx, vy, max(1, min(vw, sw - vx)), max(1, min(vh, sh - vy)))
+    dx, dy, dw, dh = placement.dest
+    picture = pygame.transform.smoothscale(source.subsurface(view), (dw, dh))
+    if level < 255:
+        picture.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+    # the picture's edge colours one pixel beyond it (with no alpha), so that scaling the image
+    # up does not darken its rim by mixing in the transparent black around it
+    for ox, oy in ((-1, 0), (1, 0), (0, -1), (0, 1), (0, 0)):
+        out.blit(picture, (dx + ox, dy + oy))
+    shown = np.full((dh, dw), 255, np.uint8) if alpha is None else alpha
+    ring = np.pad(shown, 1)  # the bled pixels stay transparent
+    w, h = size
+    x0, y0 = max(0, dx - 1), max(0, dy - 1)
+    x1, y1 = min(w, dx + dw + 1), min(h, dy + dh + 1)
+    plane = pygame.surfarray.pixels_alpha(out)
+    if x1 > x0 and y1 > y0:
+        plane[x0:x1, y0:y1] = ring[y0 - dy + 1 : y1 - dy + 1, x0 - dx + 1 : x1 - dx + 1].T
+    del plane
+    return _neutral(out, size, blend)
+
+
+def _neutral(out: pygame.Surface, size: tuple[int, int], blend: str) -> pygame.Surface:
+    """``out`` (per-pixel alpha) as the blend mode reads it: itself for normal, else laid on
+    the mode's neutral colour."""
+    if blend == "normal":
+        return out
+    flat = new_surface(size)
+    flat.fill((255, 255, 255) if blend == "multiply" else (0, 0, 0))
+    flat.blit(out, (0, 0))
+    return flat

@@ -1,4 +1,5 @@
-"""footage: a video clip from assets/, decoded with PyAV, looped, exact to the frame in renders."""
+"""footage: a video clip from assets/, decoded with PyAV, looped, exact to the frame in renders;
+filling the frame or placed in it (a screen, a window) with a crop and a mask."""
 
 from __future__ import annotations
 
@@ -14,7 +15,22 @@ from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
-from installation.visuals.media import grade_into, rostrum, to_surface
+from installation.visuals.media import draw_placed, grade_into, rostrum, to_surface
+from installation.visuals.placement import (
+    Crop,
+    Fit,
+    Mask,
+    MediaMask,
+    Rect,
+    crop_field,
+    extent,
+    fills_frame,
+    fit_field,
+    is_whole,
+    mask_field,
+    place,
+    rect_field,
+)
 
 #: the most frames kept: a clip is decoded once, at the layer's size, and held in memory (600
 #: frames at 960x540 are 1.2 GB; at the quarter size footage is drawn at, 300 MB)
@@ -54,9 +70,13 @@ class FootageParams(LayerParams):
         description="the clip, e.g. assets/footage/rain-on-glass.mp4",
         examples=["assets/footage/rain-on-glass.mp4"],
     )
+    rect: Rect = rect_field("footage")
+    fit: Fit = fit_field()
+    crop: Crop = crop_field()
+    mask: Mask | None = mask_field()
     speed: float = Field(1.0, gt=0, le=4, description="playback speed: 0.5 half, 2 double")
     zoom: Annotated[float, Num(1, 3)] = Field(
-        1.0, description="1 just covers the frame; more leaves room to drift"
+        1.0, description="1 just covers the rect; more leaves room to drift"
     )
     drift: Annotated[float, Num(0, 1)] = Field(
         0.0, description="how far the view wanders over the spare margin"
@@ -69,18 +89,25 @@ class FootageParams(LayerParams):
 @LAYERS.register("footage")
 class Footage(Layer[FootageParams]):
     """A video clip from ``assets/``, decoded once with PyAV, looped; the frame shown is a function
-    of time (exact in renders), a whole number of plays per loop."""
+    of time (exact in renders), a whole number of plays per loop; it fills the frame, or is placed
+    in it (``rect``, ``fit``, ``crop``) and cut to a shape or a picture (``mask``)."""
 
     Params = FootageParams
     scale = 0.5
     dither = False
-    opaque = True
+    opaque = True  # when it fills the frame (``covers``)
 
     def setup(self) -> None:
         p = self.params
-        self.rate, frames = _decode(p.file, self.internal_size)
+        wide, tall = extent(self)  # decoded large enough for the largest rect's crop
+        w, h = self.internal_size
+        self.rate, frames = _decode(p.file, (round(w * wide), round(h * tall)))
         self.frames = [to_surface(grade_into(f, p.shadows, p.highlights, p.grade)) for f in frames]
         self.phase = self.rng("drift").random()
+        self.mask = MediaMask(p.mask)
+
+    def covers(self, v: FootageParams) -> bool:
+        return super().covers(v) and fills_frame(v.rect, v.fit, v.mask)
 
     def clip_frame(self, frame: Frame) -> int:
         """Which frame of the clip shows: it plays at ``speed`` and loops; in a looping scene a
@@ -91,14 +118,31 @@ class Footage(Layer[FootageParams]):
         return math.floor((plays % 1.0) * len(self.frames) + 1e-6) % len(self.frames)
 
     def cache_key(self, frame: Frame, v: FootageParams) -> Any:
-        return self.clip_frame(frame), tuple(self._view(frame, v)), self.internal_size
+        if is_whole(v.rect, v.crop, v.fit, v.mask):
+            return self.clip_frame(frame), tuple(self._view(frame, v)), self.internal_size
+        placed = self._placed(frame, v)
+        if placed is None:
+            return None, self.internal_size
+        key = placed, self.mask.key(v.mask, placed), self.internal_size, v.blend
+        return self.clip_frame(frame), key
 
     def _view(self, frame: Frame, v: FootageParams) -> pygame.Rect:
         size = self.frames[0].get_size()
         return rostrum(frame, size, size, v.zoom, v.drift, 120.0, self.phase)
 
+    def _placed(self, frame: Frame, v: FootageParams) -> Any:
+        def move(region: tuple[int, int], out: tuple[int, int]) -> tuple[int, int, int, int]:
+            r = rostrum(frame, region, out, v.zoom, v.drift, 120.0, self.phase)
+            return r.x, r.y, r.w, r.h
+
+        return place(self.frames[0].get_size(), self.internal_size, v.rect, v.crop, v.fit, move)
+
     def draw(self, frame: Frame, v: FootageParams) -> pygame.Surface:
         picture = self.frames[self.clip_frame(frame)]
+        if not is_whole(v.rect, v.crop, v.fit, v.mask):
+            placed = self._placed(frame, v)
+            alpha = self.mask.alpha(v.mask, placed) if placed is not None else None
+            return draw_placed(picture, placed, self.internal_size, alpha, 255, v.blend)
         view = self._view(frame, v)
         if view.size == picture.get_size():
             return picture
