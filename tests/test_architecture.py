@@ -183,3 +183,65 @@ def test_the_lock_pins_every_dependency():
     }
     names = {norm(re.split(r"[\[<>=~! ;]", spec, maxsplit=1)[0]) for spec in wanted}
     assert names <= pinned, sorted(names - pinned)
+
+
+#: the layers of the package, top first: a module may import from its own layer's package or
+#: from layers below it, never from one above
+LAYERS = [
+    ("installation.cli", "installation.commands", "installation.__main__"),
+    ("installation.play", "installation.render", "installation.bench", "installation.authoring"),
+    ("installation.visuals", "installation.sound"),
+    ("installation.scene", "installation.clock", "installation.schedule",
+     "installation.crossfade", "installation.registry"),
+]  # fmt: skip
+
+
+def _rank(module: str) -> int:
+    for k, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return k
+    return len(LAYERS)  # lazy, paths, colour, cube: shared below everything
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every module of the package → the modules of ours it imports (function-level imports
+    too), each import read down to the module it names."""
+    graph = {
+        "installation." + m.removesuffix(".py").replace("/", ".").removesuffix(".__init__"): names
+        for m, names in imports_of(".").items()
+    }
+
+    def module(name: str) -> str:
+        while name not in graph and "." in name:
+            name = name.rsplit(".", 1)[0]
+        return name
+
+    return {m: {module(n) for n in names} - {m} for m, names in graph.items()}
+
+
+def test_no_import_cycle_anywhere():
+    assert cycles(module_graph()) == []
+
+
+def test_no_import_climbs_a_layer():
+    """commands → play, render → visuals, sound → scene, clock, schedule → the shared little
+    modules; never back up, and play and render never import each other."""
+    graph = module_graph()
+    upward = [f"{m} imports {n}" for m, names in sorted(graph.items()) for n in sorted(names)
+              if _rank(n) < _rank(m)]  # fmt: skip
+    across = [
+        f"{m} imports {n}"
+        for m, names in sorted(graph.items())
+        for n in sorted(names)
+        for a, b in (
+            ("installation.play", "installation.render"),
+            ("installation.render", "installation.play"),
+        )
+        if m.startswith(a) and n.startswith(b)
+    ]
+    assert upward == [] and across == []
+
+
+def test_the_layer_rule_can_fail():
+    assert _rank("installation.scene.loader") > _rank("installation.visuals.layer")
+    assert _rank("installation.lazy") > _rank("installation.clock")

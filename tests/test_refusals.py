@@ -182,3 +182,65 @@ def test_cli_validate_good_file(write, capsys):
 def test_cli_validate_missing_file(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
     assert "cannot read the file" in capsys.readouterr().out
+
+
+def _broken_media(folder) -> None:
+    """An artist's broken files: a text file named .jpg, a picture whose header claims
+    60000x60000, an empty WAV, an MP3 named .wav, a text file named .wav."""
+    import struct
+    import zlib
+
+    import av
+    import numpy as np
+
+    (folder / "text.jpg").write_text("not a picture")
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0)
+    (folder / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                                      + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                                      + chunk(b"IEND", b""))  # fmt: skip
+    (folder / "empty.wav").write_bytes(b"")
+    (folder / "text.wav").write_text("RIFF, it says")
+    with av.open(str(folder / "song.wav"), "w", format="mp3") as out:  # MP3 inside, .wav outside
+        stream = out.add_stream("mp3", rate=44100)
+        samples = (np.sin(np.arange(44100) / 9) * 0.2).astype(np.float32)[None]
+        frame = av.AudioFrame.from_ndarray(samples, format="flt", layout="mono")
+        frame.sample_rate = 44100
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+
+
+MEDIA = [
+    ("  - layer: image\n    file: text.jpg\n", "", "5:11:", "'text.jpg' is not a picture"),
+    ("  - layer: image\n    file: huge.png\n", "", "5:11:",
+     "'huge.png' is 60000x60000, 3600 megapixels: pictures are refused above 40 megapixels"),
+    ("", "    - voice: recording\n      file: empty.wav\n", "7:13:", "'empty.wav' is an empty file"),
+    ("", "    - voice: recording\n      file: text.wav\n", "7:13:", "'text.wav' is not a sound file"),
+    ("", "    - voice: recording\n      file: song.wav\n", "7:13:",
+     "'song.wav' holds mp3 sound, which is not read here: convert it to WAV or FLAC"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("layer", "voice", "where", "message"), MEDIA)
+@pytest.mark.parametrize("command", ["validate", "still", "render", "listen"])
+def test_broken_media_are_refused_where_they_are_named(tmp_path, capsys, layer, voice, where,
+                                                       message, command):  # fmt: skip
+    """Every command refuses them alike: exit 2, the file: key's line and column, no traceback
+    (they passed validate and ended in tracebacks in render, listen and still before)."""
+    _broken_media(tmp_path)
+    scene = tmp_path / "case.yaml"
+    scene.write_text("scene: case\nvisuals:\n  - layer: sky\n" + layer
+                     + "sound:\n  voices:\n" + (voice or "    - voice: pad\n"))  # fmt: skip
+    out = tmp_path / ("x.wav" if command == "listen" else "x.png" if command == "still" else
+                      "frames")  # fmt: skip
+    args = {"validate": [], "still": ["--out", str(out), "--size", "64x36"],
+            "render": ["--frames", "2", "--size", "64x36", "--out", str(out)],
+            "listen": ["--seconds", "1", "--out", str(out)]}[command]  # fmt: skip
+    assert main([command, str(scene), *args]) == 2
+    text = "".join(capsys.readouterr())
+    assert f"{scene}:{where} " in text and message in text, text
+    assert "Traceback" not in text and not out.exists()

@@ -1,0 +1,52 @@
+"""One loudness cache, keyed by the sound alone: render, listen and the player share it, and an
+edit to the picture keeps a scene's calibration."""
+
+from __future__ import annotations
+
+import pytest
+
+from installation.paths import SCENES
+from installation.scene.loader import load_scene
+from installation.sound import loudness
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(loudness, "_cache_file", lambda: tmp_path / "loudness.json")
+    monkeypatch.setattr(loudness, "_CACHE", {})
+    return tmp_path / "loudness.json"
+
+
+def edited(tmp_path, old: str, new: str):
+    path = tmp_path / "magic-hour.yaml"
+    text = (SCENES / "magic-hour.yaml").read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return load_scene(path)
+
+
+def test_an_edit_to_the_picture_keeps_the_calibration(tmp_path, cache, monkeypatch):
+    scene = edited(tmp_path, "count: 70", "count: 70")
+    key = loudness._key(scene, loudness.calibration_seconds(scene))
+    loudness._write_disk(key, 14.5)  # as a finished calibration leaves it
+    monkeypatch.setattr(loudness, "_CACHE", {})
+    for picture_edit in [
+        ("count: 70", "count: 20"),
+        ("size: [12, 56]", "size: [10, 40]"),
+    ]:
+        again = edited(tmp_path, *picture_edit)
+        assert loudness.cached_gain(again) == 14.5, picture_edit
+        assert loudness.calibration_notice(again) is None
+    sound_edit = edited(tmp_path, "loudness: -23", "loudness: -22")
+    assert loudness.cached_gain(sound_edit) is None
+    assert "edits to the picture keep it" in (loudness.calibration_notice(sound_edit) or "")
+
+
+def test_the_player_reads_the_one_cache(tmp_path, cache):
+    from installation.play.audio import LiveAudio
+
+    scene = edited(tmp_path, "count: 70", "count: 40")
+    loudness._write_disk(loudness._key(scene, loudness.calibration_seconds(scene)), 9.25)
+    audio = LiveAudio(False, None, 0.0, lambda: 0.0)
+    assert audio.gain_for(scene) == 9.25
+    assert audio.calibrator.waiting == {}  # known: nothing to calibrate
