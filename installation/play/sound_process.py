@@ -36,7 +36,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -56,6 +56,8 @@ STALL_SECONDS = 3.0  # no buffer for this long while started: the device has sto
 FADE_AWAY = 0.05  # seconds a removed scene takes to fall silent before it is freed
 REPLACE_FADE = 0.5  # seconds a new version of a scene cross-fades with the old
 PARENT_CHECK = 0.5  # seconds between looks at whether the player is still there
+PRIORITIES = (-10, -5, -2)  # niceness asked for, the first the system allows
+REAL_TIME_PRIORITY = 10  # the audio threads' round-robin priority (PulseAudio's own: 5)
 #: glibc hands blocks above this back to the system on free (mmap) instead of keeping them in a
 #: heap that only grows: freed pyo tables (megabytes each) return to the system at once
 MMAP_THRESHOLD = 128 * 1024
@@ -222,6 +224,38 @@ class _Mix:
             scene.graph.release()
 
 
+def _first_in_line() -> None:
+    """Ask the system to run this process before the picture's when both want the CPU: the
+    sound needs a tenth of a core, but every 10 ms, and a late buffer is a gap in the room.
+    As much as it allows (``RLIMIT_NICE``: root, or a user given it in limits.conf); else as
+    it was. (Linux's niceness is per thread: threads started later inherit it.)"""
+    for niceness in PRIORITIES:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+            return
+        except (PermissionError, OSError, AttributeError):
+            continue
+
+
+@contextlib.contextmanager
+def _real_time_threads() -> Iterator[None]:
+    """The threads started inside (portaudio's callback, ALSA's and PulseAudio's client threads)
+    run on the real-time round-robin policy, as PulseAudio's own do, where the system allows it
+    (``RLIMIT_RTPRIO``: root, or a user given ``rtprio`` in limits.conf); this thread, which
+    builds graphs for seconds, goes back to the ordinary policy afterwards."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(REAL_TIME_PRIORITY))
+        granted = True
+    except (PermissionError, OSError, AttributeError):
+        granted = False
+    try:
+        yield
+    finally:
+        if granted:
+            with contextlib.suppress(OSError):
+                os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+
+
 def _tune_memory() -> None:
     """glibc: blocks above ``MMAP_THRESHOLD`` are mapped and unmapped on their own, so a freed
     graph's tables go back to the system at once rather than staying in a heap that only grows
@@ -246,6 +280,7 @@ def serve(conn: Connection, device: str | int | None, volume_db: float, sr: int,
     os.environ.setdefault("PULSE_LATENCY_MSEC", str(SERVER_LATENCY_MS))
     os.environ.setdefault("PIPEWIRE_LATENCY", f"{sr * SERVER_LATENCY_MS // 1000}/{sr}")
     underruns = _Underruns()
+    _first_in_line()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s sound process: %(message)s")
     _tune_memory()
     with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):
@@ -281,7 +316,7 @@ def _open(pyo: Any, conn: Connection, device: str | int | None, sr: int) -> tupl
             what = f"no audio output device matching '{device}'" if device is not None else (
                 "no audio output device")  # fmt: skip
         else:
-            with quiet_stderr():  # ALSA lists every card it cannot open while portaudio starts
+            with quiet_stderr(), _real_time_threads():  # ALSA lists every card it cannot open
                 server = pyo.Server(sr=sr, nchnls=2, buffersize=BUFFER, duplex=0)
                 server.setVerbosity(1)
                 server.setOutputDevice(found.index)
