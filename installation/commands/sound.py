@@ -21,7 +21,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
     from installation.scene.loader import load_scene
     from installation.sound.analysis import sound_stats, spectrogram_png
     from installation.sound.engine import SAMPLE_RATE, OfflineSound
-    from installation.sound.loudness import calibrate, calibration_seconds, write_wav
+    from installation.sound.loudness import calibrate, calibration_seconds
+    from installation.sound.wav import write_wav
 
     out = Path(args.out)
     if out.suffix.lower() != ".wav":

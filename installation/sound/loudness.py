@@ -1,4 +1,4 @@
-"""Loudness: measure (ITU-R BS.1770-4 via pyloudnorm), calibrate, write WAV files.
+"""Loudness: measure (ITU-R BS.1770-4 via pyloudnorm) and calibrate.
 
 Each scene sits at its own LUFS target because its master gain is calibrated: the scene is
 rendered offline at unity gain over a whole loop (or its first five minutes), measured, and the
@@ -17,13 +17,13 @@ import hashlib
 import json
 import math
 import os
-import wave
 from pathlib import Path
 
 import numpy as np
 import pyloudnorm
 
 from installation.scene.models import Scene
+from installation.sound.wav import WavWriter, write_wav  # re-exported: render/ writes with them
 
 __all__ = [
     "CALIBRATION_LIMIT",
@@ -160,34 +160,3 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     _CACHE[key] = gain
     _write_disk(key, gain)
     return gain
-
-
-class WavWriter:
-    """24-bit PCM WAV written as it comes (memory stays flat), renamed into place at the end."""
-
-    def __init__(self, path: Path, sr: int, channels: int = 2):
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.part")
-        self._wave = wave.open(str(self.tmp), "wb")  # noqa: SIM115 - open for the whole render
-        self._wave.setnchannels(channels)
-        self._wave.setsampwidth(3)
-        self._wave.setframerate(sr)
-
-    def write(self, samples: np.ndarray) -> None:
-        pcm = np.clip(samples, -1.0, 1.0 - 2**-23)
-        ints = np.round(pcm * 2**23).astype("<i4")
-        self._wave.writeframes(ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())  # low 3 bytes
-
-    def close(self, keep: bool = True) -> None:
-        self._wave.close()
-        if keep:
-            self.tmp.replace(self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
-
-
-def write_wav(path: Path, samples: np.ndarray, sr: int) -> None:
-    """A whole array to a 24-bit WAV file."""
-    writer = WavWriter(path, sr, samples.shape[1])
-    writer.write(samples)
-    writer.close()

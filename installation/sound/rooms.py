@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from installation.paths import cache_dir
+from installation.sound.wav import write_wav
 
 __all__ = ["EARLY_MS", "ROOMS", "Room", "impulse_response", "split_impulse"]
 
@@ -147,8 +148,6 @@ def split_impulse(path: Path, partition: int, folder: Path | None = None) -> tup
     """The early part and the tail of an impulse response file as two WAVs, kept in the user's
     cache (keyed by the file's bytes). The tail's convolver answers ``partition`` samples late,
     so its file starts that much before EARLY_MS, silent there: the tail then comes in on time."""
-    from installation.sound.loudness import write_wav
-
     digest = hashlib.sha256(path.read_bytes())
     digest.update(f"{partition}:{EARLY_MS}".encode())
     key = digest.hexdigest()[:16]
