@@ -15,7 +15,7 @@ from installation.scene.models import Scene
 from installation.scene.sound import VOICES
 from installation.scene.values import Follow
 from installation.sound.form import FORM_SECONDS, Form, invent_theme
-from installation.sound.harmony import Progression
+from installation.sound.harmony import DEFAULT_CHORDS, Progression, misreadings
 from installation.sound.master import Master
 from installation.sound.theme import ThemePlayer
 from installation.sound.voice import Voice, VoiceContext
@@ -67,13 +67,15 @@ def followed_voices(scene: Scene) -> set[str]:
 
 
 def harmony_of(scene: Scene) -> tuple[list[str], float, float]:
-    """Chords, bars per chord and wander: from the first voice that names chords, else defaults."""
+    """Chords, bars per chord and wander: from the first voice that names chords, else the mode's
+    own four (``DEFAULT_CHORDS``)."""
     for entry in scene.voices:
         chords = getattr(entry.params, "chords", None)
         if chords:
             bars, wander = (getattr(entry.params, k) for k in ("bars_per_chord", "wander"))
             return list(chords), bars, wander
-    return ["I", "vi", "IV", "V"], 2.0, 0.0
+    assert scene.sound is not None
+    return list(DEFAULT_CHORDS[scene.sound.mode]), 2.0, 0.0
 
 
 class SoundGraph:
@@ -85,6 +87,8 @@ class SoundGraph:
         self.scene = scene
         chords, bars, wander = harmony_of(scene)
         progression = Progression(chords, sound.key, sound.mode, scene.seed, wander)
+        for message in misreadings(chords, sound.key, sound.mode):
+            log.warning("%s: %s (played as the mode has it)", scene.id, message)
         self.ctx = VoiceContext(
             sr, scene.clock, sound.key, sound.mode, progression, bars, scene.seed
         )
