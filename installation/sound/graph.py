@@ -137,22 +137,29 @@ class SoundGraph:
             self.master.update(t0)
             self._next_update = t0 + UPDATE_EVERY
         cues = self.scene.clock.cues_between(t0, t1)
+        sounding = [v for v in self.voices if v not in self.failed]
+        for voice in sounding:
+            self._guarded(voice, voice.keep_time, t0, t1)
+            if update:
+                self._guarded(voice, voice.update, t0)
         if self.theme is not None:
             self.theme.tick(t0, t1)
-        for voice in self.voices:
-            if voice in self.failed:
-                continue
-            try:
-                if update:
-                    voice.update(t0)
-                for cue in cues:
-                    voice.cue(cue.name)
-                if voice.quiet_until <= t0:  # not while it plays the theme
-                    voice.events(t0, t1)
-            except Exception:
-                self.failed.add(voice)
-                voice.output.mul = 0.0
-                log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
+        for voice in sounding:
+            for cue in cues:
+                self._guarded(voice, voice.cue, cue.name)
+            if voice.quiet_until <= t0:  # not while it plays the theme
+                self._guarded(voice, voice.events, t0, t1)
+
+    def _guarded(self, voice: Voice, call: Any, *args: Any) -> None:
+        """``call(*args)``; a voice that raises is muted and left out from then on."""
+        if voice in self.failed:
+            return
+        try:
+            call(*args)
+        except Exception:
+            self.failed.add(voice)
+            voice.output.mul = 0.0
+            log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
 
     def _theme(self, scene: Scene, form: Form) -> ThemePlayer | None:
         assert scene.sound is not None

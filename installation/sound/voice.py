@@ -108,6 +108,10 @@ class Voice(Generic[V]):
     def build(self) -> pyo.PyoObject:
         raise NotImplementedError
 
+    def keep_time(self, t0: float, t1: float) -> None:
+        """Called every block before any note, whether the voice plays its own notes or the
+        theme's: what goes on regardless (a pianist letting keys go, lifting the pedal)."""
+
     def events(self, t0: float, t1: float) -> None:
         """Start whatever is due in [t0, t1). Default: nothing (drones, textures)."""
 
