@@ -201,6 +201,14 @@ class OfflineSound(OfflineMix):
                 voice.output.mul = 0
                 voice.send_output.mul = 0
 
+    def mute_textures(self) -> None:
+        """Silence the sounds of the place (rain, sea, wind, city, room, train): the
+        instruments alone, as the spectrum is measured without them."""
+        for voice in self.graph.voices:
+            if voice.texture:
+                voice.output.mul = 0
+                voice.send_output.mul = 0
+
     def render(self, seconds: float) -> np.ndarray:
         """``seconds`` of sound from the start, as one (n, 2) array."""
         count = round(seconds * self.fps)

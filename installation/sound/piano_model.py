@@ -62,7 +62,7 @@ def inharmonicity(midi: int) -> float:
 def _times(freq: np.ndarray | float, velocity: float) -> tuple[np.ndarray, np.ndarray]:
     """Time constants (s) of the prompt sound and the aftersound of a partial at ``freq`` Hz:
     the higher, the faster (a C4 fundamental: 0.5 s and 2.2 s, about 17 and 4 dB a second)."""
-    prompt = 0.5 * (262.0 / np.asarray(freq, dtype=np.float64)) ** 0.6 * (0.85 + 0.3 * velocity)
+    prompt = 0.5 * (262.0 / np.asarray(freq, dtype=np.float64)) ** 0.45 * (0.85 + 0.3 * velocity)
     return prompt, prompt * 4.4
 
 
@@ -118,9 +118,10 @@ def make_piano_note(midi: int, velocity: float, sr: int = 48000) -> np.ndarray:
     freqs = k * f0 * np.sqrt(1 + b * k * k)
     keep = freqs < min(12000.0, 0.45 * sr)
     k, freqs = k[keep], freqs[keep]
-    # the felt: a two-pole low-pass whose corner climbs with velocity; the strike point at 1/8
-    corner = f0 * (2.0 + 10.0 * velocity**1.5) + 400.0 * velocity
-    amps = (1.0 / k) / (1.0 + (freqs / corner) ** 2)
+    # the felt: a low-pass (9 dB an octave) whose corner climbs with velocity; the strike point
+    # at 1/8
+    corner = f0 * (3.0 + 18.0 * velocity**1.5) + 1800.0 * velocity
+    amps = (1.0 / k) / (1.0 + (freqs / corner) ** 2) ** 0.75
     amps *= 0.45 + 0.55 * np.abs(np.sin(math.pi * k / 8.0))
     # decay: prompt and aftersound, both faster for higher partials
     prompt, after = _times(freqs, velocity)
@@ -187,18 +188,20 @@ def _halo(
 
 
 def _hammer(n: int, sr: int, velocity: float, f0: float, rng: np.random.Generator) -> np.ndarray:
-    """The felt's thud on the string and the key bed: a short band of noise and a low knock."""
+    """The felt's thud on the string and the key bed: a short burst of noise, brighter and
+    louder the harder the touch (the air of the attack), and a low knock."""
     from scipy.signal import butter, sosfilt
 
     length = int(0.06 * sr)
     t = np.arange(length) / sr
     noise = rng.standard_normal(length)
-    centre = min(0.4 * sr, 1800.0 + 2500.0 * velocity)
-    sos = butter(2, [centre / 2.5, centre], btype="bandpass", fs=sr, output="sos")
-    felt = sosfilt(sos, noise) * np.exp(-t / (0.006 + 0.006 * (1 - velocity)))
+    centre = min(0.4 * sr, 2500.0 + 4000.0 * velocity)
+    sos = butter(2, [centre / 3.0, min(2.2 * centre, 0.45 * sr)], btype="bandpass", fs=sr,
+                 output="sos")  # fmt: skip
+    felt = sosfilt(sos, noise) * np.exp(-t / (0.008 + 0.008 * (1 - velocity)))
     knock = np.sin(math.tau * min(f0, 110.0) * t) * np.exp(-t / 0.03)
     out = np.zeros(n)
-    out[:length] = (0.05 * velocity**1.5) * felt / (np.abs(felt).max() or 1.0) + 0.03 * knock
+    out[:length] = (0.12 * velocity**1.2) * felt / (np.abs(felt).max() or 1.0) + 0.03 * knock
     return out
 
 

@@ -82,6 +82,9 @@ class Voice(Generic[V]):
     Params: ClassVar[type[VoiceParams]] = VoiceParams
     #: plays notes: the form shapes its density and level, and the theme may be given to it
     melodic: ClassVar[bool] = False
+    #: a sound of the place, not an instrument (rain, sea, wind, city, room air, a train): left
+    #: out where the instruments alone are measured
+    texture: ClassVar[bool] = False
 
     def __init__(self, params: V, ctx: VoiceContext, address: str, tracks: dict[str, Any]):
         self.params: V = params

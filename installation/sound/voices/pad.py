@@ -1,4 +1,10 @@
-"""pad: detuned saws through a slowly moving low-pass, gliding from chord to chord."""
+"""pad: detuned saws through a slowly moving low-pass, gliding from chord to chord.
+
+Warm is not dark: a pad behind a 24 dB low-pass sounds through a wall (its octaves above 2 kHz
+40 to 70 dB down). This one's low-pass falls 12 dB an octave, and above it the saws' own upper
+partials go on, quieter (``air``), with a breath of noise that swells with the pad, so its long
+spectrum falls about 5 dB an octave, as an instrument's does.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ from installation.scene.values import Num
 from installation.sound.harmony import midi_to_hz, voice_lead
 from installation.sound.voice import Voice
 from installation.sound.voices._common import ChordList, Register
+
+AIR_HZ = 2500.0  # the saws' partials above this go on past the low-pass
+BREATH_HZ = 7000.0  # the breath's noise, around this
 
 
 class PadParams(VoiceParams):
@@ -30,13 +39,18 @@ class PadParams(VoiceParams):
         0.5, description="depth of the slow filter movement"
     )
     detune: float = Field(0.35, ge=0, le=1, description="spread of the detuned saws")
-    glide: float = Field(2.5, ge=0, le=20, description="seconds each note glides to the next chord")
+    glide: float = Field(
+        0.35, ge=0, le=20, description="seconds each note glides to the next chord"
+    )
+    air: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="the saws' upper partials above the filter, and a breath of noise"
+    )
 
 
 @VOICES.register("pad")
 class Pad(Voice[PadParams]):
     """Detuned saws, voice-led through the progression (the scene's harmony), a slowly breathing
-    low-pass, wide."""
+    low-pass with the saws' air above it, wide."""
 
     Params = PadParams
 
@@ -50,18 +64,29 @@ class Pad(Voice[PadParams]):
         saws = pyo.SuperSaw(freq=self.freqs, detune=p.detune, bal=0.6, mul=0.16)
         self.cutoff = pyo.SigTo(self._cutoff(self.v), time=1.0, init=self._cutoff(self.v))
         self.depth = pyo.SigTo(self.v.motion, time=1.0, init=self.v.motion)
+        self.air = pyo.SigTo(self.v.air, time=1.0, init=self.v.air)
         sweep = pyo.Sine(freq=1 / 41.0, phase=0.25) * self.depth * 0.45 + 1.0
         swell = pyo.Sine(freq=1 / 23.0, phase=0.0, mul=0.12, add=0.88)
         # alternate saws left and right: a wide pad, each channel through its own filter
-        return pyo.MoogLP(pyo.Mix(saws, voices=2), freq=self.cutoff * sweep, res=0.12) * swell
+        wide = pyo.Mix(saws, voices=2)
+        body = pyo.ButLP(wide, freq=self.cutoff * sweep)
+        # the saws' partials above the filter, themselves rolled off past 9 kHz (where a naive
+        # saw's alias would hiss)
+        partials = pyo.Tone(pyo.ButHP(wide, freq=AIR_HZ), freq=9000.0, mul=self.air * 1.6)
+        breath = pyo.ButBP(
+            self.ctx.noise("pink"), freq=BREATH_HZ, q=0.9, mul=self.air * swell * 0.02
+        )
+        self._nodes = (saws, sweep, wide)
+        return (body + partials) * swell + pyo.Pan(breath, outs=2, pan=0.5)
 
     @staticmethod
     def _cutoff(v: PadParams) -> float:
-        return 300.0 * (4500.0 / 300.0) ** v.brightness
+        return 600.0 * (8000.0 / 600.0) ** v.brightness
 
     def changed(self, v: PadParams) -> None:
         self.cutoff.value = self._cutoff(v)
         self.depth.value = v.motion
+        self.air.value = v.air
 
     def events(self, t0: float, t1: float) -> None:
         index = self.ctx.chord_index(t0)

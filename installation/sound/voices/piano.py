@@ -107,8 +107,8 @@ class Piano(Voice[PianoParams]):
 
     @staticmethod
     def _shelf(tone: float) -> float:
-        """The high shelf's gain in dB for ``tone``: -6 dB muffled to +6 dB clear."""
-        return -6.0 + 12.0 * tone
+        """The high shelf's gain in dB for ``tone``: -3 dB muffled to +6 dB clear."""
+        return -3.0 + 9.0 * tone
 
     def changed(self, v) -> None:
         self.shelf.value = self._shelf(v.tone)

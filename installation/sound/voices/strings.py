@@ -23,6 +23,7 @@ from installation.sound.voices._common import Register
 
 #: the body's resonances: (Hz, Q, dB), a violin family's air and wood modes and its bridge hill
 BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 3.0))
+ROSIN_HZ = 5000.0  # the bow's noise, around this
 
 
 class StringsParams(VoiceParams):
@@ -71,15 +72,17 @@ class Strings(Voice[StringsParams]):
             [pyo.Pan(d, outs=2, pan=(i + 0.5) / len(desks) * 0.7 + 0.15)
              for i, d in enumerate(desks)], voices=2,
         )  # fmt: skip
-        # rosin: noise shaped like the bowed sound's upper range, louder as the bow presses
+        # rosin: the hair's noise on the string, above the bowed sound's upper range, louder as
+        # the bow presses (the air of a string section, heard close)
         rosin = pyo.ButBP(
-            self.ctx.noise("white"),
-            freq=3200,
-            q=0.9,
-            mul=self.amp * self.amp * self.bow_level * 0.012,
+            self.ctx.noise("pink"),
+            freq=ROSIN_HZ,
+            q=0.8,
+            mul=self.amp * self.amp * self.bow_level * 0.1,
         )
-        # two poles twice: a saw's upper harmonics roll off as a body's do, not a filter's
-        body = pyo.ButLP(pyo.ButLP(bowed, freq=self.cutoff), freq=self.cutoff * 1.6)
+        # two poles: the saw's upper harmonics roll off as a body's do, and the bridge's hill
+        # (below) keeps the brilliance a bowed string has
+        body = pyo.ButLP(bowed, freq=self.cutoff)
         body = body + pyo.Pan(rosin, outs=2, pan=0.5)
         for hz, q, db in BODY:
             body = pyo.EQ(body, freq=hz, q=q, boost=db, type=0)
@@ -88,7 +91,7 @@ class Strings(Voice[StringsParams]):
 
     @staticmethod
     def _cutoff(brightness: float) -> float:
-        return 1100.0 * (7000.0 / 1100.0) ** brightness
+        return 1500.0 * (9000.0 / 1500.0) ** brightness
 
     def changed(self, v) -> None:
         self.cutoff.value = self._cutoff(v.brightness)
