@@ -14,7 +14,7 @@ from installation.lazy import pyo
 from installation.scene.models import Scene
 from installation.scene.sound import VOICES
 from installation.scene.values import Follow
-from installation.sound.form import FORM_SECONDS, Form, invent_theme
+from installation.sound.form import Form, invent_theme
 from installation.sound.harmony import DEFAULT_CHORDS, Progression, misreadings
 from installation.sound.master import Master
 from installation.sound.theme import ThemePlayer
@@ -92,18 +92,18 @@ class SoundGraph:
         self.ctx = VoiceContext(
             sr, scene.clock, sound.key, sound.mode, progression, bars, scene.seed
         )
-        span = scene.clock.loop or FORM_SECONDS
+        form = Form.for_tempo(scene.clock.seconds_per_beat() * scene.clock.beats_per_bar)
         if sound.form:
-            self.ctx.form = Form(span)
-        self.theme = self._theme(scene, Form(span))
-        if self.theme is not None:
-            self.ctx.reharmonised = self.theme.reharmonised
+            self.ctx.form = form
+        self.theme = self._theme(scene, form)
+        self.ctx.reharmonised = self._reharmonised
         self.voices: list[Voice] = []
         for entry in scene.voices:
             cls = VOICES[entry.kind]
             self.voices.append(cls(entry.params, self.ctx, entry.address, entry.tracks))
         if self.theme is not None:
             self.theme.cast(self.voices, sound.theme)
+        self._cast_roles()
         master_tracks = scene.master.tracks if scene.master else {}
         self.master = Master(
             [v.output for v in self.voices],
@@ -161,6 +161,28 @@ class SoundGraph:
             voice.output.mul = 0.0
             log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
 
+    def _cast_roles(self) -> None:
+        """Each voice's part in the form: melodic voices ranked with the theme's own first, the
+        harmonic ones (pad, strings, a recording) in the order written; textures none."""
+        cast = self.theme.cast_voices if self.theme is not None else []
+        melodic = [v for v in cast if v.melodic]
+        melodic += [v for v in self.voices if v.melodic and v not in melodic]
+        for rank, voice in enumerate(melodic):
+            voice.role = (True, rank)
+        bed = [v for v in self.voices if not v.melodic and not v.texture]
+        for rank, voice in enumerate(bed):
+            voice.role = (False, rank)
+        for voice in self.voices:
+            voice.update(0.0)  # their levels as the form has them from the first sample
+
+    def _reharmonised(self, t0: float, t1: float) -> bool:
+        """Whether a chord over [t0, t1) is played as its relative: in a section of the form that
+        re-harmonises, or under a statement of the theme that asks for it."""
+        form = self.ctx.form
+        if form is not None and form.reharmonised(t0, t1):
+            return True
+        return self.theme is not None and self.theme.reharmonised(t0, t1)
+
     def _theme(self, scene: Scene, form: Form) -> ThemePlayer | None:
         assert scene.sound is not None
         chosen = scene.sound.theme
@@ -174,8 +196,8 @@ class SoundGraph:
         return ThemePlayer(degrees, beats, form, self.ctx)
 
     def release(self) -> None:
-        """Break the graph's cycle (the harmony asks the theme, which holds the harmony's
-        context), so that letting the graph go frees it at once, its tables of megabytes
+        """Break the graph's cycle (the harmony asks the graph whether to re-harmonise, and the
+        graph holds the harmony's context), so that letting the graph go frees it at once, its tables of megabytes
         included, by reference counting. Left to the garbage collector, a graph lingers until
         a full collection, which holds the sound process's GIL for long enough to starve the
         audio thread (measured: 18 underruns in 10 minutes of scene changes every 7 s)."""

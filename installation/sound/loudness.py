@@ -1,9 +1,10 @@
 """Loudness: measure (ITU-R BS.1770-4 via pyloudnorm) and calibrate.
 
 Each scene sits at its own LUFS target because its master gain is calibrated: the scene is
-rendered offline at unity gain over a whole loop (or its first five minutes), measured, and the
-difference to the target becomes the gain. A minute was not enough: a scene's music builds over
-its loop, and magic-hour calibrated on its first minute came out 1.7 LU loud over three.
+rendered offline at unity gain over its music's whole form (about ten minutes; a scene without
+form: its loop, or its first five minutes), measured, and the difference to the target becomes
+the gain. A minute was not enough: a scene's music builds over its form, and magic-hour
+calibrated on its first minute came out 1.7 LU loud over three.
 
 A loop takes seconds to render, so gains are kept: in memory, and on disk in the user's cache
 folder, keyed by the scene file, the files it plays and the sound engine's own code (a change to
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 CALIBRATION_LIMIT = 300.0  # seconds: a loop, or this much of a scene that never loops
+FIRST_PASS = 90.0  # seconds the first, rough pass of a calibration hears
 _CACHE: dict[str, float] = {}
 
 
@@ -91,7 +93,14 @@ def scene_key(scene: Scene) -> str:
 
 
 def calibration_seconds(scene: Scene) -> float:
-    """How much of a scene calibration hears: its whole loop, at most CALIBRATION_LIMIT."""
+    """How much of a scene calibration hears: its music's whole form (about ten minutes: its
+    sections are louder and quieter, and the level is the whole's), or for a scene without
+    form its loop, at most CALIBRATION_LIMIT."""
+    from installation.sound.form import Form
+
+    if scene.sound is not None and scene.sound.form:
+        clock = scene.clock
+        return Form.for_tempo(clock.seconds_per_beat() * clock.beats_per_bar).span
     return min(scene.clock.loop or CALIBRATION_LIMIT, CALIBRATION_LIMIT)
 
 
@@ -148,11 +157,12 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     assert scene.sound is not None, "only a scene with sound is calibrated"
     target = scene.sound.master.loudness
     gain = 0.0
-    # twice: at unity, then at the gain found, where the master's ride (which only works on
-    # passages louder than the target) takes its share; the second pass corrects for it
-    for _ in range(2):
+    # twice: at unity over its opening (enough to find the gain within a few dB), then over
+    # the whole at the gain found, where the master's ride (which only works on passages louder
+    # than the target) takes its share; the second pass corrects for it
+    for span in (min(seconds, FIRST_PASS), seconds):
         with OfflineSound(scene, gain_db=gain) as sound:
-            samples = sound.render(seconds)
+            samples = sound.render(span)
         measured = integrated_loudness(samples, SAMPLE_RATE)
         if not math.isfinite(measured):
             break

@@ -83,8 +83,10 @@ class Voice(Generic[V]):
     #: plays notes: the form shapes its density and level, and the theme may be given to it
     melodic: ClassVar[bool] = False
     #: a sound of the place, not an instrument (rain, sea, wind, city, room air, a train): left
-    #: out where the instruments alone are measured
+    #: out where the instruments alone are measured, and never shaped by the form
     texture: ClassVar[bool] = False
+    #: plays chords, and can sing the theme in its top line over them (strings, pad)
+    carries_theme: ClassVar[bool] = False
 
     def __init__(self, params: V, ctx: VoiceContext, address: str, tracks: dict[str, Any]):
         self.params: V = params
@@ -94,6 +96,8 @@ class Voice(Generic[V]):
         self.seed = stable_seed(ctx.seed, address)
         #: its own notes wait until then: the theme is being played on it
         self.quiet_until = -math.inf
+        #: its part in the form: (melodic, rank among those); None: not shaped (a texture)
+        self.role: tuple[bool, int] | None = None
         v = self.values(0.0)
         self.v = v
         self._level = pyo.SigTo(db_to_amp(v.level), time=0.3, init=db_to_amp(v.level))
@@ -139,18 +143,35 @@ class Voice(Generic[V]):
         """The theme's statement on this voice has ended (a held voice lets go)."""
 
     def register(self) -> tuple[int, int]:
-        """The lowest and highest note it plays."""
+        """The lowest and highest note it plays, as written."""
         low, high = getattr(self.params, "pitch_range", (48, 84))
         return int(low), int(high)
 
+    def register_at(self, t: float) -> tuple[int, int]:
+        """Its range at ``t``: as written, moved by the form's section (up in the development,
+        down in the arrival)."""
+        low, high = self.register()
+        shift = self.ctx.form.register(t) if self.ctx.form is not None else 0
+        return low + shift, high + shift
+
+    def _same_section(self, t: float) -> bool:
+        """False the first time it is asked in a new section of the form (a chordal voice then
+        voices its chord afresh in the section's register, not led on from the last one)."""
+        form = self.ctx.form
+        index = form.index(t) if form is not None else 0
+        same = index == getattr(self, "_section", index)
+        self._section = index
+        return same
+
     def values(self, t: float) -> V:
         v = evaluate(self.params, self.ctx.clock.moment(t), self.tracks)
-        form = self.ctx.form
-        if self.melodic and form is not None:  # the loop's shape: denser and louder at its peak
-            shaped: dict[str, float] = {"level": v.level + form.level_db(t)}
+        form, role = self.ctx.form, self.role
+        if form is not None and role is not None:  # the form: who plays, how loud, how much
+            melodic, rank = role
+            shaped: dict[str, float] = {"level": v.level + form.level_db(t, melodic, rank)}
             density = getattr(v, "density", None)
-            if density is not None:
-                shaped["density"] = min(1.0, density * form.density(t))
+            if melodic and density is not None:
+                shaped["density"] = min(1.0, density * form.density(t, rank))
             v = v.model_copy(update=shaped)
         return v
 

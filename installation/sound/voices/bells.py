@@ -57,7 +57,7 @@ class Bells(Voice[BellsParams]):
         return pyo.Tone(self.pool.mix, freq=9000)
 
     def events(self, t0: float, t1: float) -> None:
-        low, high = self.params.pitch_range
+        low, high = self.register_at(t0)
         for k in self.steps_between(t0, t1, self.ctx.clock.seconds_per_beat()):
             if self.chance(k) >= self.v.density:
                 continue

@@ -53,10 +53,12 @@ class Pad(Voice[PadParams]):
     low-pass with the saws' air above it, wide."""
 
     Params = PadParams
+    carries_theme = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.chord_index: int | None = None  # the chord sounding, none before the first
+        self.sung: int | None = None  # the theme's note in the top line, while it is given one
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [
             pyo.SigTo(midi_to_hz(n), time=p.glide, init=midi_to_hz(n)) for n in self.notes
@@ -93,11 +95,23 @@ class Pad(Voice[PadParams]):
         if index == self.chord_index:
             return
         self.chord_index = index
-        self.notes = voice_lead(
-            self.notes,
-            self.ctx.progression.chord(index),
-            self.params.notes,
-            *self.params.pitch_range,
-        )
-        for freq, note in zip(self.freqs, self.notes, strict=True):
+        low, high = self.register_at(t0)
+        previous = self.notes if self._same_section(t0) else None  # a section voices afresh
+        self.notes = voice_lead(previous, self.ctx.chord(index), self.params.notes, low, high)
+        self._tune()
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        """The theme in the top line: its highest note sings the melody over the chord."""
+        self.sung = midi
+        self._tune()
+
+    def release(self) -> None:
+        self.sung = None
+        self.chord_index = None  # voiced afresh at the next block
+
+    def _tune(self) -> None:
+        notes = sorted(self.notes)
+        if self.sung is not None:
+            notes[-1] = self.sung
+        for freq, note in zip(self.freqs, notes, strict=True):
             freq.value = midi_to_hz(note)

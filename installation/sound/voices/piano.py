@@ -174,12 +174,20 @@ class Piano(Voice[PianoParams]):
             if self.chance(motif) >= self.v.density:
                 continue
             chord = self.ctx.chord_at(k * step)
-            pool = [n for n in self.scale if n % 12 in chord.pitch_classes]
+            scale = self._register(k * step)
+            pool = [n for n in scale if n % 12 in chord.pitch_classes]
             if self.chance(motif, 1) >= p.chord_tones or not pool:
-                pool = self.scale
+                pool = scale
             midi = contour_note(self.seed, motif / 4 + generation * 3, pool, speed=1 / 3)
             low, high = p.velocity
             self.strike(midi, low + (high - low) * self.chance(motif, 2))
+
+    def _register(self, t: float) -> list[int]:
+        """The notes of its scale it plays at ``t``: the part of its range the form's section
+        moves it to (the top of it in the development), at least an octave of them."""
+        low, high = self.register_at(t)
+        inside = [n for n in self.scale if low <= n <= high]
+        return inside if len(inside) >= 7 else self.scale
 
 
 def _table(samples: np.ndarray) -> pyo.DataTable:

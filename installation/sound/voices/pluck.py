@@ -58,7 +58,7 @@ class Pluck(Voice[PluckParams]):
         p = self.params
         step = self.ctx.clock.seconds_per_beat() / 2
         loop = 2 * p.song
-        low, high = p.pitch_range
+        low, high = self.register_at(t0)
         for k in self.steps_between(t0, t1, step):
             generation = k // (loop * p.repeats)
             motif = k % loop + 1000 * generation

@@ -48,10 +48,12 @@ class Strings(Voice[StringsParams]):
     comes in once the bow settles, rosin noise, a wooden body; swelling across each chord."""
 
     Params = StringsParams
+    carries_theme = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.chord_index: int | None = None  # the chord sounding, none before the first
+        self.sung: int | None = None  # the theme's note on the first desk, while it has one
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [pyo.SigTo(midi_to_hz(n), time=1.2, init=midi_to_hz(n)) for n in self.notes]
         self.amp = pyo.SigTo(0.0, time=0.25, init=0.0)
@@ -101,13 +103,29 @@ class Strings(Voice[StringsParams]):
         index = self.ctx.chord_index(t0)
         if index != self.chord_index:
             self.chord_index = index
-            chord = self.ctx.progression.chord(index)
-            self.notes = voice_lead(self.notes, chord, self.params.notes, *self.params.pitch_range)
-            for freq, note in zip(self.freqs, self.notes, strict=True):
-                freq.value = midi_to_hz(note)
+            low, high = self.register_at(t0)
+            previous = self.notes if self._same_section(t0) else None  # a section voices afresh
+            self.notes = voice_lead(previous, self.ctx.chord(index), self.params.notes, low, high)
+            self._tune()
         start, end = self.ctx.chord_time(index), self.ctx.chord_time(index + 1)
         u = (t0 - start) / max(end - start, 1e-6)
         breath = 0.5 - 0.5 * math.cos(math.tau * u)  # up and down across the chord
         self.amp.value = (1.0 - self.v.swell) + self.v.swell * breath
         # vibrato comes in as the bow settles into the note, and leaves as it lifts
         self.depth.value = 0.0045 * self.v.vibrato * min(1.0, 4.0 * u) * (0.4 + 0.6 * breath)
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        """The theme on the first desk, over the others' chord."""
+        self.sung = midi
+        self._tune()
+
+    def release(self) -> None:
+        self.sung = None
+        self.chord_index = None  # voiced afresh at the next block
+
+    def _tune(self) -> None:
+        notes = sorted(self.notes)
+        if self.sung is not None:
+            notes[-1] = self.sung
+        for freq, note in zip(self.freqs, notes, strict=True):
+            freq.value = midi_to_hz(note)
