@@ -14,6 +14,7 @@ from installation.cli import main
 from installation.paths import bundled_scenes
 from installation.scene.loader import load_scene, parse_scene
 from installation.sound.analysis import lr_correlation, short_term_loudness, spectral_centroid
+from installation.sound.chroma import in_key_share
 from installation.sound.engine import SAMPLE_RATE, OfflineSound, samples_per_frame
 from installation.sound.loudness import calibrate, true_peak_db
 
@@ -53,6 +54,10 @@ def test_scene_sound(path):
     assert 6.0 <= gain <= 32.0, f"calibration needed {gain:+.1f} dB"
     assert np.abs(x.mean(axis=0)).max() < 1e-3, "DC offset"
     assert 120 < spectral_centroid(x, SAMPLE_RATE) < 2500, "not a warm spectrum"
+    in_key = in_key_share(x, SAMPLE_RATE, scene.sound.key, scene.sound.mode)
+    assert in_key >= 0.95, (
+        f"{100 * in_key:.1f} % of its notes in {scene.sound.key} {scene.sound.mode}"
+    )
 
 
 @pytest.mark.parametrize("path", SOUNDING, ids=lambda p: p.stem)
@@ -186,15 +191,20 @@ def test_the_measures_of_the_sound_report():
     assert len(short) == 2 and abs(short[0] - short[1]) < 0.1
 
 
-def test_sound_report_measures_after_the_loop_the_calibration_heard(capsys):
+def test_sound_report_measures_after_the_form_the_calibration_heard(capsys):
     assert main(["sound-report", "magic-hour", "--seconds", "10"]) == 0
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("| magic-hour"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1] == "10"  # seconds measured, after the 180 s loop it was calibrated on
+    assert cells[1] == "10"  # seconds measured, after the form it was calibrated on
     lufs = float(cells[3].split()[0])
-    assert -30 < lufs < -16
-    assert -20 < float(cells[6]) < 0  # a spectral slope, dB per octave
+    assert -32 < lufs < -16  # the next form opens with its arrival, its quietest section
+    assert -20 < float(cells[6]) < 0 and -20 < float(cells[7]) < 0  # slopes, dB per octave
+    assert 50 < float(cells[10]) <= 100  # per cent of its notes in its key
+    assert -1 <= float(cells[12].split()[0]) <= 1
+    room = next(line for line in out.splitlines() if line.startswith("| apartment"))
+    assert float(room.split("|")[2]) > 0.3  # magic-hour's room rings half a second or so
+    assert "chroma r" not in out  # ten seconds hold no form
 
 
 def test_master_fade_and_ceiling_helpers():
