@@ -19,6 +19,7 @@ from installation.sound.harmony import midi_to_hz, voice_lead
 from installation.sound.voice import Voice
 from installation.sound.voices._common import ChordList, Register
 
+SPREAD = (0.5, 0.2, 0.8, 0.32, 0.68, 0.5)  # where each note sits, lowest first (0 left, 1 right)
 AIR_HZ = 2500.0  # the saws' partials above this go on past the low-pass
 BREATH_HZ = 7000.0  # the breath's noise, around this
 
@@ -69,8 +70,9 @@ class Pad(Voice[PadParams]):
         self.air = pyo.SigTo(self.v.air, time=1.0, init=self.v.air)
         sweep = pyo.Sine(freq=1 / 41.0, phase=0.25) * self.depth * 0.45 + 1.0
         swell = pyo.Sine(freq=1 / 23.0, phase=0.0, mul=0.12, add=0.88)
-        # alternate saws left and right: a wide pad, each channel through its own filter
-        wide = pyo.Mix(saws, voices=2)
+        # the notes spread across the stereo, the lowest in the middle (a bass in one speaker
+        # thins out in a room and vanishes in mono), each channel through its own filter
+        wide = pyo.Mix(pyo.Pan(saws, outs=2, pan=list(SPREAD[: p.notes])), voices=2)
         body = pyo.ButLP(wide, freq=self.cutoff * sweep)
         # the saws' partials above the filter, themselves rolled off past 9 kHz (where a naive
         # saw's alias would hiss)
