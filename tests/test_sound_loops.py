@@ -2,7 +2,7 @@
 
 Each scene is calibrated over its first form (about ten minutes: the music's own loop) and
 measured over the next, which the calibration never heard; the instruments alone (the textures
-muted) over as long from the start. The same figures `installation sound-report` prints. A scene:
+muted) over the first. The same figures `installation sound-report` prints. A scene:
 
 - sits within 1.5 LU of its target, its short-term range (p95 - p10 of 3 s windows) at most
   12 LU, no 3 s window more than 9 LU over the target, its true peak under -1 dBFS;

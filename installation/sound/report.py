@@ -5,9 +5,10 @@ The scene is calibrated over its first form (about ten minutes: the music's own 
 measured over the next, which the calibration never heard: its level and range, true peak,
 long-term spectrum, stereo, the share of its notes in its key, and the form itself (loudness
 minute by minute and section by section, how alike the sections are in the pitches they use).
-The instruments alone (the textures muted) are measured over as long from the start: their
-spectrum is what the instruments give the mix, not the rain. The room is measured from its
-impulse response.
+The instruments alone (the textures muted) are measured over the first form, the one the
+calibration heard (the textures come back, over a second, before the next): their spectrum is
+what the instruments give the mix, not the rain. The room is measured from its impulse
+response.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def _in_key(frames: np.ndarray, key: str, mode: str) -> float:
 
 
 def measure_scene(scene: Scene, seconds: float | None = None) -> SceneReport:
-    """Calibrate ``scene`` over its first form and measure the next (or ``seconds`` of it)."""
+    """Calibrate ``scene`` over its first form and measure the next (or ``seconds`` of it): one
+    render of both."""
     from installation.sound.engine import SAMPLE_RATE as SR
     from installation.sound.engine import OfflineSound
 
@@ -106,13 +108,12 @@ def measure_scene(scene: Scene, seconds: float | None = None) -> SceneReport:
     gain = calibrate(scene)
     start = time.perf_counter()
     with OfflineSound(scene, gain_db=gain) as sound:
-        sound.skip_frames(round(first * sound.fps))
+        sound.mute_textures()  # the first form: the instruments alone
+        instruments = sound.render(first)
+        sound.mute_textures(False)  # the next: everything, as the room hears it
         x = sound.render(measured)
         form = sound.graph.ctx.form
     speed = (first + measured) / (time.perf_counter() - start)
-    with OfflineSound(scene, gain_db=gain) as sound:
-        sound.mute_textures()
-        instruments = sound.render(measured)
     stats = sound_stats(x, SR, sound_params.master.loudness)
     frames = chroma_frames(x, SR, CHROMA_HOP)
     section = form.section_seconds if form is not None else None
