@@ -20,8 +20,8 @@ from installation.sound.voice import Voice
 from installation.sound.voices._common import ChordList, Register
 
 SPREAD = (0.5, 0.2, 0.8, 0.32, 0.68, 0.5)  # where each note sits, lowest first (0 left, 1 right)
-AIR_HZ = 2500.0  # the saws' partials above this go on past the low-pass
-BREATH_HZ = 7000.0  # the breath's noise, around this
+AIR_HZ = 1800.0  # the saws' partials above this go on past the low-pass
+BREATH_HZ = 4000.0  # the breath's noise, around this
 
 
 class PadParams(VoiceParams):
@@ -74,11 +74,11 @@ class Pad(Voice[PadParams]):
         # thins out in a room and vanishes in mono), each channel through its own filter
         wide = pyo.Mix(pyo.Pan(saws, outs=2, pan=list(SPREAD[: p.notes])), voices=2)
         body = pyo.ButLP(wide, freq=self.cutoff * sweep)
-        # the saws' partials above the filter, themselves rolled off past 9 kHz (where a naive
+        # the saws' partials above the filter, themselves rolled off past 7 kHz (where a naive
         # saw's alias would hiss)
-        partials = pyo.Tone(pyo.ButHP(wide, freq=AIR_HZ), freq=9000.0, mul=self.air * 1.6)
+        partials = pyo.ButLP(pyo.Atone(wide, freq=AIR_HZ), freq=7000.0, mul=self.air * 2.0)
         breath = pyo.ButBP(
-            self.ctx.noise("pink"), freq=BREATH_HZ, q=0.9, mul=self.air * swell * 0.02
+            self.ctx.noise("pink"), freq=BREATH_HZ, q=1.2, mul=self.air * swell * 0.012
         )
         self._nodes = (saws, sweep, wide)
         return (body + partials) * swell + pyo.Pan(breath, outs=2, pan=0.5)
