@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 CALIBRATION_LIMIT = 300.0  # seconds: a loop, or this much of a scene that never loops
-FIRST_PASS = 90.0  # seconds the first, rough pass of a calibration hears
 _CACHE: dict[str, float] = {}
 
 
@@ -157,12 +156,13 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     assert scene.sound is not None, "only a scene with sound is calibrated"
     target = scene.sound.master.loudness
     gain = 0.0
-    # twice: at unity over its opening (enough to find the gain within a few dB), then over
-    # the whole at the gain found, where the master's ride (which only works on passages louder
-    # than the target) takes its share; the second pass corrects for it
-    for span in (min(seconds, FIRST_PASS), seconds):
+    # twice: at unity, then at the gain found, where the master's ride (which only works on
+    # passages louder than the target) takes its share; the second pass corrects for it (a
+    # first pass over only the form's quiet opening found a gain too high, the ride then took
+    # more than it would at the right one, and the scenes came out 1 LU loud)
+    for _ in range(2):
         with OfflineSound(scene, gain_db=gain) as sound:
-            samples = sound.render(span)
+            samples = sound.render(seconds)
         measured = integrated_loudness(samples, SAMPLE_RATE)
         if not math.isfinite(measured):
             break
