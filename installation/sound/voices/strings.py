@@ -23,7 +23,7 @@ from installation.sound.voices._common import Register
 
 #: the body's resonances: (Hz, Q, dB), a violin family's air and wood modes and its bridge hill
 BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 3.0))
-ROSIN_HZ = 5000.0  # the bow's noise, around this
+ROSIN_HZ = 6000.0  # the bow's noise, around this
 
 
 class StringsParams(VoiceParams):
@@ -79,8 +79,8 @@ class Strings(Voice[StringsParams]):
         rosin = pyo.ButBP(
             self.ctx.noise("pink"),
             freq=ROSIN_HZ,
-            q=0.8,
-            mul=self.amp * self.amp * self.bow_level * 0.1,
+            q=0.7,
+            mul=self.amp * self.amp * self.bow_level * 0.16,
         )
         # two poles: the saw's upper harmonics roll off as a body's do, and the bridge's hill
         # (below) keeps the brilliance a bowed string has
@@ -93,7 +93,7 @@ class Strings(Voice[StringsParams]):
 
     @staticmethod
     def _cutoff(brightness: float) -> float:
-        return 1500.0 * (9000.0 / 1500.0) ** brightness
+        return 2000.0 * (10000.0 / 2000.0) ** brightness
 
     def changed(self, v) -> None:
         self.cutoff.value = self._cutoff(v.brightness)
