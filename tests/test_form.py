@@ -158,3 +158,11 @@ def test_melodic_voices_play_more_in_the_development_than_in_the_arrival():
         notes = [m for t, m in struck if start <= t < start + 100]
         registers[name] = sum(notes) / len(notes)
     assert registers["development"] > registers["arrival"] + 2  # played higher
+
+
+def test_the_development_holds_the_dominant_in_the_bass():
+    graph, _ = _score(SCENE.format(theme="theme: false", more=""), 420, block=0.5)
+    pad, form = graph.voices[-1], graph.ctx.form
+    assert form.section(420) == "development" and form.pedal(420) == 5
+    assert min(pad.notes) % 12 == 9, pad.notes  # A, the dominant of D, under the chord
+    assert form.pedal(form.start_of(0, "statement") + 30) is None

@@ -9,9 +9,10 @@ listener notices from across a room:
   only the theme's opening is heard, twice.
 - **statement**: the theme as written, on its own voice; the other voices come in, quietly.
 - **development**: higher (every voice's register up a fourth), denser and louder, every voice
-  in, the chords re-harmonised to their relatives, and the theme on *another* voice (a second
-  melodic voice, or else the strings' or the pad's top line) a fifth higher, then answered a
-  step higher still.
+  in, the chords re-harmonised to their relatives over the dominant held in the bass (a pedal,
+  as a development waits on the dominant for the return), and the theme on *another* voice (a
+  second melodic voice, or else the strings' or the pad's top line) a fifth higher, then
+  answered a step higher still.
 - **return**: the theme back on its own voice an octave down and slower, over chords
   re-harmonised under it; the other voices thinning out toward the arrival.
 
@@ -58,12 +59,13 @@ class Plan:
     bed: tuple[float, float]  # dB: the first harmonic voice, the others
     melody: tuple[float, float]  # dB: the melodic voice that leads, the others
     density: tuple[float, float]  # times the density: the leading melodic voice, the others
+    pedal: int | None = None  # a scale degree the chordal voices hold in the bass (5: dominant)
 
 
 PLANS: dict[str, Plan] = {
-    "arrival": Plan(0.3, -3, False, (-1.0, -14.0), (-3.0, -40.0), (0.5, 0.2)),
+    "arrival": Plan(0.3, -3, False, (-2.0, -14.0), (-3.0, -40.0), (0.5, 0.2)),
     "statement": Plan(0.6, 0, False, (0.0, -4.0), (0.0, -8.0), (1.0, 0.6)),
-    "development": Plan(1.0, 5, True, (1.5, 1.0), (-1.0, 1.0), (1.15, 1.2)),
+    "development": Plan(1.0, 5, True, (2.0, 1.5), (1.5, 1.5), (1.15, 1.2), pedal=5),
     "return": Plan(0.5, 0, False, (-1.0, -8.0), (0.0, -14.0), (0.75, 0.4)),
 }
 
@@ -120,6 +122,10 @@ class Form:
     def register(self, t: float) -> int:
         """Semitones the voices' ranges move in the section at ``t``."""
         return self.plan(t).register
+
+    def pedal(self, t: float) -> int | None:
+        """The scale degree (1 the tonic) the chordal voices hold in the bass at ``t``, if any."""
+        return self.plan(t).pedal
 
     def reharmonised(self, t0: float, t1: float) -> bool:
         """Whether a chord sounding over [t0, t1) is played as its relative: it lies in a

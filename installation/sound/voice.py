@@ -154,6 +154,23 @@ class Voice(Generic[V]):
         shift = self.ctx.form.register(t) if self.ctx.form is not None else 0
         return low + shift, high + shift
 
+    def voice_chord(self, t: float, index: int, count: int) -> list[int]:
+        """Chord ``index`` voiced in ``count`` notes in its range at ``t``, led on from the last
+        voicing (afresh in a new section), over the section's pedal in the bass if it has one."""
+        from installation.sound.harmony import MODES, NOTES, voice_lead
+
+        low, high = self.register_at(t)
+        previous = getattr(self, "notes", None) if self._same_section(t) else None
+        notes = voice_lead(previous, self.ctx.chord(index), count, low, high)
+        degree = self.ctx.form.pedal(t) if self.ctx.form is not None else None
+        if degree is not None and count > 1:
+            steps = MODES["major"] if self.ctx.mode == "pentatonic" else MODES[self.ctx.mode]
+            pc = (NOTES[self.ctx.key] + steps[(degree - 1) % 7]) % 12
+            # under the other voices, as close as it can be to them
+            bass = next(n for n in range(notes[1] - 1, notes[1] - 13, -1) if n % 12 == pc)
+            notes = [bass, *notes[1:]]
+        return notes
+
     def _same_section(self, t: float) -> bool:
         """False the first time it is asked in a new section of the form (a chordal voice then
         voices its chord afresh in the section's register, not led on from the last one)."""

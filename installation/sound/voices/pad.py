@@ -97,9 +97,7 @@ class Pad(Voice[PadParams]):
         if index == self.chord_index:
             return
         self.chord_index = index
-        low, high = self.register_at(t0)
-        previous = self.notes if self._same_section(t0) else None  # a section voices afresh
-        self.notes = voice_lead(previous, self.ctx.chord(index), self.params.notes, low, high)
+        self.notes = self.voice_chord(t0, index, self.params.notes)
         self._tune()
 
     def play_note(self, midi: int, velocity: float, seconds: float) -> None:

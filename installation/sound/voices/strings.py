@@ -103,9 +103,7 @@ class Strings(Voice[StringsParams]):
         index = self.ctx.chord_index(t0)
         if index != self.chord_index:
             self.chord_index = index
-            low, high = self.register_at(t0)
-            previous = self.notes if self._same_section(t0) else None  # a section voices afresh
-            self.notes = voice_lead(previous, self.ctx.chord(index), self.params.notes, low, high)
+            self.notes = self.voice_chord(t0, index, self.params.notes)
             self._tune()
         start, end = self.ctx.chord_time(index), self.ctx.chord_time(index + 1)
         u = (t0 - start) / max(end - start, 1e-6)
