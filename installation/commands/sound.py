@@ -21,7 +21,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
     from installation.scene.loader import load_scene
     from installation.sound.analysis import sound_stats, spectrogram_png
     from installation.sound.engine import SAMPLE_RATE, OfflineSound
-    from installation.sound.loudness import calibrate, calibration_seconds, write_wav
+    from installation.sound.loudness import calibrate, calibration_seconds
+    from installation.sound.wav import write_wav
 
     out = Path(args.out)
     if out.suffix.lower() != ".wav":
@@ -80,47 +81,87 @@ def _calibrate_saying(scene, calibrate, quiet: bool) -> float:
 
 
 def cmd_sound_report(args: argparse.Namespace) -> int:
-    """Each scene calibrated over its first loop and measured over the next, which the
-    calibration never heard: the table in the README."""
+    """Each scene calibrated over its first form and measured over the next, which the
+    calibration never heard; the form minute by minute and section by section; the rooms: the
+    tables in the README."""
     headless()
-    import time
-
     from installation.paths import bundled_scenes, resolve_scene
     from installation.scene.loader import load_scene
-    from installation.sound.analysis import sound_stats
-    from installation.sound.engine import SAMPLE_RATE as SR
-    from installation.sound.engine import OfflineSound
-    from installation.sound.loudness import calibrate, calibration_seconds
+    from installation.sound.report import measure_scene
 
     paths = [resolve_scene(s) for s in args.scenes] if args.scenes else bundled_scenes()
     print(
-        "Calibrated over each scene's first loop (or five minutes), measured over the next "
+        "Calibrated over each scene's first form (about ten minutes), measured over the next "
         "(`installation sound-report`).\n\n"
         "| scene | measured s | gain dB | LUFS (target) | short-term range LU | loudest 3 s "
-        "over target LU | slope dB/oct | air % | mud % | true peak dBFS | L/R corr | "
-        "offline speed |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
-        "| --- |"
+        "over target LU | slope dB/oct | slope, textures muted | air % | mud % | in key % | "
+        "true peak dBFS | L/R corr (below 250 Hz) | room C80 dB | offline speed |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
+        "| --- |",
+        flush=True,
     )
+    reports = []
     for path in paths:
         scene = load_scene(path)
         if scene.sound is None:
             continue
-        first = calibration_seconds(scene)
-        seconds = args.seconds or first
-        gain = calibrate(scene)
-        start = time.perf_counter()
-        with OfflineSound(scene, gain_db=gain) as sound:
-            x = sound.render(first + seconds)[int(first * SR) :]
-        speed = (first + seconds) / (time.perf_counter() - start)
-        s = sound_stats(x, SR, scene.sound.master.loudness)
+        r = measure_scene(scene, args.seconds)
+        reports.append((scene, r))
+        s = r.stats
         print(
-            f"| {scene.id} | {seconds:g} | {gain:+.1f} | {s.lufs:.1f} ({s.target:g}) | "
+            f"| {r.scene} | {r.seconds:g} | {r.gain:+.1f} | {s.lufs:.1f} ({s.target:g}) | "
             f"{s.short_term_range:.1f} | {s.loudest_over_target:+.1f} | {s.slope:+.1f} | "
-            f"{100 * s.air:.2f} | {100 * s.mud:.1f} | {s.true_peak:.1f} | {s.correlation:.2f} | "
-            f"{speed:.0f}x |",
+            f"{r.slope_instruments:+.1f} | {100 * s.air:.2f} | {100 * s.mud:.1f} | "
+            f"{100 * r.in_key:.1f} | {s.true_peak:.1f} | {s.correlation:.2f} "
+            f"({r.bass_correlation:.2f}) | {r.room.c80:+.1f} | {r.speed:.0f}x |",
             flush=True,
         )
+    _form_table(reports)
+    _rooms_table([scene for scene, _ in reports])
     return EXIT_OK
+
+
+def _form_table(reports: list) -> None:
+    rows = [(scene, r) for scene, r in reports if r.form is not None]
+    if not rows:
+        return
+    print(
+        "\nThe form over the same ten minutes: loudness of each minute and of each section "
+        "(arrival, statement, development, return), and how alike the sections are in the "
+        "pitches they use (correlation of their chromas: 1 the same).\n\n"
+        "| scene | LUFS of each minute | range LU | sections LUFS | chroma r statement-"
+        "development | statement-return | arrival-development |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |"
+    )
+    for scene, r in rows:
+        f = r.form
+        print(
+            f"| {scene.id} | {' '.join(f'{m:.1f}' for m in f.minutes)} | {f.minute_range:.1f} "
+            f"| {' / '.join(f'{m:.1f}' for m in f.sections)} | {f.chroma[1][2]:.2f} | "
+            f"{f.chroma[1][3]:.2f} | {f.chroma[0][2]:.2f} |",
+            flush=True,
+        )
+
+
+def _rooms_table(scenes: list) -> None:
+    from installation.sound.acoustics import RoomFigures
+    from installation.sound.report import room_of
+
+    rooms: dict[str, RoomFigures] = {}
+    for scene in scenes:
+        rooms.setdefault(Path(scene.sound.master.space).stem, room_of(scene))
+    print(
+        "\nThe rooms, by the Schroeder analysis of their impulse responses (ISO 3382 at 500 Hz "
+        "to 1 kHz; C80 and D50 beside those of a room decaying evenly at the same RT60).\n\n"
+        "| room | RT60 s | EDT s | C80 dB (even decay) | D50 (even decay) | L/R corr | "
+        "echo density | direct spike |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
+    )
+    for name, f in sorted(rooms.items()):
+        print(
+            f"| {name} | {f.rt60:.2f} | {f.edt:.2f} | {f.c80:+.1f} ({f.c80_expected:+.1f}) | "
+            f"{f.d50:.2f} ({f.d50_expected:.2f}) | {f.correlation:.2f} | {f.echo_density:.2f} | "
+            f"{f.direct:.2f} |"
+        )
 
 
 def cmd_devices(args: argparse.Namespace) -> int:

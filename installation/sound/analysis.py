@@ -24,6 +24,7 @@ from installation.sound.loudness import integrated_loudness, true_peak_db
 __all__ = [
     "OCTAVES",
     "SoundStats",
+    "band_correlation",
     "band_share",
     "loudness_range",
     "lr_correlation",
@@ -52,6 +53,15 @@ def lr_correlation(x: np.ndarray) -> float:
     left, right = x[:, 0] - x[:, 0].mean(), x[:, 1] - x[:, 1].mean()
     denominator = np.sqrt((left**2).sum() * (right**2).sum())
     return float((left * right).sum() / denominator) if denominator else 1.0
+
+
+def band_correlation(x: np.ndarray, sr: int, low: float, high: float) -> float:
+    """Correlation of left and right between ``low`` and ``high`` Hz: below 250 Hz it should stay
+    near 1 (a bass out of phase between the speakers thins in a room and vanishes in mono)."""
+    from scipy.signal import butter, sosfilt
+
+    sos = butter(4, [low, high], btype="bandpass", fs=sr, output="sos")
+    return lr_correlation(sosfilt(sos, x.astype(np.float64), axis=0))
 
 
 def short_term_loudness(x: np.ndarray, sr: int, hop: float = 1.0) -> np.ndarray:

@@ -174,6 +174,7 @@ class OfflineSound(OfflineMix):
             raise ValueError(f"scene '{scene.id}' has no sound section")
         super().__init__([_WholeScene(scene)], fps, sr=sr, gain=lambda _: gain_db)
         self._graph(0)  # built now: its objects exist before the first sample
+        self._kept: list[Any] = []
 
     @property
     def graph(self) -> SoundGraph:
@@ -200,6 +201,17 @@ class OfflineSound(OfflineMix):
             if name not in (voice.address.removeprefix("sound."), type(voice).name):
                 voice.output.mul = 0
                 voice.send_output.mul = 0
+
+    def mute_textures(self, muted: bool = True) -> None:
+        """Silence the sounds of the place (rain, sea, wind, city, room, train): the
+        instruments alone, as the spectrum is measured without them; or bring them back, over
+        a second (a noise switched on at once would click)."""
+        for voice in self.graph.voices:
+            if voice.texture:
+                gain = 0.0 if muted else pyo.SigTo(1.0, time=1.0, init=0.0)
+                self._kept.append(gain)  # pyo objects live while Python holds them
+                voice.output.mul = gain
+                voice.send_output.mul = gain
 
     def render(self, seconds: float) -> np.ndarray:
         """``seconds`` of sound from the start, as one (n, 2) array."""

@@ -14,8 +14,8 @@ from installation.lazy import pyo
 from installation.scene import followers
 from installation.scene.models import Scene
 from installation.scene.sound import VOICES
-from installation.sound.form import FORM_SECONDS, Form, invent_theme
-from installation.sound.harmony import Progression
+from installation.sound.form import Form, invent_theme
+from installation.sound.harmony import DEFAULT_CHORDS, Progression, misreadings
 from installation.sound.master import Master
 from installation.sound.theme import ThemePlayer
 from installation.sound.voice import Voice, VoiceContext
@@ -58,13 +58,15 @@ def followed_voices(scene: Scene) -> set[str]:
 
 
 def harmony_of(scene: Scene) -> tuple[list[str], float, float]:
-    """Chords, bars per chord and wander: from the first voice that names chords, else defaults."""
+    """Chords, bars per chord and wander: from the first voice that names chords, else the mode's
+    own four (``DEFAULT_CHORDS``)."""
     for entry in scene.voices:
         chords = getattr(entry.params, "chords", None)
         if chords:
             bars, wander = (getattr(entry.params, k) for k in ("bars_per_chord", "wander"))
             return list(chords), bars, wander
-    return ["I", "vi", "IV", "V"], 2.0, 0.0
+    assert scene.sound is not None
+    return list(DEFAULT_CHORDS[scene.sound.mode]), 2.0, 0.0
 
 
 class SoundGraph:
@@ -76,21 +78,23 @@ class SoundGraph:
         self.scene = scene
         chords, bars, wander = harmony_of(scene)
         progression = Progression(chords, sound.key, sound.mode, scene.seed, wander)
+        for message in misreadings(chords, sound.key, sound.mode):
+            log.warning("%s: %s (played as the mode has it)", scene.id, message)
         self.ctx = VoiceContext(
             sr, scene.clock, sound.key, sound.mode, progression, bars, scene.seed
         )
-        span = scene.clock.loop or FORM_SECONDS
+        form = Form.for_tempo(scene.clock.seconds_per_beat() * scene.clock.beats_per_bar)
         if sound.form:
-            self.ctx.form = Form(span)
-        self.theme = self._theme(scene, Form(span))
-        if self.theme is not None:
-            self.ctx.reharmonised = self.theme.reharmonised
+            self.ctx.form = form
+        self.theme = self._theme(scene, form)
+        self.ctx.reharmonised = self._reharmonised
         self.voices: list[Voice] = []
         for entry in scene.voices:
             cls = VOICES[entry.kind]
             self.voices.append(cls(entry.params, self.ctx, entry.address, entry.tracks))
         if self.theme is not None:
             self.theme.cast(self.voices, sound.theme)
+        self._cast_roles()
         master_tracks = scene.master.tracks if scene.master else {}
         self.master = Master(
             [v.output for v in self.voices],
@@ -124,22 +128,51 @@ class SoundGraph:
             self.master.update(t0)
             self._next_update = t0 + UPDATE_EVERY
         cues = self.scene.clock.cues_between(t0, t1)
+        sounding = [v for v in self.voices if v not in self.failed]
+        for voice in sounding:
+            self._guarded(voice, voice.keep_time, t0, t1)
+            if update:
+                self._guarded(voice, voice.update, t0)
         if self.theme is not None:
             self.theme.tick(t0, t1)
+        for voice in sounding:
+            for cue in cues:
+                self._guarded(voice, voice.cue, cue.name)
+            if voice.quiet_until <= t0:  # not while it plays the theme
+                self._guarded(voice, voice.events, t0, t1)
+
+    def _guarded(self, voice: Voice, call: Any, *args: Any) -> None:
+        """``call(*args)``; a voice that raises is muted and left out from then on."""
+        if voice in self.failed:
+            return
+        try:
+            call(*args)
+        except Exception:
+            self.failed.add(voice)
+            voice.output.mul = 0.0
+            log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
+
+    def _cast_roles(self) -> None:
+        """Each voice's part in the form: melodic voices ranked with the theme's own first, the
+        harmonic ones (pad, strings, a recording) in the order written; textures none."""
+        cast = self.theme.cast_voices if self.theme is not None else []
+        melodic = [v for v in cast if v.melodic]
+        melodic += [v for v in self.voices if v.melodic and v not in melodic]
+        for rank, voice in enumerate(melodic):
+            voice.role = (True, rank)
+        bed = [v for v in self.voices if not v.melodic and not v.texture]
+        for rank, voice in enumerate(bed):
+            voice.role = (False, rank)
         for voice in self.voices:
-            if voice in self.failed:
-                continue
-            try:
-                if update:
-                    voice.update(t0)
-                for cue in cues:
-                    voice.cue(cue.name)
-                if voice.quiet_until <= t0:  # not while it plays the theme
-                    voice.events(t0, t1)
-            except Exception:
-                self.failed.add(voice)
-                voice.output.mul = 0.0
-                log.exception("voice '%s' failed and is muted; the rest plays on", voice.address)
+            voice.update(0.0)  # their levels as the form has them from the first sample
+
+    def _reharmonised(self, t0: float, t1: float) -> bool:
+        """Whether a chord over [t0, t1) is played as its relative: in a section of the form that
+        re-harmonises, or under a statement of the theme that asks for it."""
+        form = self.ctx.form
+        if form is not None and form.reharmonised(t0, t1):
+            return True
+        return self.theme is not None and self.theme.reharmonised(t0, t1)
 
     def _theme(self, scene: Scene, form: Form) -> ThemePlayer | None:
         assert scene.sound is not None
@@ -154,8 +187,8 @@ class SoundGraph:
         return ThemePlayer(degrees, beats, form, self.ctx)
 
     def release(self) -> None:
-        """Break the graph's cycle (the harmony asks the theme, which holds the harmony's
-        context), so that letting the graph go frees it at once, its tables of megabytes
+        """Break the graph's cycle (the harmony asks the graph whether to re-harmonise, and the
+        graph holds the harmony's context), so that letting the graph go frees it at once, its tables of megabytes
         included, by reference counting. Left to the garbage collector, a graph lingers until
         a full collection, which holds the sound process's GIL for long enough to starve the
         audio thread (measured: 18 underruns in 10 minutes of scene changes every 7 s)."""

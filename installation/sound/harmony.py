@@ -1,9 +1,15 @@
 """Keys, modes, chord symbols, voice leading and progressions. Pure Python, no sound.
 
 Chord symbols are roman numerals over the scene's key and mode: ``I``, ``vi``, ``IV``, ``V7``,
-``ii9``, ``IVadd9``, ``vi7``, ``Isus2``, ``bVII``. The numeral's degree picks the root from the
-mode; its case picks the third (upper: major, lower: minor), so borrowed chords are written as
-they sound. ``I|vi`` chooses one of the two each time the progression comes round.
+``ii9``, ``IVadd9``, ``vi7``, ``Isus2``, ``bVII``. A plain numeral is the mode's own chord on that
+degree: its root, third, fifth and any seventh, sixth, ninth or suspension are all notes of the
+mode, so it is never out of key (``II`` in D lydian is E-G#-B; ``IV`` there is G#-B-D, the mode's
+diminished triad, and is reported, see ``misreadings``). The numeral's case is for the reader and
+is checked against the mode, not obeyed. A chord from outside the mode is written **borrowed**,
+with a flat or a sharp counted from the major scale as roman-numeral practice counts
+(``bVII``, ``bIII``, ``#iv``): it sounds as its case says, major or minor. ``I|vi`` chooses one of
+the two each time the progression comes round. A pentatonic scene takes its chords from its
+parent major scale.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ from functools import cache
 from installation.scene.values import _hash01
 
 __all__ = [
+    "DEFAULT_CHORDS",
     "MODES",
     "NOTES",
     "Chord",
     "Progression",
     "midi_to_hz",
+    "misreadings",
     "parse_chord",
+    "quality",
     "scale_notes",
     "voice_lead",
 ]
@@ -59,15 +68,47 @@ def _chord_scale(mode: str) -> tuple[int, ...]:
     return MODES["major"] if mode == "pentatonic" else MODES[mode]
 
 
+#: the progression of a scene that names none: four of the mode's own chords, its colour in them
+DEFAULT_CHORDS: dict[str, tuple[str, ...]] = {
+    "major": ("I", "vi", "IV", "V"),
+    "ionian": ("I", "vi", "IV", "V"),
+    "pentatonic": ("I", "vi", "IV", "V"),
+    "lydian": ("I", "vi", "II", "V"),
+    "mixolydian": ("I", "VII", "IV", "I"),
+    "dorian": ("i", "IV", "VII", "i"),
+    "minor": ("i", "VI", "III", "VII"),
+    "aeolian": ("i", "VI", "III", "VII"),
+}
+
+#: what each extension adds, as steps up the mode from the root (2 a third, 8 a ninth)
+_DIATONIC = {"": (), "7": (6,), "maj7": (6,), "9": (6, 8), "add9": (8,), "6": (5,)}
+#: the same in semitones for a borrowed chord, which has no mode to count in
+_BORROWED = {"": (), "7": (10,), "maj7": (11,), "9": (10, 14), "add9": (14,), "6": (9,)}
+
+
 @dataclass(frozen=True)
 class Chord:
     symbol: str
     root: int  # pitch class 0..11
     intervals: tuple[int, ...]  # above the root, first is 0
+    borrowed: bool = False  # written with a flat or sharp: from outside the mode, on purpose
 
     @property
     def pitch_classes(self) -> tuple[int, ...]:
         return tuple((self.root + i) % 12 for i in self.intervals)
+
+
+def _steps(scale: tuple[int, ...], degree: int, steps: int) -> int:
+    """Semitones from the scale's ``degree`` to the note ``steps`` further up the scale."""
+    index = degree + steps
+    return scale[index % 7] + 12 * (index // 7) - scale[degree]
+
+
+def quality(degree: int, mode: str) -> str:
+    """The mode's triad on ``degree`` (0 the tonic): major, minor, diminished or augmented."""
+    scale = _chord_scale(mode)
+    third, fifth = _steps(scale, degree, 2), _steps(scale, degree, 4)
+    return {(4, 7): "major", (3, 7): "minor", (3, 6): "diminished"}.get((third, fifth), "augmented")
 
 
 @cache
@@ -81,36 +122,49 @@ def parse_chord(symbol: str, key: str, mode: str) -> Chord:
         )
     num = match.group("num")
     degree = _NUMERALS[num.lower()]
-    scale = _chord_scale(mode)
-    accidental = match.group("acc")
-    if accidental:  # as in roman-numeral practice: flats and sharps are against the major scale
-        root = (NOTES[key] + MODES["major"][degree] + (-1 if accidental == "b" else 1)) % 12
-    else:
-        root = (NOTES[key] + scale[degree]) % 12
-    third = 4 if num.isupper() else 3
-    fifth = 7
-    # a diminished fifth where the mode has one (vii in major), unless written upper case
-    diatonic_fifth = (scale[(degree + 4) % 7] - scale[degree]) % 12
-    if num.islower() and diatonic_fifth == 6:
-        fifth = 6
     ext = (match.group("ext") or "").lower()
-    seventh = (scale[(degree + 6) % 7] - scale[degree]) % 12
-    intervals: list[int] = [0, third, fifth]
-    if ext == "sus2":
-        intervals = [0, 2, fifth]
-    elif ext == "sus4":
-        intervals = [0, 5, fifth]
-    elif ext == "7":
-        intervals.append(seventh)
-    elif ext == "maj7":
-        intervals.append(11)
-    elif ext == "9":
-        intervals += [seventh, 14]
-    elif ext == "add9":
-        intervals.append(14)
-    elif ext == "6":
-        intervals.append(9)
-    return Chord(symbol, root, tuple(intervals))
+    if match.group("acc"):  # borrowed: counted from the major scale, as its case says
+        shift = -1 if match.group("acc") == "b" else 1
+        root = (NOTES[key] + MODES["major"][degree] + shift) % 12
+        third = 4 if num.isupper() else 3
+        triad = {"sus2": (0, 2, 7), "sus4": (0, 5, 7)}.get(ext, (0, third, 7))
+        return Chord(symbol, root, triad + _BORROWED.get(ext, ()), borrowed=True)
+    scale = _chord_scale(mode)
+    root = (NOTES[key] + scale[degree]) % 12
+    steps = {"sus2": (0, 1, 4), "sus4": (0, 3, 4)}.get(ext, (0, 2, 4)) + _DIATONIC.get(ext, ())
+    return Chord(symbol, root, tuple(_steps(scale, degree, n) for n in steps))
+
+
+def misreadings(symbols: Sequence[str], key: str, mode: str) -> list[str]:
+    """What a progression's symbols say that the mode does not do: a numeral whose case names
+    another quality than the mode's chord on that degree (``IV`` in lydian is diminished), a
+    ``maj7`` where the mode's seventh is minor. The chords are built from the mode regardless;
+    these are for the writer to read."""
+    flats = "b" in key or key == "F"
+    names = ("C Db D Eb E F Gb G Ab A Bb B" if flats else "C C# D D# E F F# G G# A A# B").split()
+    out = []
+    for written in dict.fromkeys(a for s in symbols for a in s.split("|")):
+        match = _CHORD.match(written.strip())
+        if not match or match.group("acc"):
+            continue
+        num, ext = match.group("num"), (match.group("ext") or "").lower()
+        degree = _NUMERALS[num.lower()]
+        chord = parse_chord(written, key, mode)
+        notes = "-".join(names[pc] for pc in chord.pitch_classes)
+        found = quality(degree, mode)
+        said = "major" if num.isupper() else "minor"
+        if said != found and not (found == "diminished" and said == "minor"):
+            out.append(
+                f"'{written}' in {key} {mode}: the mode's chord on degree {degree + 1} is "
+                f"{found} ({notes}) and is played so; a {said} chord there is outside the "
+                "mode (borrow one with b or #, such as bVII)"
+            )
+        elif ext == "maj7" and _steps(_chord_scale(mode), degree, 6) != 11:
+            out.append(
+                f"'{written}' in {key} {mode}: the mode's seventh on degree {degree + 1} is "
+                f"minor ({notes}) and is played so; write {num}7"
+            )
+    return out
 
 
 def scale_notes(key: str, mode: str, low: int, high: int) -> list[int]:
@@ -169,13 +223,16 @@ class Progression:
         if self.wander > 0 and _hash01(self.seed, 2 * index + 1) < self.wander:
             match = _CHORD.match(pick)
             if match:
-                degree = _NUMERALS[match.group("num").lower()]
-                choices = _RELATIVES[degree]
-                relative = choices[int(_hash01(self.seed + 1, index) * len(choices))]
-                numeral = next(k for k, v in _NUMERALS.items() if v == relative)
-                quality = _diatonic_case(relative, self.mode)
-                pick = numeral.upper() if quality else numeral
+                choices = self._relatives(_NUMERALS[match.group("num").lower()])
+                if choices:
+                    relative = choices[int(_hash01(self.seed + 1, index) * len(choices))]
+                    pick = _numeral(relative, self.mode)
         return pick
+
+    def _relatives(self, degree: int) -> tuple[int, ...]:
+        """The relatives of ``degree`` this mode makes consonant: a diminished triad is too sharp
+        for this music (lydian's IV, dorian's vi, mixolydian's iii, aeolian's ii)."""
+        return tuple(r for r in _RELATIVES[degree] if quality(r, self.mode) in ("major", "minor"))
 
     def chord(self, index: int) -> Chord:
         return parse_chord(self.symbol(index), self.key, self.mode)
@@ -185,15 +242,13 @@ class Progression:
         (I becomes vi, IV becomes ii, V becomes iii), as a theme is harmonised anew when it
         comes back."""
         match = _CHORD.match(self.symbol(index))
-        if not match:
+        choices = self._relatives(_NUMERALS[match.group("num").lower()]) if match else ()
+        if not choices:
             return self.chord(index)
-        relative = _RELATIVES[_NUMERALS[match.group("num").lower()]][0]
-        numeral = next(k for k, v in _NUMERALS.items() if v == relative)
-        return parse_chord(numeral.upper() if _diatonic_case(relative, self.mode) else numeral,
-                           self.key, self.mode)  # fmt: skip
+        return parse_chord(_numeral(choices[0], self.mode), self.key, self.mode)
 
 
-def _diatonic_case(degree: int, mode: str) -> bool:
-    """True when the mode's triad on ``degree`` is major."""
-    scale = _chord_scale(mode)
-    return (scale[(degree + 2) % 7] - scale[degree]) % 12 == 4
+def _numeral(degree: int, mode: str) -> str:
+    """The numeral of ``degree`` written in the case of the mode's chord there."""
+    numeral = next(k for k, v in _NUMERALS.items() if v == degree)
+    return numeral.upper() if quality(degree, mode) in ("major", "augmented") else numeral

@@ -1,9 +1,10 @@
-"""Loudness: measure (ITU-R BS.1770-4 via pyloudnorm), calibrate, write WAV files.
+"""Loudness: measure (ITU-R BS.1770-4 via pyloudnorm) and calibrate.
 
 Each scene sits at its own LUFS target because its master gain is calibrated: the scene is
-rendered offline at unity gain over a whole loop (or its first five minutes), measured, and the
-difference to the target becomes the gain. A minute was not enough: a scene's music builds over
-its loop, and magic-hour calibrated on its first minute came out 1.7 LU loud over three.
+rendered offline at unity gain over its music's whole form (about ten minutes; a scene without
+form: its loop, or its first five minutes), measured, and the difference to the target becomes
+the gain. A minute was not enough: a scene's music builds over its form, and magic-hour
+calibrated on its first minute came out 1.7 LU loud over three.
 
 A loop takes seconds to render, so gains are kept: in memory, and on disk in the user's cache
 folder, keyed by the scene's sound (its sound section, clock, seed and the timeline's sound
@@ -20,13 +21,13 @@ import json
 import logging
 import math
 import os
-import wave
 from pathlib import Path
 
 import numpy as np
 import pyloudnorm
 
 from installation.scene.models import Scene
+from installation.sound.wav import WavWriter, write_wav  # re-exported: render/ writes with them
 
 __all__ = [
     "CALIBRATION_LIMIT",
@@ -98,7 +99,14 @@ def scene_key(scene: Scene) -> str:
 
 
 def calibration_seconds(scene: Scene) -> float:
-    """How much of a scene calibration hears: its whole loop, at most CALIBRATION_LIMIT."""
+    """How much of a scene calibration hears: its music's whole form (about ten minutes: its
+    sections are louder and quieter, and the level is the whole's), or for a scene without
+    form its loop, at most CALIBRATION_LIMIT."""
+    from installation.sound.form import Form
+
+    if scene.sound is not None and scene.sound.form:
+        clock = scene.clock
+        return Form.for_tempo(clock.seconds_per_beat() * clock.beats_per_bar).span
     return min(scene.clock.loop or CALIBRATION_LIMIT, CALIBRATION_LIMIT)
 
 
@@ -188,7 +196,9 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     target = scene.sound.master.loudness
     gain = 0.0
     # twice: at unity, then at the gain found, where the master's ride (which only works on
-    # passages louder than the target) takes its share; the second pass corrects for it
+    # passages louder than the target) takes its share; the second pass corrects for it (a
+    # first pass over only the form's quiet opening found a gain too high, the ride then took
+    # more than it would at the right one, and the scenes came out 1 LU loud)
     for _ in range(2):
         with OfflineSound(scene, gain_db=gain) as sound:
             samples = sound.render(seconds)
@@ -199,34 +209,3 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     _CACHE[key] = gain
     _write_disk(key, gain)
     return gain
-
-
-class WavWriter:
-    """24-bit PCM WAV written as it comes (memory stays flat), renamed into place at the end."""
-
-    def __init__(self, path: Path, sr: int, channels: int = 2):
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.part")
-        self._wave = wave.open(str(self.tmp), "wb")  # noqa: SIM115 - open for the whole render
-        self._wave.setnchannels(channels)
-        self._wave.setsampwidth(3)
-        self._wave.setframerate(sr)
-
-    def write(self, samples: np.ndarray) -> None:
-        pcm = np.clip(samples, -1.0, 1.0 - 2**-23)
-        ints = np.round(pcm * 2**23).astype("<i4")
-        self._wave.writeframes(ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())  # low 3 bytes
-
-    def close(self, keep: bool = True) -> None:
-        self._wave.close()
-        if keep:
-            self.tmp.replace(self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
-
-
-def write_wav(path: Path, samples: np.ndarray, sr: int) -> None:
-    """A whole array to a 24-bit WAV file."""
-    writer = WavWriter(path, sr, samples.shape[1])
-    writer.write(samples)
-    writer.close()

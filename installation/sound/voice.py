@@ -82,6 +82,11 @@ class Voice(Generic[V]):
     Params: ClassVar[type[VoiceParams]] = VoiceParams
     #: plays notes: the form shapes its density and level, and the theme may be given to it
     melodic: ClassVar[bool] = False
+    #: a sound of the place, not an instrument (rain, sea, wind, city, room air, a train): left
+    #: out where the instruments alone are measured, and never shaped by the form
+    texture: ClassVar[bool] = False
+    #: plays chords, and can sing the theme in its top line over them (strings, pad)
+    carries_theme: ClassVar[bool] = False
 
     def __init__(self, params: V, ctx: VoiceContext, address: str, tracks: dict[str, Any]):
         self.params: V = params
@@ -91,6 +96,8 @@ class Voice(Generic[V]):
         self.seed = stable_seed(ctx.seed, address)
         #: its own notes wait until then: the theme is being played on it
         self.quiet_until = -math.inf
+        #: its part in the form: (melodic, rank among those); None: not shaped (a texture)
+        self.role: tuple[bool, int] | None = None
         v = self.values(0.0)
         self.v = v
         self._level = pyo.SigTo(db_to_amp(v.level), time=0.3, init=db_to_amp(v.level))
@@ -107,6 +114,10 @@ class Voice(Generic[V]):
     # -- for subclasses -------------------------------------------------------------------
     def build(self) -> pyo.PyoObject:
         raise NotImplementedError
+
+    def keep_time(self, t0: float, t1: float) -> None:
+        """Called every block before any note, whether the voice plays its own notes or the
+        theme's: what goes on regardless (a pianist letting keys go, lifting the pedal)."""
 
     def events(self, t0: float, t1: float) -> None:
         """Start whatever is due in [t0, t1). Default: nothing (drones, textures)."""
@@ -132,18 +143,52 @@ class Voice(Generic[V]):
         """The theme's statement on this voice has ended (a held voice lets go)."""
 
     def register(self) -> tuple[int, int]:
-        """The lowest and highest note it plays."""
+        """The lowest and highest note it plays, as written."""
         low, high = getattr(self.params, "pitch_range", (48, 84))
         return int(low), int(high)
 
+    def register_at(self, t: float) -> tuple[int, int]:
+        """Its range at ``t``: as written, moved by the form's section (up in the development,
+        down in the arrival)."""
+        low, high = self.register()
+        shift = self.ctx.form.register(t) if self.ctx.form is not None else 0
+        return low + shift, high + shift
+
+    def voice_chord(self, t: float, index: int, count: int) -> list[int]:
+        """Chord ``index`` voiced in ``count`` notes in its range at ``t``, led on from the last
+        voicing (afresh in a new section), over the section's pedal in the bass if it has one."""
+        from installation.sound.harmony import MODES, NOTES, voice_lead
+
+        low, high = self.register_at(t)
+        previous = getattr(self, "notes", None) if self._same_section(t) else None
+        notes = voice_lead(previous, self.ctx.chord(index), count, low, high)
+        degree = self.ctx.form.pedal(t) if self.ctx.form is not None else None
+        if degree is not None and count > 1:
+            steps = MODES["major"] if self.ctx.mode == "pentatonic" else MODES[self.ctx.mode]
+            pc = (NOTES[self.ctx.key] + steps[(degree - 1) % 7]) % 12
+            # under the other voices, as close as it can be to them
+            bass = next(n for n in range(notes[1] - 1, notes[1] - 13, -1) if n % 12 == pc)
+            notes = [bass, *notes[1:]]
+        return notes
+
+    def _same_section(self, t: float) -> bool:
+        """False the first time it is asked in a new section of the form (a chordal voice then
+        voices its chord afresh in the section's register, not led on from the last one)."""
+        form = self.ctx.form
+        index = form.index(t) if form is not None else 0
+        same = index == getattr(self, "_section", index)
+        self._section = index
+        return same
+
     def values(self, t: float) -> V:
         v = evaluate(self.params, self.ctx.clock.moment(t), self.tracks)
-        form = self.ctx.form
-        if self.melodic and form is not None:  # the loop's shape: denser and louder at its peak
-            shaped: dict[str, float] = {"level": v.level + form.level_db(t)}
+        form, role = self.ctx.form, self.role
+        if form is not None and role is not None:  # the form: who plays, how loud, how much
+            melodic, rank = role
+            shaped: dict[str, float] = {"level": v.level + form.level_db(t, melodic, rank)}
             density = getattr(v, "density", None)
-            if density is not None:
-                shaped["density"] = min(1.0, density * form.density(t))
+            if melodic and density is not None:
+                shaped["density"] = min(1.0, density * form.density(t, rank))
             v = v.model_copy(update=shaped)
         return v
 

@@ -1,4 +1,10 @@
-"""bells: sparse, far-away chimes on the chord tones, ringing for seconds."""
+"""bells: sparse, far-away chimes on the chord tones, ringing for seconds.
+
+A tuned chime, as a celesta's bars or a small bell tuned to its note: partials on the harmonic
+series (the note, its octave, twelfth and double octave), each dying faster than the one below,
+and a brief clang a little above the octave (a bar's first mode, 2.76 times the note) that is
+gone in a tenth of a second: it sounds struck and metallic, and what rings on is in the key.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from installation.sound.harmony import midi_to_hz
 from installation.sound.voice import Pool, Voice
 from installation.sound.voices._common import Register
 
+CLANG = 2.76  # the strike's inharmonic partial, times the note
+
 
 class BellsParams(VoiceParams):
     level: Annotated[float, Num(-80, 0)] = Field(-24.0, description="level in dB before the master")
@@ -24,7 +32,7 @@ class BellsParams(VoiceParams):
 
 @VOICES.register("bells")
 class Bells(Voice[BellsParams]):
-    """Sparse FM chimes on chord tones."""
+    """Sparse chimes on chord tones: tuned partials and a brief metallic clang."""
 
     Params = BellsParams
 
@@ -36,13 +44,20 @@ class Bells(Voice[BellsParams]):
 
     def build(self) -> pyo.PyoObject:
         def bell(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
-            return pyo.FM(carrier=freq, ratio=1.4, index=env * env * 4.0, mul=env * 0.25)
+            env2 = env * env  # a power of the envelope dies that many times faster
+            env4 = env2 * env2
+            partials = pyo.Sine(
+                freq=[freq, freq * 2, freq * 3, freq * 4],
+                mul=[env * 0.25, env2 * 0.12, env4 * 0.07, env4 * env2 * 0.04],
+            )
+            clang = pyo.Sine(freq=freq * CLANG, mul=env4 * env4 * env4 * 0.08)
+            return pyo.Mix([partials, clang], voices=1)  # fmt: skip
 
         self.pool = Pool(4, bell, attack=0.002, decay=self.params.ring, release=1.0)
-        return pyo.Tone(self.pool.mix, freq=6000)
+        return pyo.Tone(self.pool.mix, freq=9000)
 
     def events(self, t0: float, t1: float) -> None:
-        low, high = self.params.pitch_range
+        low, high = self.register_at(t0)
         for k in self.steps_between(t0, t1, self.ctx.clock.seconds_per_beat()):
             if self.chance(k) >= self.v.density:
                 continue

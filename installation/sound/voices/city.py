@@ -29,6 +29,7 @@ class City(Voice[CityParams]):
     """Distant traffic, and cars passing (the ``passing-car`` cue sends one)."""
 
     Params = CityParams
+    texture = True
 
     @classmethod
     def answers(cls, params) -> set[str]:

@@ -58,7 +58,10 @@ class Hum(Voice[HumParams]):
         mode = (
             "pentatonic" if self.ctx.mode in ("major", "lydian", "ionian", "mixolydian") else None
         )
-        self.scale = scale_notes(self.ctx.key, mode or self.ctx.mode, *p.pitch_range)
+        low, high = p.pitch_range
+        # her whole compass: the range written, and the form's moves of it either way
+        self.compass = scale_notes(self.ctx.key, mode or self.ctx.mode, low - 7, high + 7)
+        self.scale = [n for n in self.compass if low <= n <= high]
         start = midi_to_hz(self.scale[len(self.scale) // 2])
         self.freq = pyo.SigTo(start, time=p.glide, init=start)
         self.scoop = pyo.Linseg([(0.0, 1.0), (SCOOP_SECONDS, 1.0)])  # replaced at each note
@@ -104,7 +107,9 @@ class Hum(Voice[HumParams]):
                 self.depth.value = 0.0
                 self.last_note = None
                 continue
-            note = contour_note(self.seed, k, self.scale, speed=1 / 5)
+            low, high = self.register_at(k * beat)
+            notes = [n for n in self.compass if low <= n <= high] or self.scale
+            note = contour_note(self.seed, k, notes, speed=1 / 5)
             if note != self.last_note:
                 self._sing(note)
             else:  # a held note: the vibrato blooms

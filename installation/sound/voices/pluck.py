@@ -35,16 +35,21 @@ class Pluck(Voice[PluckParams]):
     def build(self) -> pyo.PyoObject:
         def string(freq: pyo.PyoObject, env: pyo.PyoObject) -> pyo.PyoObject:
             burst = self.ctx.noise("white", mul=env)
+            # the string, and a little of the nail's scratch on it (the attack's air)
             return pyo.Waveguide(
-                pyo.ButLP(burst, freq=3000), freq=freq, dur=1.6, minfreq=50, mul=0.5
-            )
+                pyo.ButLP(burst, freq=5000), freq=freq, dur=1.6, minfreq=50, mul=0.5
+            ) + pyo.ButHP(burst, freq=4000, mul=0.06)
 
         self.pool = Pool(4, string, attack=0.001, decay=0.012, release=0.01)
-        self.cutoff = pyo.SigTo(1500 + 4500 * self.v.brightness, time=0.5)
+        self.cutoff = pyo.SigTo(self._cutoff(self.v.brightness), time=0.5)
         return pyo.Tone(self.pool.mix, freq=self.cutoff)
 
+    @staticmethod
+    def _cutoff(brightness: float) -> float:
+        return 2500 + 8000 * brightness
+
     def changed(self, v) -> None:
-        self.cutoff.value = 1500 + 4500 * v.brightness
+        self.cutoff.value = self._cutoff(v.brightness)
 
     def play_note(self, midi: int, velocity: float, seconds: float) -> None:
         self.pool.play(midi_to_hz(midi), velocity)
@@ -53,7 +58,7 @@ class Pluck(Voice[PluckParams]):
         p = self.params
         step = self.ctx.clock.seconds_per_beat() / 2
         loop = 2 * p.song
-        low, high = p.pitch_range
+        low, high = self.register_at(t0)
         for k in self.steps_between(t0, t1, step):
             generation = k // (loop * p.repeats)
             motif = k % loop + 1000 * generation

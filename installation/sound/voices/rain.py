@@ -26,6 +26,7 @@ class Rain(Voice[RainParams]):
     """Band-limited noise for the sheet of rain, random ticks through a resonator for drops."""
 
     Params = RainParams
+    texture = True
 
     def build(self) -> pyo.PyoObject:
         self.amount = pyo.SigTo(self.v.intensity, time=2.0, init=self.v.intensity)

@@ -24,6 +24,7 @@ class Room(Voice[RoomParams]):
     """Low-passed pink noise with a slow, faint drift."""
 
     Params = RoomParams
+    texture = True
 
     def build(self) -> pyo.PyoObject:
         self.cutoff = pyo.SigTo(2500 - 1900 * self.v.warmth, time=2.0)

@@ -25,6 +25,7 @@ class Sea(Voice[SeaParams]):
     """Pink noise whose filter and level swell with each wave; a hiss of foam as it breaks."""
 
     Params = SeaParams
+    texture = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params

@@ -23,6 +23,7 @@ from installation.sound.voices._common import Register
 
 #: the body's resonances: (Hz, Q, dB), a violin family's air and wood modes and its bridge hill
 BODY = ((280.0, 1.4, 4.0), (520.0, 1.8, 2.0), (2600.0, 0.9, 3.0))
+ROSIN_HZ = 6000.0  # the bow's noise, around this
 
 
 class StringsParams(VoiceParams):
@@ -47,10 +48,12 @@ class Strings(Voice[StringsParams]):
     comes in once the bow settles, rosin noise, a wooden body; swelling across each chord."""
 
     Params = StringsParams
+    carries_theme = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.chord_index: int | None = None  # the chord sounding, none before the first
+        self.sung: int | None = None  # the theme's note on the first desk, while it has one
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [pyo.SigTo(midi_to_hz(n), time=1.2, init=midi_to_hz(n)) for n in self.notes]
         self.amp = pyo.SigTo(0.0, time=0.25, init=0.0)
@@ -71,15 +74,17 @@ class Strings(Voice[StringsParams]):
             [pyo.Pan(d, outs=2, pan=(i + 0.5) / len(desks) * 0.7 + 0.15)
              for i, d in enumerate(desks)], voices=2,
         )  # fmt: skip
-        # rosin: noise shaped like the bowed sound's upper range, louder as the bow presses
+        # rosin: the hair's noise on the string, above the bowed sound's upper range, louder as
+        # the bow presses (the air of a string section, heard close)
         rosin = pyo.ButBP(
-            self.ctx.noise("white"),
-            freq=3200,
-            q=0.9,
-            mul=self.amp * self.amp * self.bow_level * 0.012,
+            self.ctx.noise("pink"),
+            freq=ROSIN_HZ,
+            q=0.7,
+            mul=self.amp * self.amp * self.bow_level * 0.16,
         )
-        # two poles twice: a saw's upper harmonics roll off as a body's do, not a filter's
-        body = pyo.ButLP(pyo.ButLP(bowed, freq=self.cutoff), freq=self.cutoff * 1.6)
+        # two poles: the saw's upper harmonics roll off as a body's do, and the bridge's hill
+        # (below) keeps the brilliance a bowed string has
+        body = pyo.ButLP(bowed, freq=self.cutoff)
         body = body + pyo.Pan(rosin, outs=2, pan=0.5)
         for hz, q, db in BODY:
             body = pyo.EQ(body, freq=hz, q=q, boost=db, type=0)
@@ -88,7 +93,7 @@ class Strings(Voice[StringsParams]):
 
     @staticmethod
     def _cutoff(brightness: float) -> float:
-        return 1100.0 * (7000.0 / 1100.0) ** brightness
+        return 2000.0 * (10000.0 / 2000.0) ** brightness
 
     def changed(self, v) -> None:
         self.cutoff.value = self._cutoff(v.brightness)
@@ -98,13 +103,27 @@ class Strings(Voice[StringsParams]):
         index = self.ctx.chord_index(t0)
         if index != self.chord_index:
             self.chord_index = index
-            chord = self.ctx.progression.chord(index)
-            self.notes = voice_lead(self.notes, chord, self.params.notes, *self.params.pitch_range)
-            for freq, note in zip(self.freqs, self.notes, strict=True):
-                freq.value = midi_to_hz(note)
+            self.notes = self.voice_chord(t0, index, self.params.notes)
+            self._tune()
         start, end = self.ctx.chord_time(index), self.ctx.chord_time(index + 1)
         u = (t0 - start) / max(end - start, 1e-6)
         breath = 0.5 - 0.5 * math.cos(math.tau * u)  # up and down across the chord
         self.amp.value = (1.0 - self.v.swell) + self.v.swell * breath
         # vibrato comes in as the bow settles into the note, and leaves as it lifts
         self.depth.value = 0.0045 * self.v.vibrato * min(1.0, 4.0 * u) * (0.4 + 0.6 * breath)
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        """The theme on the first desk, over the others' chord."""
+        self.sung = midi
+        self._tune()
+
+    def release(self) -> None:
+        self.sung = None
+        self.chord_index = None  # voiced afresh at the next block
+
+    def _tune(self) -> None:
+        notes = sorted(self.notes)
+        if self.sung is not None:
+            notes[-1] = self.sung
+        for freq, note in zip(self.freqs, notes, strict=True):
+            freq.value = midi_to_hz(note)

@@ -28,6 +28,7 @@ class Train(Voice[TrainParams]):
     """An elevated train's roll and rail clacks; ``train-pass`` rushes another train by."""
 
     Params = TrainParams
+    texture = True
 
     @classmethod
     def answers(cls, params) -> set[str]:

@@ -24,6 +24,7 @@ class Wind(Voice[WindParams]):
     """Pink noise through a band-pass whose centre, width and level wander slowly."""
 
     Params = WindParams
+    texture = True
 
     def build(self) -> pyo.PyoObject:
         self.strength = pyo.SigTo(self.v.strength, time=2.0, init=self.v.strength)
