@@ -57,6 +57,8 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     master = Entry("master", "sound.master", sound.master) if sound is not None else None
     if master is not None:
         owners["sound.master"] = master
+    camera = _camera(header)
+    owners.update(camera)
     seed = header.seed if header else 0
     loop = header.loop if header else None
     cues = _timeline(doc, data.get("timeline"), owners, failed, seed, problems, loop)
@@ -79,7 +81,19 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
         voices,
         master,
         tuple(sorted(warnings)),
+        camera.get("lens"),
+        camera.get("light"),
+        camera.get("atmosphere"),
     )
+
+
+def _camera(header: SceneHeader | None) -> dict[str, Entry]:
+    """The lens, light and atmosphere a scene writes, as entries the timeline can address
+    (``lens.focus``); validated with the header, so their mistakes are reported with it."""
+    if header is None:
+        return {}
+    sections = {"lens": header.lens, "light": header.light, "atmosphere": header.atmosphere}
+    return {name: Entry(name, name, params) for name, params in sections.items() if params}
 
 
 def _check_id(header: SceneHeader, doc: Document) -> list[Problem]:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from installation.lazy import pygame
 from installation.scene.models import Scene
 from installation.scene.palettes import parse_colour
+from installation.visuals.camera import Camera
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer
 from installation.visuals.post.base import POST, PostChain, PostEffect
@@ -21,6 +22,10 @@ log = logging.getLogger("installation.visuals")
 
 BACKGROUND = parse_colour("plum-night")  # under every layer: a warm dark, never black
 FLOOR = (16, 10, 13)  # the lowest any channel may go: a very dark plum
+#: the highest any channel may go: after the shoulder (``post.rolloff``) only grain reaches it
+CEILING = (250, 250, 250)
+#: post effects every frame has, with their defaults where a scene does not write them
+ALWAYS = ("rolloff",)
 #: the fewest still layers worth a snapshot: a lone sky reuses its own cached image already
 SNAPSHOT_RUN = 2
 
@@ -36,11 +41,19 @@ class Compositor:
         self.scene = scene
         self.size = size
         self.canvas = new_surface(size)
+        self.camera = Camera(scene)
         self.layers: list[Layer] = []
         for index, entry in enumerate(scene.layers):
             cls = LAYERS[entry.kind]
             layer = cls(
-                entry.params, size, scene.seed, index, entry.tracks, scene.clock, self.canvas
+                entry.params,
+                size,
+                scene.seed,
+                index,
+                entry.tracks,
+                scene.clock,
+                self.canvas,
+                camera=self.camera,
             )
             self.layers.append(layer)
         self.effects: list[PostEffect] = []
@@ -48,7 +61,15 @@ class Compositor:
             effect = POST[entry.kind](entry.params, size, scene.seed)
             effect.tracks = entry.tracks
             self.effects.append(effect)
+        if not any(e.name in ALWAYS for e in self.effects):  # film's shoulder: every frame has it
+            for name in ALWAYS:
+                cls = POST[name]
+                self.effects.append(cls(cls.Params(), size, scene.seed))
         self.post = PostChain(self.effects, size)
+        #: channels are capped at CEILING unless the scene lets its shoulder reach full white
+        self.ceiling = all(
+            getattr(e.params, "white", 0.0) < 1.0 for e in self.effects if e.name == "rolloff"
+        )
         #: milliseconds each layer took in the last frame, for the quality governor
         self.layer_ms = [0.0] * len(self.layers)
         # the canvas after the bottom run of still layers, and their keys when it was taken
@@ -59,11 +80,17 @@ class Compositor:
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
         moment = self.scene.clock.moment(t, features)
         frame = Frame(moment, self.size, self.scene.clock, self.scene.palette)
-        sky = self._sky = next((la for la in self.layers if la.name == "sky" and not la.off), None)
+        # the first layer that says it is the sky (``gives_sky``) lights what lies under it
+        sky = self._sky = next((la for la in self.layers if la.gives_sky and not la.off), None)
+        sky_values = sky.values(frame) if sky is not None else None
+        camera = self.camera
         return replace(
             frame,
             grained=self.post.hides_banding(frame),
-            sky=sky.values(frame) if sky is not None else None,
+            sky=sky_values,
+            optics=camera.optics(moment, self.size),
+            light=camera.key_light(moment, sky_values),
+            air=camera.air(moment, sky_values),
         )
 
     def _values(self, layer: Layer, frame: Frame):
@@ -113,8 +140,11 @@ class Compositor:
             if not self.isolate:
                 raise
             self._switch_off(self.post.failing, f"post effect '{self.post.failing.name}'")
-        # the darkest value of a frame is a warm dark, never #000, whatever grain subtracted
+        # the darkest value of a frame is a warm dark, never #000, whatever grain subtracted; the
+        # brightest never clips (the shoulder bends the light below this, grain may touch it)
         canvas.fill(FLOOR, special_flags=pygame.BLEND_RGB_MAX)
+        if self.ceiling:
+            canvas.fill(CEILING, special_flags=pygame.BLEND_RGB_MIN)
         return canvas
 
     def _still_keys(self, frame: Frame) -> tuple[list, list]:

@@ -1,5 +1,10 @@
 """The Layer base class and its registry. One module in ``installation/visuals/layers/`` each.
 
+Every layer has a ``depth``, its distance from the camera in metres: with a scene's ``lens:``
+a layer off the focal plane is blurred by it (``blur_radius``), and the lights it declares
+(``lights``) become discs when they lie behind the focus; with ``atmosphere:`` layers that
+draw their own colours fade toward the air by it.
+
 A layer may read the frame so far: while it draws, ``Layer.below`` is the canvas with every
 layer beneath it already painted (a reflection mirrors it). It is the canvas itself, whether the
 layer paints on it or, blended or blurred, on a scratch surface, so reading ``below`` works in
@@ -19,13 +24,20 @@ from installation.registry import LAYERS, summary_of
 from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
+from installation.visuals.camera import Camera
+from installation.visuals.discs import Lights, draw_discs
 from installation.visuals.frame import Frame
+from installation.visuals.lens import quantise
 from installation.visuals.motion import Moving
 from installation.visuals.raster import planes_to_surface, scratch, soften, upscale_dithered
 
 REFERENCE_HEIGHT = 1080
 
-__all__ = ["LAYERS", "Layer", "LayerParams", "soft_upscale"]
+__all__ = ["LAYERS", "Depth", "Layer", "LayerParams", "soft_upscale"]
+
+#: a distance from the camera, in metres (a layer's ``depth``; each layer kind sets its own
+#: default, what it usually is: a sky far off, dust in the room)
+Depth = Annotated[float, Num(0.1, 100000)]
 
 
 class LayerParams(Params):
@@ -38,8 +50,13 @@ class LayerParams(Params):
     opacity: Annotated[float, Num(0, 1)] = Field(1.0, description="0 invisible to 1 fully there")
     blur: Annotated[float, Num(0, 64)] = Field(
         0.0,
-        description="depth-of-field softening, px at 1080 lines; glide it on the timeline for a "
-        "focus pull",
+        description="softening of its own, px at 1080 lines, added to the lens's (a scene's "
+        "'lens:' blurs each layer by its depth)",
+    )
+    depth: Depth = Field(
+        10.0,
+        description="its distance from the camera, metres: the lens blurs by it, the air "
+        "fades by it",
     )
 
 
@@ -84,6 +101,9 @@ class Layer(Moving, Generic[P]):
     #: ``draw`` returns an image with no transparency that fills the frame (a sky): painted
     #: plainly it hides everything below, so the compositor need not clear the canvas first
     opaque: ClassVar[bool] = False
+    #: its values are the frame's sky (``Frame.sky``): the light every layer under it sees, the
+    #: sea mirrors, the key light follows (the first such layer in a scene)
+    gives_sky: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -94,11 +114,15 @@ class Layer(Moving, Generic[P]):
         tracks: dict[str, Track] | None = None,
         clock: Clock | None = None,
         canvas: pygame.Surface | None = None,
+        *,
+        camera: Camera | None = None,
     ):
         """``tracks``: the timeline's track of each numeric parameter; ``clock``: the scene's
         (its loop decides how far strips move per loop, which ``setup`` may size them by);
-        ``canvas``: the surface it will paint on (strips are encoded for it once)."""
+        ``canvas``: the surface it will paint on (strips are encoded for it once); ``camera``:
+        the scene's lens, light and air (what ``setup`` bakes its fades by)."""
         self.canvas = canvas
+        self.camera = camera or Camera()
         self.params: P = params
         self.size = size
         self.seed = stable_seed(seed, index, self.name)
@@ -124,6 +148,11 @@ class Layer(Moving, Generic[P]):
         raise NotImplementedError
 
     def cache_key(self, frame: Frame, v: P) -> Any:
+        return None
+
+    def lights(self, frame: Frame, v: P) -> Lights | None:
+        """The bright points this layer shows (lamps, lit windows, glints), where the lens
+        turns them into discs when they lie behind its focus; None: it shows none."""
         return None
 
     def paint_key(self, frame: Frame, v: P) -> Any:
@@ -161,6 +190,7 @@ class Layer(Moving, Generic[P]):
 
     def values(self, frame: Frame) -> P:
         v = evaluate(self.params, frame.moment, self.tracks)
+        # the blur of one's own is quantised as the lens's is (``lens.quantise``)
         # in quarter pixels: a focus pull steps through a few dozen sprite sets, not one a frame
         return v.model_copy(update={"blur": round(v.blur * 4) / 4})
 
@@ -176,7 +206,12 @@ class Layer(Moving, Generic[P]):
         own = self.paint_key(frame, v)
         if own is None:
             return None
-        return (own, v.blend, v.opacity, v.blur, self.quality, frame.grained)
+        blur = self.blur_radius(frame, v)
+        return (own, v.blend, v.opacity, blur, self.quality, frame.grained, frame.camera_key)
+
+    def blur_radius(self, frame: Frame, v: P) -> float:
+        """How blurred the layer is, px: the lens's blur at its depth and its own ``blur``."""
+        return quantise(frame.defocus(v.depth) + v.blur * self.unit)
 
     def paint(
         self,
@@ -192,37 +227,43 @@ class Layer(Moving, Generic[P]):
         if underlay is not None and not self.covers(v):
             canvas.fill(underlay)
         self.below = canvas
-        blur = 0.0 if self.blurs_itself else v.blur * self.unit
-        if self.direct:
-            if blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
-                self.draw_onto(canvas, frame, v)
-                return
-            if v.blend == "normal" == self.native and v.opacity >= 1.0:
-                # out of focus: what lies behind is at least as far, so it softens with it. The
-                # layer paints on the canvas itself (strips are encoded for it: drawn on an
-                # alpha scratch, SDL re-encoded every strip, 150 ms a frame at 1080p)
-                self.draw_onto(canvas, frame, v)
-                canvas.blit(soften(canvas, blur), (0, 0))
-                return
+        blur = 0.0 if self.blurs_itself else self.blur_radius(frame, v)
+        # without a lens, ``blur`` softens what lies behind as well (it is at least as far)
+        behind = frame.optics is None or frame.optics.behind(v.depth)
+        if not self.direct:
+            blend(canvas, self._image(frame, v, blur), v.blend, v.opacity)
+        elif blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
+            self.draw_onto(canvas, frame, v)
+        elif behind and v.blend == "normal" == self.native and v.opacity >= 1.0:
+            # out of focus: what lies behind is at least as far, so it softens with it. The
+            # layer paints on the canvas itself (strips are encoded for it: drawn on an alpha
+            # scratch, SDL re-encoded every strip, 150 ms a frame at 1080p)
+            self.draw_onto(canvas, frame, v)
+            canvas.blit(soften(canvas, blur), (0, 0))
+        else:
             alpha = self.native == "normal"
             layer = scratch(self.size, "direct", alpha)
             layer.fill((0, 0, 0, 0))
             self.draw_onto(layer, frame, v)
-        else:
-            layer = self._image(frame, v)
-        blend(canvas, soften(layer, blur), v.blend, v.opacity)
+            blend(canvas, soften(layer, blur), v.blend, v.opacity)
+        if frame.optics is not None and frame.optics.bokeh > 0:
+            lights = self.lights(frame, v)
+            if lights is not None:
+                draw_discs(canvas, lights, frame.optics)
 
     def covers(self, v: P) -> bool:
         """Whether painting with values ``v`` hides everything below."""
         return self.opaque and v.blend == "normal" and v.opacity >= 1.0
 
-    def _image(self, frame: Frame, v: P) -> pygame.Surface:
+    def _image(self, frame: Frame, v: P, blur: float = 0.0) -> pygame.Surface:
         # dithering is left to the grain when there is enough of it, and below full quality it is
         # the first thing to go; either way it is part of what the cached image depends on
         dither = self.dither and self.quality >= 1.0 and not frame.grained
+        # an image drawn small is already as soft as its pixels: blur within them costs nothing
+        blur = blur if blur > 0.5 / max(self.scale * self.quality, 1e-3) else 0.0
         key = self.cache_key(frame, v)
         if key is not None:
-            key = (key, dither)
+            key = (key, dither, blur)
         if key is not None and self._cached is not None and self._cached[0] == key:
             return self._cached[1]
         image = self.draw(frame, v)
@@ -230,6 +271,8 @@ class Layer(Moving, Generic[P]):
             image = soft_upscale(image, self.size, dither)
         elif image.get_size() != self.size:
             image = pygame.transform.smoothscale(image, self.size)
+        if blur > 0.5:
+            image = soften(image, blur)  # a new surface: the cache keeps it
         self._cached = (key, image) if key is not None else None
         return image
 

@@ -12,13 +12,14 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 
 POSES = 8  # steps of a wingbeat
 
 
 class BirdsParams(LayerParams):
     baked = ("colour",)
+    depth: Depth = Field(150, description="metres from the camera: the flock")
     count: int = Field(14, ge=1, le=200, description="birds in the flock")
     every: float = Field(
         60.0, ge=5, le=3600, description="seconds between crossings (fitted to the loop)"

@@ -13,7 +13,7 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
 from installation.visuals.silhouette import line, paint
 
@@ -22,6 +22,7 @@ LEVELS = 24  # brightness steps of the firelight: sprites are made once per step
 
 class CabinParams(LayerParams):
     baked = ("colour", "light", "snow")
+    depth: Depth = Field(60, description="metres from the camera: the cabin")
     x: float = Field(0.42, ge=0, le=1, description="where it stands, 0 left to 1 right")
     ground: float = Field(0.74, ge=0.3, le=1, description="the line of snow it stands on")
     size: float = Field(0.2, ge=0.05, le=0.6, description="height to the roof ridge, frame heights")

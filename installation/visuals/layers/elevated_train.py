@@ -59,7 +59,11 @@ class ElevatedTrainParams(LayerParams):
         True, description="the deck and piers the track runs on, standing on the city below"
     )
     depth: float = Field(
-        0.3, ge=0, le=1, description="how far off it is: train and viaduct fade toward the haze"
+        400.0,
+        ge=20,
+        le=100000,
+        description="metres to the viaduct: train and viaduct fade toward 'haze' through the "
+        "scene's atmosphere",
     )
     haze: ColourField = Field("peach", description="the colour they fade toward")
     drift: Annotated[float, Num(-400, 400)] = Field(
@@ -93,7 +97,9 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
         h = self.size[1]
         self.car = max(4.0, p.size * h)  # a car's height, px
         self.rails = round(p.track * h)
-        self.body = mix(p.colour, p.haze, 0.75 * p.depth)
+        air = self.camera.air_at_start()
+        self.fade = 1.0 - math.exp(-p.depth / (air.visibility if air is not None else 4000.0))
+        self.body = mix(p.colour, p.haze, min(0.9, 1.6 * self.fade))
         self.shape, self.windows, self.lamps = _train(self.car, p.cars, self.body)
         self.length = self.shape.get_width()
         self.shades = self.rng("windows").uniform(0.7, 1.0, len(self.windows))
@@ -189,7 +195,7 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
         """The train with its windows lit at ``level``, facing its way, and their glow."""
         if level not in self._sprites:
             p = self.params
-            light = mix(p.lights, p.haze, 0.4 * p.depth)
+            light = mix(p.lights, p.haze, min(0.6, 0.8 * self.fade))
             body = self.shape.copy()
             k = level / STEPS * 1.5
             for (x, y, ww, wh), shade in zip(self.windows, self.shades, strict=True):
@@ -212,7 +218,7 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
         surface = new_strip(width, h)
         alpha = new_alpha(surface)
         shapes = _viaduct_shapes(self.rng("viaduct"), width, h, self.rails, self.car)
-        colour = mix(self.params.colour, self.params.haze, 0.8 * self.params.depth)
+        colour = mix(self.params.colour, self.params.haze, min(0.9, 1.7 * self.fade))
         paint(surface, alpha, colour, shapes)
         top = max(0, round(self.rails - 2.2 * self.car))
         return Strip(surface, top, 1.0, alpha).seal(self.canvas)

@@ -11,11 +11,12 @@ from pydantic import Field
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.noise import ValueNoise2D
 
 
 class HazeParams(LayerParams):
+    depth: Depth = Field(1500, description="metres from the camera: where the fog bank stands")
     blend: Literal["normal", "add", "screen", "multiply"] = Field(
         "screen", description="fog lightens"
     )

@@ -21,7 +21,7 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import new_surface
 
 #: share of a drop's life spent growing as it gathers, and running down the glass at the end
@@ -29,6 +29,7 @@ GROWING, RUNNING = 0.06, 0.1
 
 
 class RaindropsParams(LayerParams):
+    depth: Depth = Field(0.6, description="metres from the camera: the glass the drops cling to")
     window: list[float] = Field(
         [0.0, 0.0, 1.0, 1.0], min_length=4, max_length=4,
         description="the glass the drops cling to: left, top, right, bottom, 0..1",

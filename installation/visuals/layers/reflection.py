@@ -25,7 +25,7 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams, soft_upscale
 
 #: sideways reach of the ripples at ``ripple`` 1, px at 1080 lines
 RIPPLE_PX = 26.0
@@ -38,6 +38,7 @@ EDGE = 0.1
 
 
 class ReflectionParams(LayerParams):
+    depth: Depth = Field(200, description="metres from the camera: the water or wet ground")
     horizon: Annotated[float, Num(0.1, 1)] = Field(
         0.8, description="where the mirror begins, 0 top 1 bottom: the water's edge"
     )

@@ -26,7 +26,7 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
 from installation.visuals.silhouette import Shape, line, new_alpha, paint
 from installation.visuals.strips import mix, with_alpha
@@ -39,6 +39,7 @@ BEACON_PERIOD = 2.6  # seconds between the beacon's flashes (fitted to the loop)
 
 class RooftopParams(LayerParams):
     baked = ("colour", "rim_colour")
+    depth: Depth = Field(6.0, description="metres from the camera: the roof's edge we stand at")
     height: float = Field(
         0.14, ge=0.03, le=0.6, description="how high the parapet reaches, in frame heights"
     )

@@ -14,7 +14,7 @@ from installation.scene.params import ColourField, OneColourField
 from installation.scene.values import Num
 from installation.visuals.figures import person
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams, soft_upscale
 from installation.visuals.noise import ValueNoise2D
 
 GRADIENT = 1024  # entries of the colour lookup
@@ -22,6 +22,9 @@ GRADIENT = 1024  # entries of the colour lookup
 
 class ScreenGlowParams(LayerParams):
     baked = ("figure_colour",)
+    depth: Depth = Field(
+        40, description="metres from the camera: the screen; its dancers stand nearer"
+    )
     screen: list[float] = Field(
         [0.18, 0.12, 0.82, 0.52],
         min_length=4,

@@ -13,13 +13,16 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams, soft_upscale
 from installation.visuals.raster import planes_to_surface
 
 GLINTS = 260
 
 
 class SeaParams(LayerParams):
+    depth: Depth = Field(
+        150, description="metres from the camera: the nearest water; the horizon is far beyond"
+    )
     horizon: Annotated[float, Num(0.2, 0.95)] = Field(
         0.6, description="height of the horizon, 0 top 1 bottom"
     )

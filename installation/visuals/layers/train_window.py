@@ -13,13 +13,14 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num, fit_rate
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
 from installation.visuals.strips import KEY, mix
 
 
 class TrainWindowParams(LayerParams):
     baked = ("wood", "pylon_colour")
+    depth: Depth = Field(1.2, description="metres from the camera: the carriage's wall and window")
     wood: ColourField = Field("#C9A27A", description="the blond wood of the carriage")
     speed: Annotated[float, Num(0, 3000)] = Field(
         900.0, description="how fast pylons pass, px/s at 1080 lines"

@@ -12,13 +12,14 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import scratch
 
 POINTS = 240
 
 
 class WaveformParams(LayerParams):
+    depth: Depth = Field(3, description="metres from the camera: where the line floats")
     blend: Literal["add", "screen"] = Field("add", description="the line is light")
     voice: str = Field("master", description="the voice whose sound the line follows")
     y: Annotated[float, Num(0, 1)] = Field(0.5, description="height of the line, 0 top 1 bottom")

@@ -62,6 +62,7 @@ class Grade(PostEffect[GradeParams]):
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         v = self.values(frame)
         gains, lifts = _affine(v)
+        self._shoulder(canvas, gains, lifts)
         extra = tuple(max(0.0, g - 1.0) for g in gains)
         copy = None
         if any(extra):  # a gain above 1, which a multiply fill cannot do: x*g = x*1 + x*(g-1)
@@ -79,6 +80,34 @@ class Grade(PostEffect[GradeParams]):
             canvas.fill(add, special_flags=pygame.BLEND_RGB_ADD)
         if any(sub):
             canvas.fill(sub, special_flags=pygame.BLEND_RGB_SUB)
+
+    def _shoulder(self, canvas: pygame.Surface, gains: tuple, lifts: tuple) -> None:
+        """Where the grade would lift a channel past WHITE, bend it first: above the input that
+        the grade takes to KNEE, the channel rises more slowly, so that full scale comes out at
+        WHITE. The grade never clips (a clipped red under a rising green reads lemon); it rolls
+        off, keeping the order of the channels (cream stays cream)."""
+        starts, cuts = [], []
+        for g, lift in zip(gains, lifts, strict=True):
+            top = g * 255 + lift
+            start = (KNEE - lift) / max(g, 1e-3)
+            if top <= WHITE or start >= 255:
+                starts.append(255)
+                cuts.append(0)
+                continue
+            cut = (top - WHITE) / (g * (255 - max(start, 0.0)))
+            starts.append(_byte(max(start, 0.0)))
+            cuts.append(_byte(min(1.0, cut) * 256))
+        if not any(cuts):
+            return
+        above = scratch(self.size, "grade")
+        above.blit(canvas, (0, 0))
+        above.fill(tuple(starts), special_flags=pygame.BLEND_RGB_SUB)
+        above.fill(tuple(cuts), special_flags=pygame.BLEND_RGB_MULT)
+        canvas.blit(above, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
+
+
+#: the grade's own shoulder: channels it would take past WHITE bend from KNEE (0..255)
+KNEE, WHITE = 205.0, 248.0
 
 
 def _byte(x: float) -> int:

@@ -1,0 +1,176 @@
+"""The lens: how far out of focus a thing at a depth is, and the disc it blurs a point into.
+
+A thin lens focused at ``s`` metres draws a point at ``d`` metres as a disc, the circle of
+confusion, of diameter ``f² / N · |1/d − 1/s|`` on the film (``f`` the focal length, ``N`` the
+f-number): the blur grows with the difference of the inverse distances, so everything far off
+shares nearly one blur while a thing close to the lens is far softer. The film frame is 24 mm
+tall; a frame ``H`` pixels tall has ``H / 24 mm`` pixels to a millimetre of it.
+
+The disc is the lens's kernel: a flat disc with a crisp edge and a slightly brighter rim (not a
+Gaussian), narrowed toward the frame's corners into a cat's eye, where the lens barrel cuts the
+aperture (``catseye``). ``disc_kernel`` draws it; ``disc_blur`` convolves an array with it (for
+sprites and strips blurred once, when they are made, never per frame at full size).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from installation.lazy import pygame
+from installation.scene.camera import FILM_HEIGHT_MM
+
+__all__ = ["Optics", "SoftImage", "disc_blur", "disc_kernel", "optics_of", "quantise"]
+
+#: the least radius, in px, that is drawn as a blur at all (below it a point stays a point)
+LEAST = 0.5
+#: a near thing's blur steps by this ratio (``SoftImage``): finer than the eye sees in a pull
+STEP = 1.06
+
+
+def quantise(radius: float) -> float:
+    """A blur radius in quarter pixels: a focus pull steps through a few dozen sprite sets."""
+    return round(radius * 4) / 4
+
+
+@dataclass(frozen=True)
+class Optics:
+    """The lens at one frame, in the pixels of that frame."""
+
+    focus: float  # metres to the plane in focus
+    #: blur radius in px per dioptre of defocus (``|1/d − 1/s|``)
+    per_dioptre: float
+    bokeh: float  # brightness of the discs lights become
+    catseye: float
+    size: tuple[int, int]
+
+    def radius(self, depth: float) -> float:
+        """The blur radius, px, of a thing ``depth`` metres away (0 on the focal plane)."""
+        return self.per_dioptre * abs(1.0 / max(depth, 1e-3) - 1.0 / self.focus)
+
+    def radii(self, depths: np.ndarray) -> np.ndarray:
+        return self.per_dioptre * np.abs(1.0 / np.maximum(depths, 1e-3) - 1.0 / self.focus)
+
+    def behind(self, depth: float) -> bool:
+        """Whether ``depth`` lies beyond the focal plane."""
+        return depth > self.focus
+
+    @property
+    def key(self) -> tuple:
+        """What a picture drawn through this lens depends on (for caches and snapshots)."""
+        return (round(self.focus, 3), round(self.per_dioptre, 3), self.bokeh, self.catseye)
+
+
+def optics_of(lens, size: tuple[int, int]) -> Optics:
+    """The lens values of a moment (``LensParams`` evaluated) for a frame of ``size``."""
+    f = lens.focal / 1000.0  # metres
+    per_mm = size[1] / FILM_HEIGHT_MM
+    # diameter on film f²/N per dioptre, in mm, halved for a radius, in px
+    per_dioptre = 0.5 * (f * f / lens.aperture) * 1000.0 * per_mm
+    return Optics(float(lens.focus), per_dioptre, float(lens.bokeh), float(lens.catseye), size)
+
+
+@functools.lru_cache(maxsize=256)
+def disc_kernel(radius: float, squeeze: float = 0.0, angle: float = 0.0) -> np.ndarray:
+    """A normalised disc of ``radius`` px (anti-aliased edge, rim a little brighter than the
+    middle, as a real aperture's is). ``squeeze`` 0..1 cuts it into a cat's eye: the disc
+    intersected with one of its own size moved ``squeeze`` radii along ``angle`` (radians), the
+    direction from the frame's centre: narrow along it, long across it."""
+    r = max(radius, 0.5)
+    half = math.ceil(r) + 1
+    c = np.arange(-half, half + 1, dtype=np.float32)
+    xx, yy = np.meshgrid(c, c)
+    edge = _coverage(np.sqrt(xx * xx + yy * yy), r)
+    if squeeze > 0:
+        dx, dy = math.cos(angle) * squeeze * r, math.sin(angle) * squeeze * r
+        edge = np.minimum(edge, _coverage(np.sqrt((xx - dx) ** 2 + (yy - dy) ** 2), r))
+        edge = np.roll(np.roll(edge, -round(dx / 2), axis=1), -round(dy / 2), axis=0)
+    rim = 1.0 + 0.18 * np.clip(np.sqrt(xx * xx + yy * yy) / r, 0, 1) ** 4
+    kernel = edge * rim
+    return (kernel / max(float(kernel.sum()), 1e-6)).astype(np.float32)
+
+
+def _coverage(d: np.ndarray, r: float) -> np.ndarray:
+    """How much of each pixel a disc of radius ``r`` covers, from its centre's distance."""
+    return np.clip(r + 0.5 - d, 0.0, 1.0)
+
+
+def disc_blur(planes: np.ndarray, radius: float) -> np.ndarray:
+    """``planes`` (..., h, w) convolved with the lens's disc of ``radius`` px, grown by the
+    disc's reach on every side (so nothing is cut off). For things blurred once, when made."""
+    if radius < LEAST:
+        return planes
+    from scipy.signal import fftconvolve
+
+    kernel = disc_kernel(quantise(radius))
+    pad = kernel.shape[0] // 2
+    lead = planes.ndim - 2
+    padded = np.pad(planes.astype(np.float32), [(0, 0)] * lead + [(pad, pad), (pad, pad)])
+    shaped = kernel.reshape((1,) * lead + kernel.shape)
+    out = fftconvolve(padded, shaped, mode="same", axes=(-2, -1))
+    return np.clip(out, 0.0, None).astype(np.float32)
+
+
+def disc_margin(radius: float) -> int:
+    """Pixels a thing grows on each side when ``disc_blur`` blurs it by ``radius``."""
+    return 0 if radius < LEAST else disc_kernel(quantise(radius)).shape[0] // 2
+
+
+class SoftImage:
+    """A sharp image with alpha (near things: a railing, a shoulder, branches) and its look
+    through the lens at any blur: the disc blur is worked out at a reduced size (the disc about
+    eight pixels across there) and scaled up, and each radius is kept (small) once made, so a
+    focus pull makes each step once and a still lens blits the same surface every frame.
+
+    ``planes`` are (4, h, w): colour and alpha, 0..255, straight (not premultiplied). What
+    ``at`` returns is premultiplied: blit it with ``pygame.BLEND_PREMULTIPLIED``.
+    """
+
+    def __init__(self, planes: np.ndarray):
+        alpha = planes[3:4] / 255.0
+        self.planes = np.concatenate([planes[:3] * alpha, planes[3:4]]).astype(np.float32)
+        self.size = (planes.shape[2], planes.shape[1])
+        self._small: dict[float, tuple[pygame.Surface, int]] = {}
+        self._shown: tuple[float, pygame.Surface] | None = None
+
+    def at(self, radius: float) -> pygame.Surface:
+        """The image blurred by ``radius`` px (steps of about 6%), full size, premultiplied."""
+        r = 0.0 if radius < LEAST else round(STEP ** round(math.log(radius) / math.log(STEP)), 3)
+        if self._shown is not None and self._shown[0] == r:
+            return self._shown[1]
+        if r not in self._small:
+            self._small[r] = self._blurred(r)
+        small, pad = self._small[r]
+        w, h = self.size
+        image = pygame.transform.smoothscale(small, (w + 2 * pad, h + 2 * pad))
+        self._shown = (r, image)
+        return image
+
+    def margin(self, radius: float) -> int:
+        """How far the blurred image reaches beyond the sharp one on each side, px."""
+        self.at(radius)
+        return self._small[self._shown[0]][1] if self._shown else 0
+
+    def _blurred(self, r: float) -> tuple[pygame.Surface, int]:
+        from PIL import Image
+
+        w, h = self.size
+        factor = max(1.0, r / 4.0)
+        sw, sh = max(2, round(w / factor)), max(2, round(h / factor))
+        small = np.stack(
+            [
+                np.asarray(Image.fromarray(p).resize((sw, sh), Image.Resampling.BOX))
+                for p in self.planes
+            ]
+        )
+        blurred = disc_blur(small, r / factor) if r >= LEAST else small
+        pad = (blurred.shape[2] - sw) // 2
+        pad_full = round(pad * w / sw)
+        # in the canvas's own byte order (BGRA in memory): SDL's fast blit, not its generic one
+        bgra = np.clip(blurred[[2, 1, 0, 3]], 0, 255).astype(np.uint8).transpose(1, 2, 0)
+        bh, bw = bgra.shape[:2]
+        surface = pygame.image.frombuffer(np.ascontiguousarray(bgra).tobytes(), (bw, bh), "BGRA")
+        return surface.copy(), pad_full

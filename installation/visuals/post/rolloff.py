@@ -1,0 +1,71 @@
+"""rolloff: the highlights' shoulder, as film's: bright light bends toward white, never clips.
+
+Above ``knee`` each channel rises ever more slowly (two linear segments, each three SIMD passes:
+a copy less the knee, scaled, taken off), so the brightest a channel reaches is ``white``: a
+pale sky keeps its cream instead of clipping its red to 255 while green catches up (which reads
+lemon), and the grain the highlights carry is flattened as a print's shoulder flattens it.
+
+Every frame has it: the compositor adds it to a scene's chain with these defaults when the scene
+does not write it (``rolloff: {white: 1}`` lets 255 through again). It runs just before the
+grain, which dithers what it bends (the grain itself takes little in the highlights), and the
+compositor caps every channel at 250 after the grain.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from installation.lazy import pygame
+from installation.scene.params import Params
+from installation.visuals.frame import Frame
+from installation.visuals.post.base import POST, PostEffect
+from installation.visuals.raster import scratch
+
+
+class RolloffParams(Params):
+    knee: float = Field(
+        0.86, ge=0.5, le=0.98, description="where the shoulder begins, 0..1 of full scale"
+    )
+    white: float = Field(
+        0.965, ge=0.8, le=1, description="the brightest a channel reaches, 0..1 of full scale"
+    )
+
+
+@POST.register("rolloff")
+class Rolloff(PostEffect[RolloffParams]):
+    """The highlights' shoulder: above ``knee`` light bends toward ``white`` (no channel
+    clips, pale skies stay cream); on in every scene."""
+
+    Params = RolloffParams
+    shorthand = "white"
+    order = 85  # after every effect that brightens, before the grain that dithers it
+
+    def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
+        v = self.params
+        for knee, slope in shoulder(v.knee * 255, v.white * 255):
+            _bend(canvas, knee, slope, self.size)
+
+
+def shoulder(knee: float, white: float) -> list[tuple[int, float]]:
+    """The shoulder as linear segments: (where each bend begins, how much of the rise above it
+    is taken away there), so that 255 comes to ``white``. Two bends, the second halfway to the
+    top and firmer: a curve, not a corner."""
+    if white >= 255 or knee >= 255:
+        return []
+    room = 255.0 - knee
+    mean = max(0.0, (white - knee) / room)  # the slope that would reach white in one bend
+    first = min(1.0, mean + (1.0 - mean) / 2)  # the slope after the first bend
+    second = max(0.0, 2 * mean - first)  # and after the second, to land on white
+    return [(round(knee), 1.0 - first), (round(knee + room / 2), first - second)]
+
+
+def _bend(canvas: pygame.Surface, knee: int, cut: float, size: tuple[int, int]) -> None:
+    """canvas -= cut * max(0, canvas - knee), each channel."""
+    if cut <= 0:
+        return
+    above = scratch(size, "rolloff")
+    above.blit(canvas, (0, 0))
+    above.fill((knee, knee, knee), special_flags=pygame.BLEND_RGB_SUB)
+    level = min(255, round(cut * 256))
+    above.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+    canvas.blit(above, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
