@@ -160,6 +160,15 @@ class Layer(Moving, Generic[P]):
         None when it cannot tell. Image layers need not override it: ``cache_key`` serves."""
         return self.cache_key(frame, v)
 
+    def initial(self, param: str) -> float:
+        """A numeric parameter's value when the scene starts (what ``setup`` bakes by)."""
+        moment = self.clock.moment(0.0)
+        track = self.tracks.get(param)
+        if track is not None:
+            return float(track.at(moment))
+        x = getattr(self.params, param)
+        return float(x.at(moment)) if hasattr(x, "at") else float(x)
+
     def span_of(self, param: str, samples: int = 240) -> tuple[float, float]:
         """The lowest and highest ``param`` reaches over the loop (or the first ten minutes):
         what a layer may bake once and what it must draw per frame. Sampled densely, so a ramp's

@@ -103,15 +103,34 @@ def disc_blur(planes: np.ndarray, radius: float) -> np.ndarray:
     disc's reach on every side (so nothing is cut off). For things blurred once, when made."""
     if radius < LEAST:
         return planes
-    from scipy.signal import fftconvolve
-
     kernel = disc_kernel(quantise(radius))
     pad = kernel.shape[0] // 2
     lead = planes.ndim - 2
     padded = np.pad(planes.astype(np.float32), [(0, 0)] * lead + [(pad, pad), (pad, pad)])
-    shaped = kernel.reshape((1,) * lead + kernel.shape)
-    out = fftconvolve(padded, shaped, mode="same", axes=(-2, -1))
-    return np.clip(out, 0.0, None).astype(np.float32)
+    return np.clip(_convolve(padded, kernel), 0.0, None)
+
+
+def _fast(n: int) -> int:
+    """The least length >= ``n`` whose only prime factors are 2, 3 and 5 (a fast FFT's)."""
+    while True:
+        m = n
+        for p in (2, 3, 5):
+            while m % p == 0:
+                m //= p
+        if m == 1:
+            return n
+        n += 1
+
+
+def _convolve(planes: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``planes`` (..., h, w) convolved with a small odd ``kernel``, the same size, by FFT (the
+    frame's far side wraps into the padding ``disc_blur`` gave it, never into the picture)."""
+    h, w = planes.shape[-2:]
+    kh, kw = kernel.shape
+    fh, fw = _fast(h + kh), _fast(w + kw)
+    spectrum = np.fft.rfft2(planes, (fh, fw)) * np.fft.rfft2(kernel, (fh, fw))
+    full = np.fft.irfft2(spectrum, (fh, fw))
+    return full[..., kh // 2 : kh // 2 + h, kw // 2 : kw // 2 + w].astype(np.float32)
 
 
 def disc_margin(radius: float) -> int:
@@ -122,7 +141,7 @@ def disc_margin(radius: float) -> int:
 class SoftImage:
     """A sharp image with alpha (near things: a railing, a shoulder, branches) and its look
     through the lens at any blur: the disc blur is worked out at a reduced size (the disc about
-    eight pixels across there) and scaled up, and each radius is kept (small) once made, so a
+    five pixels across there) and scaled up, and each radius is kept (small) once made, so a
     focus pull makes each step once and a still lens blits the same surface every frame.
 
     ``planes`` are (4, h, w): colour and alpha, 0..255, straight (not premultiplied). What
@@ -158,7 +177,7 @@ class SoftImage:
         from PIL import Image
 
         w, h = self.size
-        factor = max(1.0, r / 4.0)
+        factor = max(1.5, r / 2.5)  # the disc is five pixels across where it is worked out
         sw, sh = max(2, round(w / factor)), max(2, round(h / factor))
         small = np.stack(
             [
@@ -174,3 +193,28 @@ class SoftImage:
         bh, bw = bgra.shape[:2]
         surface = pygame.image.frombuffer(np.ascontiguousarray(bgra).tobytes(), (bw, bh), "BGRA")
         return surface.copy(), pad_full
+
+
+def radius_step(radius: float) -> float:
+    """A blur radius in steps of STEP (0 below LEAST): sprites are made once per step."""
+    if radius < LEAST:
+        return 0.0
+    return round(STEP ** round(math.log(radius) / math.log(STEP)), 3)
+
+
+@functools.lru_cache(maxsize=2048)
+def blurred_sprite(sprite: pygame.Surface, radius: float) -> tuple[pygame.Surface, int]:
+    """A sprite with per-pixel alpha seen through the lens: disc-blurred by ``radius`` px (give
+    it ``radius_step``'s steps), premultiplied (blit with ``BLEND_PREMULTIPLIED``), and how far
+    it grew on each side. Kept per sprite and step: a figure is blurred once per pose."""
+    w = sprite.get_width()
+    rgb = pygame.surfarray.array3d(sprite).astype(np.float32)
+    alpha = pygame.surfarray.array_alpha(sprite).astype(np.float32)
+    planes = np.concatenate([rgb * (alpha / 255.0)[:, :, None], alpha[:, :, None]], axis=2)
+    planes = planes.transpose(2, 1, 0)  # (4, h, w)
+    blurred = disc_blur(planes, radius) if radius >= LEAST else planes
+    pad = (blurred.shape[2] - w) // 2
+    bgra = np.clip(blurred[[2, 1, 0, 3]], 0, 255).astype(np.uint8).transpose(1, 2, 0)
+    bh, bw = bgra.shape[:2]
+    image = pygame.image.frombuffer(np.ascontiguousarray(bgra).tobytes(), (bw, bh), "BGRA")
+    return image.copy(), pad

@@ -25,6 +25,7 @@ from installation.lazy import pygame
 from installation.scene.models import KEBAB
 from installation.scene.params import ColourField
 from installation.scene.values import Num
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
@@ -190,6 +191,28 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
                 continue
             target.blit(halo, (x - pad, top - pad), special_flags=pygame.BLEND_RGB_ADD)
             target.blit(body, (x, top))
+
+    def lights(self, frame: Frame, v: ElevatedTrainParams) -> Lights | None:
+        """The lit windows of each train crossing now."""
+        crossings = self.crossings(frame)
+        level = self._level(v) / STEPS
+        if not crossings or level <= 0:
+            return None
+        length = self.length
+        top = self.rails - self.shape.get_height()
+        left = self.params.direction == "left"
+        xs, ys = [], []
+        for crossing in crossings:
+            head = self.head_x(frame, crossing)
+            for x, y, ww, wh in self.windows:
+                cx = length - (x + ww / 2) if left else x + ww / 2
+                xs.append(head + cx)
+                ys.append(top + y + wh / 2)
+        n = len(xs)
+        light = mix(self.params.lights, self.params.haze, min(0.6, 0.8 * self.fade))
+        colour = np.broadcast_to(np.array(light, np.float64), (n, 3))
+        shades = np.tile(self.shades, len(crossings))
+        return Lights(np.array(xs), np.array(ys), v.depth, colour, level * shades * 0.7)
 
     def _sprite(self, level: int) -> tuple[pygame.Surface, pygame.Surface]:
         """The train with its windows lit at ``level``, facing its way, and their glow."""
