@@ -14,6 +14,7 @@ lit in it, at their middle; the lens draws a disc there when the plane lies behi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,17 +131,32 @@ class WindowLights:
         return cls(cx, cy, colour, index, ranks, rng.random(n), width)
 
     def lights(
-        self, share: float, offset: int, frame_width: int, depth: float, level: float
+        self,
+        share: float,
+        offset: int,
+        frame_width: int,
+        depth: float,
+        level: float,
+        radius: float = 0.0,
     ) -> Lights:
         """The cells lit when ``share`` of the windows are, where the strip stands at
-        ``offset``: at most MOST_DISCS of those in view (by a fixed priority: the same cells
-        stay chosen as the share rises), each as bright as the windows lit in it."""
+        ``offset``: at most MOST_DISCS of those in view, fewer as the discs grow (``radius``,
+        px at 1080 lines: big discs overlapping all over are a glow, not bokeh), chosen by a
+        fixed priority (the same cells stay chosen as the share rises), each as bright as the
+        windows lit in it."""
         lit = self.rank < share
         counts = np.bincount(self.cell[lit], minlength=len(self.cx))
         x = (self.cx - offset) % self.width
         x = np.where(x > self.width - 40, x - self.width, x)  # just off the left edge
         seen = np.nonzero((counts > 0) & (x < frame_width + 40) & (x > -40))[0]
-        if len(seen) > MOST_DISCS:
-            seen = seen[np.argsort(self.priority[seen], kind="stable")[:MOST_DISCS]]
-        brightness = np.minimum(1.0, np.sqrt(counts[seen]) / 2.0) * level
+        most = (
+            round(MOST_DISCS * min(1.0, (12.0 / max(radius, 1.0)) ** 2)) if radius else MOST_DISCS
+        )
+        most = max(16, most)
+        gather = 1.0
+        if len(seen) > most:
+            # the cells drawn carry some of the light of those left out (a city's glow)
+            gather = min(2.5, math.sqrt(len(seen) / most))
+            seen = seen[np.argsort(self.priority[seen], kind="stable")[:most]]
+        brightness = np.minimum(1.0, np.sqrt(counts[seen]) / 2.0) * level * gather
         return Lights(x[seen], self.cy[seen], depth, self.colour[seen], brightness)

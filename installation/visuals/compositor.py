@@ -11,6 +11,7 @@ from installation.lazy import pygame
 from installation.scene.models import Scene
 from installation.scene.palettes import parse_colour
 from installation.visuals.camera import Camera
+from installation.visuals.discs import Lights, draw_discs
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer
 from installation.visuals.post.base import POST, PostChain, PostEffect
@@ -75,6 +76,8 @@ class Compositor:
         # the canvas after the bottom run of still layers, and their keys when it was taken
         self._snapshot: pygame.Surface | None = None
         self._snapshot_keys: list = []
+        #: the first still layer whose discs were still waiting when the snapshot was taken
+        self._snapshot_pending = 0
         self._sky: Layer | None = None  # the layer whose values are the frame's sky
 
     def frame(self, t: float, features: Mapping[str, Mapping[str, float]] | None = None) -> Frame:
@@ -109,9 +112,15 @@ class Compositor:
         timings = self.layer_ms
         keys, values = self._still_keys(frame)
         reuse = len(keys) >= SNAPSHOT_RUN and keys == self._snapshot_keys
+        # the discs of lights behind the focus wait until no later layer softens the canvas
+        # (softened again, a disc would lose its edge): drawn before the next layer that does
+        # not, or after the last
+        pending: list[tuple[Layer, Lights]] = []
         if reuse and self._snapshot is not None:
             canvas.blit(self._snapshot, (0, 0))
             underlay = None
+            for i in range(self._snapshot_pending, len(keys)):
+                self._collect(pending, self.layers[i], frame, values[i])
         for i, layer in enumerate(self.layers):
             if layer.off:
                 continue
@@ -120,7 +129,11 @@ class Compositor:
                 continue
             start = time.perf_counter()  # measured for adaptive quality; never drawn from
             try:
-                layer.paint(canvas, frame, underlay, values[i] if i < len(values) else None)
+                v = values[i] if i < len(values) else layer.values(frame)
+                if pending and not layer.softens_canvas(frame, v):
+                    self._flush(pending, frame)
+                layer.paint(canvas, frame, underlay, v)
+                self._collect(pending, layer, frame, v)
             except Exception:
                 if not self.isolate:
                     raise
@@ -131,9 +144,10 @@ class Compositor:
             underlay = None
             timings[i] = (time.perf_counter() - start) * 1000.0
             if not reuse and i == len(keys) - 1 and len(keys) >= SNAPSHOT_RUN:
-                self._take_snapshot(keys)
+                self._take_snapshot(keys, pending)
         if underlay is not None:  # no layer painted
             canvas.fill(underlay)
+        self._flush(pending, frame)
         try:
             self.post.apply(canvas, frame)
         except Exception:
@@ -146,6 +160,21 @@ class Compositor:
         if self.ceiling:
             canvas.fill(CEILING, special_flags=pygame.BLEND_RGB_MIN)
         return canvas
+
+    def _collect(self, pending: list, layer: Layer, frame: Frame, v) -> None:
+        lights = layer.discs(frame, v)
+        if lights is not None and len(lights):
+            pending.append((layer, lights))
+
+    def _flush(self, pending: list, frame: Frame) -> None:
+        for layer, lights in pending:
+            try:
+                draw_discs(self.canvas, lights, frame.optics)
+            except Exception:
+                if not self.isolate:
+                    raise
+                self._switch_off(layer, f"layer '{layer.name}' (its lights)")
+        pending.clear()
 
     def _still_keys(self, frame: Frame) -> tuple[list, list]:
         """``still_key`` of each layer from the bottom up to the first that changes every frame
@@ -168,11 +197,17 @@ class Compositor:
             keys.append(key)
         return keys, values
 
-    def _take_snapshot(self, keys: list) -> None:
+    def _take_snapshot(self, keys: list, pending: list) -> None:
+        """Keep the canvas after the still layers; the discs still waiting are not in it (the
+        layers they come from are recorded, to be asked again when it is reused)."""
         if self._snapshot is None:
             self._snapshot = new_surface(self.size)
         self._snapshot.blit(self.canvas, (0, 0))
         self._snapshot_keys = keys
+        waiting = {id(layer) for layer, _ in pending}
+        self._snapshot_pending = next(
+            (i for i, la in enumerate(self.layers[: len(keys)]) if id(la) in waiting), len(keys)
+        )
 
     def _switch_off(self, part: Layer | PostEffect, what: str) -> None:
         part.off = True

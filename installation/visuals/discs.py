@@ -53,7 +53,7 @@ def disc_level(radius: float, unit: float) -> float:
     """How bright a disc of ``radius`` px is against the point it blurs: less as it grows (its
     light spreads), but far less than by its area (a lamp outshines 8 bits many times over)."""
     r = radius / max(unit, 1e-3)  # in px at 1080 lines
-    return 0.62 * (6.0 / max(r, 6.0)) ** 0.55
+    return 0.62 * (6.0 / max(r, 6.0)) ** 0.4
 
 
 def draw_discs(target: pygame.Surface, lights: Lights, optics: Optics) -> int:

@@ -25,7 +25,7 @@ from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
 from installation.visuals.camera import Camera
-from installation.visuals.discs import Lights, draw_discs
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
 from installation.visuals.lens import quantise
 from installation.visuals.motion import Moving
@@ -237,13 +237,11 @@ class Layer(Moving, Generic[P]):
             canvas.fill(underlay)
         self.below = canvas
         blur = 0.0 if self.blurs_itself else self.blur_radius(frame, v)
-        # without a lens, ``blur`` softens what lies behind as well (it is at least as far)
-        behind = frame.optics is None or frame.optics.behind(v.depth)
         if not self.direct:
             blend(canvas, self._image(frame, v, blur), v.blend, v.opacity)
         elif blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
             self.draw_onto(canvas, frame, v)
-        elif behind and v.blend == "normal" == self.native and v.opacity >= 1.0:
+        elif self.softens_canvas(frame, v):
             # out of focus: what lies behind is at least as far, so it softens with it. The
             # layer paints on the canvas itself (strips are encoded for it: drawn on an alpha
             # scratch, SDL re-encoded every strip, 150 ms a frame at 1080p)
@@ -254,11 +252,28 @@ class Layer(Moving, Generic[P]):
             layer = scratch(self.size, "direct", alpha)
             layer.fill((0, 0, 0, 0))
             self.draw_onto(layer, frame, v)
-            blend(canvas, soften(layer, blur), v.blend, v.opacity)
-        if frame.optics is not None and frame.optics.bokeh > 0:
-            lights = self.lights(frame, v)
-            if lights is not None:
-                draw_discs(canvas, lights, frame.optics)
+            if alpha and blur > 0.5 and v.blend == "normal" and v.opacity >= 1.0:
+                # softened premultiplied, so what is clear around a shape does not darken its
+                # edges (a straight-alpha average mixes in the black of empty pixels)
+                soft = soften(layer.premul_alpha(), blur)
+                canvas.blit(soft, (0, 0), special_flags=pygame.BLEND_PREMULTIPLIED)
+            else:
+                blend(canvas, soften(layer, blur), v.blend, v.opacity)
+
+    def softens_canvas(self, frame: Frame, v: P) -> bool:
+        """Whether painting softens the whole canvas after drawing (a layer out of focus behind
+        the focal plane, drawn straight onto the canvas: what lies behind it is at least as far,
+        so it softens with it). Without a lens, ``blur`` softens what lies behind as well."""
+        if not self.direct or self.blurs_itself or self.blur_radius(frame, v) <= 0.5:
+            return False
+        behind = frame.optics is None or frame.optics.behind(v.depth)
+        return behind and v.blend == "normal" == self.native and v.opacity >= 1.0
+
+    def discs(self, frame: Frame, v: P) -> Lights | None:
+        """The lights the lens turns into discs for this layer now (None without a lens)."""
+        if frame.optics is None or frame.optics.bokeh <= 0:
+            return None
+        return self.lights(frame, v)
 
     def covers(self, v: P) -> bool:
         """Whether painting with values ``v`` hides everything below."""

@@ -118,7 +118,7 @@ def _lit(rim: SoftImage, radius: float, colour: tuple, level: int) -> pygame.Sur
     out.blit(image, (0, 0), special_flags=pygame.BLEND_PREMULTIPLIED)
     # a rim is a thin line of bright light: spread by the blur it would fade away, but the
     # light it carries is what a blur spreads, not loses: brightened back, up to its own peak
-    gain = min(8.0, 1.0 + radius / 4.0)
+    gain = min(3.0, 1.0 + radius / 8.0)
     pixels = pygame.surfarray.pixels3d(out)
     pixels[...] = np.clip(pixels * (gain * level / RIM_STEPS), 0, 255).astype(np.uint8)
     del pixels

@@ -79,7 +79,8 @@ class Raindrops(Layer[RaindropsParams]):
         w, h = self.size
         small = (max(1, round(w / p.lens)), max(1, round(h / p.lens)))
         # what every drop sees: the layers below shrunk by the lens and turned over
-        seen = pygame.transform.flip(pygame.transform.smoothscale(target, small), True, True)
+        behind = self.below if self.below is not None else target  # the canvas, when drawn apart
+        seen = pygame.transform.flip(pygame.transform.smoothscale(behind, small), True, True)
         _brighten(seen, 1.0 + 0.5 * v.light)  # a drop gathers light: brighter than the glass
         sw, sh = small
         shade = round(v.light * 8)

@@ -260,9 +260,11 @@ class Skyline(Layer[SkylineParams]):
             if plane.lights is not None:
                 offset = state[0]
                 level = 1.0 - 0.75 * plane.fade
-                parts.append(
-                    plane.lights.lights(v.windows, offset, self.size[0], plane.depth, level)
+                radius = frame.defocus(plane.depth) / self.unit
+                found = plane.lights.lights(
+                    v.windows, offset, self.size[0], plane.depth, level, radius
                 )
+                parts.append(found)
         if not parts:
             return None
         return Lights(

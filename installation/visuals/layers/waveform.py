@@ -103,10 +103,12 @@ class Waveform(Layer[WaveformParams]):
         thick = max(2, round(v.thickness * self.unit * 1.5))
         small = points / 8
         for i in range(0, POINTS - 1, 4):
-            k = 0.3 + 0.5 * float(light[i])
+            u = (i + 2) / (POINTS - 1)
+            taper = math.sin(math.pi * u) ** 0.5  # the glow thins to the line's ends as well
+            k = (0.3 + 0.5 * float(light[i])) * min(1.0, 0.35 + taper)
             colour = tuple(round(c * k) for c in v.glow)
             j = min(POINTS - 1, i + 4)
-            pygame.draw.line(glow, colour, small[i], small[j], thick)
+            pygame.draw.line(glow, colour, small[i], small[j], max(1, round(thick * taper)))
         radius = max(1, round(3 * self.unit))
         glow = pygame.transform.box_blur(glow, radius)
         # only the band the line swings through is scaled up and added: a third of the frame
