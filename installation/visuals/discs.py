@@ -71,9 +71,12 @@ def draw_discs(target: pygame.Surface, lights: Lights, optics: Optics) -> int:
     x, y, r = lights.x[idx], lights.y[idx], radii[idx]
     inside = (x > -r) & (x < w + r) & (y > -r) & (y < h + r)
     idx, x, y, r = idx[inside], x[inside], y[inside], r[inside]
+    if not len(idx):
+        return 0
     steps = np.round(np.log(np.maximum(r, 0.5)) / math.log(RADIUS_STEP)).astype(int)
-    gain = np.array([disc_level(RADIUS_STEP**s, unit) for s in range(steps.max() + 1)])
-    level = lights.level[idx] * optics.bokeh * gain[steps]
+    sizes = RADIUS_STEP ** steps.astype(np.float64) / max(unit, 1e-3)  # px at 1080 lines
+    gain = 0.62 * (6.0 / np.maximum(sizes, 6.0)) ** 0.4  # ``disc_level``, for every light
+    level = lights.level[idx] * optics.bokeh * gain
     levels = np.clip(np.rint(level * LEVELS), 0, LEVELS).astype(int)
     colours = (np.rint(lights.colour[idx] / 8) * 8).clip(0, 255).astype(int)
     # the cat's eye: how far toward a corner (0 centre, 1 corner) and along which direction
@@ -96,6 +99,6 @@ def _disc(step: int, colour: tuple, level: int, squeeze: int, angle: int) -> pyg
     """The disc of blur radius RADIUS_STEP**step px at ``level``, ``colour``; cut into a cat's
     eye ``squeeze`` steps of SQUEEZES toward the corners, along ``angle`` of ANGLES."""
     radius = RADIUS_STEP**step
-    kernel = disc_kernel(radius, 0.55 * squeeze / (SQUEEZES - 1), math.pi * angle / ANGLES)
+    kernel = disc_kernel(radius, 0.8 * squeeze / (SQUEEZES - 1), math.pi * angle / ANGLES)
     shape = kernel / max(float(kernel.max()), 1e-6) * (level / LEVELS)
     return planes_to_surface(np.stack([shape * c for c in colour]))

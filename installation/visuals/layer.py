@@ -13,6 +13,7 @@ every case where reading ``draw_onto``'s ``target`` does not (a scratch surface 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import numpy as np
@@ -27,7 +28,7 @@ from installation.visuals.blend import blend
 from installation.visuals.camera import Camera
 from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
-from installation.visuals.lens import quantise
+from installation.visuals.lens import quantise, radius_step
 from installation.visuals.motion import Moving
 from installation.visuals.raster import planes_to_surface, scratch, soften, upscale_dithered
 
@@ -101,6 +102,9 @@ class Layer(Moving, Generic[P]):
     #: ``draw`` returns an image with no transparency that fills the frame (a sky): painted
     #: plainly it hides everything below, so the compositor need not clear the canvas first
     opaque: ClassVar[bool] = False
+    #: the width, px at 1080 lines, of the finest detail it draws: a lens blur within it is not
+    #: drawn at all (fog has none finer than tens of pixels)
+    softness: ClassVar[float] = 0.0
     #: its values are the frame's sky (``Frame.sky``): the light every layer under it sees, the
     #: sea mirrors, the key light follows (the first such layer in a scene)
     gives_sky: ClassVar[bool] = False
@@ -168,6 +172,19 @@ class Layer(Moving, Generic[P]):
             return float(track.at(moment))
         x = getattr(self.params, param)
         return float(x.at(moment)) if hasattr(x, "at") else float(x)
+
+    def blur_steps(self, depth: float, samples: int = 240) -> set[float]:
+        """The lens's blur radii (``lens.radius_step``'s steps) for a thing ``depth`` metres
+        away over the loop (or the first ten minutes): what a layer can prepare ahead."""
+        if self.camera.lens is None:
+            return set()
+        span = self.clock.loop or 600.0
+        steps = set()
+        for i in range(samples + 1):
+            optics = self.camera.optics(self.clock.moment_in_loop(span * i / samples), self.size)
+            if optics is not None:
+                steps.add(radius_step(optics.radius(depth)))
+        return steps
 
     def span_of(self, param: str, samples: int = 240) -> tuple[float, float]:
         """The lowest and highest ``param`` reaches over the loop (or the first ten minutes):
@@ -244,9 +261,12 @@ class Layer(Moving, Generic[P]):
         elif self.softens_canvas(frame, v):
             # out of focus: what lies behind is at least as far, so it softens with it. The
             # layer paints on the canvas itself (strips are encoded for it: drawn on an alpha
-            # scratch, SDL re-encoded every strip, 150 ms a frame at 1080p)
+            # scratch, SDL re-encoded every strip, 150 ms a frame at 1080p). Only the rows it
+            # covers, and as far above them as the blur reaches, are softened
             self.draw_onto(canvas, frame, v)
-            canvas.blit(soften(canvas, blur), (0, 0))
+            top = max(0, self.top_row(frame, v) - math.ceil(3 * blur))
+            part = canvas.subsurface(pygame.Rect(0, top, self.size[0], self.size[1] - top))
+            part.blit(soften(part, blur), (0, 0))
         else:
             alpha = self.native == "normal"
             layer = scratch(self.size, "direct", alpha)
@@ -259,6 +279,11 @@ class Layer(Moving, Generic[P]):
                 canvas.blit(soft, (0, 0), special_flags=pygame.BLEND_PREMULTIPLIED)
             else:
                 blend(canvas, soften(layer, blur), v.blend, v.opacity)
+
+    def top_row(self, frame: Frame, v: P) -> int:
+        """The highest row this layer paints on (0: it may paint anywhere): a layer softened
+        on the canvas softens only from a little above it down."""
+        return 0
 
     def softens_canvas(self, frame: Frame, v: P) -> bool:
         """Whether painting softens the whole canvas after drawing (a layer out of focus behind
@@ -283,8 +308,10 @@ class Layer(Moving, Generic[P]):
         # dithering is left to the grain when there is enough of it, and below full quality it is
         # the first thing to go; either way it is part of what the cached image depends on
         dither = self.dither and self.quality >= 1.0 and not frame.grained
-        # an image drawn small is already as soft as its pixels: blur within them costs nothing
-        blur = blur if blur > 0.5 / max(self.scale * self.quality, 1e-3) else 0.0
+        # an image drawn small is already as soft as its pixels, and a layer with no detail
+        # (fog) as soft as ``softness`` says: a blur within that costs nothing
+        own = max(0.5 / max(self.scale * self.quality, 1e-3), self.softness * self.unit)
+        blur = blur if blur > own else 0.0
         key = self.cache_key(frame, v)
         if key is not None:
             key = (key, dither, blur)

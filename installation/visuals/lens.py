@@ -153,11 +153,11 @@ class SoftImage:
         self.planes = np.concatenate([planes[:3] * alpha, planes[3:4]]).astype(np.float32)
         self.size = (planes.shape[2], planes.shape[1])
         self._small: dict[float, tuple[pygame.Surface, int]] = {}
-        self._shown: tuple[float, pygame.Surface] | None = None
+        self._shown: tuple[float, pygame.Surface, list[pygame.Rect]] | None = None
 
     def at(self, radius: float) -> pygame.Surface:
         """The image blurred by ``radius`` px (steps of about 6%), full size, premultiplied."""
-        r = 0.0 if radius < LEAST else round(STEP ** round(math.log(radius) / math.log(STEP)), 3)
+        r = radius_step(radius)
         if self._shown is not None and self._shown[0] == r:
             return self._shown[1]
         if r not in self._small:
@@ -165,8 +165,23 @@ class SoftImage:
         small, pad = self._small[r]
         w, h = self.size
         image = pygame.transform.smoothscale(small, (w + 2 * pad, h + 2 * pad))
-        self._shown = (r, image)
+        self._shown = (r, image, _tiles(image))
         return image
+
+    def prepare(self, radii) -> None:
+        """Work out the small blurred image of each radius (in steps) ahead of time: a focus
+        pull then costs an upscale a step, not a convolution."""
+        for radius in radii:
+            r = radius_step(radius)
+            if r not in self._small:
+                self._small[r] = self._blurred(r)
+
+    def tiles(self, radius: float) -> list[pygame.Rect]:
+        """The parts of ``at(radius)`` that hold anything: blitting only them, a frame-wide
+        image that is mostly clear (a window's frame) costs what its frame costs."""
+        self.at(radius)
+        assert self._shown is not None
+        return self._shown[2]
 
     def margin(self, radius: float) -> int:
         """How far the blurred image reaches beyond the sharp one on each side, px."""
@@ -177,7 +192,8 @@ class SoftImage:
         from PIL import Image
 
         w, h = self.size
-        factor = max(1.5, r / 2.5)  # the disc is five pixels across where it is worked out
+        # the disc is five pixels across where it is worked out; a sharp image stays as it is
+        factor = max(1.5, r / 2.5) if r >= LEAST else 1.0
         sw, sh = max(2, round(w / factor)), max(2, round(h / factor))
         small = np.stack(
             [
@@ -193,6 +209,32 @@ class SoftImage:
         bh, bw = bgra.shape[:2]
         surface = pygame.image.frombuffer(np.ascontiguousarray(bgra).tobytes(), (bw, bh), "BGRA")
         return surface.copy(), pad_full
+
+
+TILE = 64
+
+
+def _tiles(image: pygame.Surface) -> list[pygame.Rect]:
+    """The TILE-square pieces of a premultiplied image with any alpha in them, joined along
+    each row of tiles where they touch."""
+    alpha = pygame.surfarray.pixels_alpha(image)
+    w, h = alpha.shape
+    out = []
+    for y in range(0, h, TILE):
+        band = np.asarray(alpha[:, y : y + TILE].any(axis=1))
+        cols = [bool(band[x : x + TILE].any()) for x in range(0, w, TILE)]
+        x = 0
+        while x < len(cols):
+            if not cols[x]:
+                x += 1
+                continue
+            start = x
+            while x < len(cols) and cols[x]:
+                x += 1
+            rect = pygame.Rect(start * TILE, y, (x - start) * TILE, TILE)
+            out.append(rect.clip(pygame.Rect(0, 0, w, h)))
+    del alpha
+    return out
 
 
 def radius_step(radius: float) -> float:

@@ -65,13 +65,14 @@ def cast_shadow(
     flat = pygame.transform.smoothscale(pygame.transform.flip(sprite, False, True), (w, length))
     alpha = pygame.surfarray.array_alpha(flat).astype(np.float32) * (0.55 * strength / 8)
     soft = max(1.0, length / 14)
-    alpha = disc_blur(alpha.T, soft).T if soft >= LEAST else alpha
-    shadow = _tinted(alpha)
+    blurred = disc_blur(alpha.T, soft).T if soft >= LEAST else alpha
+    pad = (blurred.shape[0] - alpha.shape[0]) // 2  # the blur grew it on every side
+    shadow = _tinted(blurred)
     turned = pygame.transform.rotate(shadow, math.degrees(angle_step * 0.1))
     # the feet: the middle of the top edge before turning, carried through the rotation
-    cx, cy = shadow.get_width() / 2, 0.0
+    cx, cy = shadow.get_width() / 2, float(pad)
     ox, oy = cx - shadow.get_width() / 2, cy - shadow.get_height() / 2
-    a = math.radians(angle_step * 0.1)
+    a = angle_step * 0.1
     rx = ox * math.cos(a) + oy * math.sin(a)
     ry = -ox * math.sin(a) + oy * math.cos(a)
     feet = (round(turned.get_width() / 2 + rx), round(turned.get_height() / 2 + ry))

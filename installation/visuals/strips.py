@@ -103,10 +103,11 @@ class Strip:
         return self
 
 
-def soft_strip(strip: Strip, radius: float) -> Strip:
+def soft_strip(strip: Strip, radius: float, opacity: float = 1.0) -> Strip:
     """``strip`` (baked with its alpha, not yet sealed) seen through the lens: disc-blurred by
-    ``radius`` px around its wrap, premultiplied, reaching the blur's width higher than it did.
-    Soft strips are not run-length encoded: every pixel of their edges is blended."""
+    ``radius`` px around its wrap, premultiplied, reaching the blur's width higher than it did,
+    and ``opacity`` as opaque. Soft strips are not run-length encoded: every pixel of their edges
+    is blended."""
     from installation.visuals.lens import SoftImage
 
     assert strip.alpha is not None
@@ -115,7 +116,7 @@ def soft_strip(strip: Strip, radius: float) -> Strip:
     rgb = pygame.surfarray.array3d(strip.surface)[:, top:].astype(np.float32)
     alpha = strip.alpha[:, top:].astype(np.float32)
     rgb[alpha == 0] = 0
-    planes = np.concatenate([rgb, alpha[:, :, None]], axis=2).transpose(2, 1, 0)  # (4, rows, sw)
+    planes = np.concatenate([rgb, alpha[:, :, None] * opacity], axis=2).transpose(2, 1, 0)
     wrap = min(sw, int(np.ceil(radius)) + 4)
     wide = np.concatenate([planes[:, :, -wrap:], planes, planes[:, :, :wrap]], axis=2)
     image = SoftImage(wide).at(radius)

@@ -47,8 +47,8 @@ class CabinParams(LayerParams):
 
 @LAYERS.register("cabin")
 class Cabin(Layer[CabinParams]):
-    """A cabin in snow at night: firelit windows that breathe, their light pooled on the snow, smoke
-    from the chimney."""
+    """A cabin in snow at night: firelit windows that breathe and throw their shapes, cross-bars and
+    all, onto the snow; its shadow away from the moon and the moon's rim; smoke from the chimney."""
 
     Params = CabinParams
     direct = True
@@ -92,6 +92,9 @@ class Cabin(Layer[CabinParams]):
             target.blit(glow, (self.left + x + ww // 2 - glow.get_width() // 2,
                                self.top + y + wh // 2 - glow.get_height() // 2),
                         special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
+
+    def top_row(self, frame: Frame, v: CabinParams) -> int:
+        return max(0, self.top - round(self.height * 1.2))  # the smoke rises over the roof
 
     def _rim(self, frame: Frame) -> tuple[int, tuple, int] | None:
         """The moon's (the scene's light's) rim on the roof and the wall that face it."""

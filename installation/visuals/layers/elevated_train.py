@@ -192,6 +192,10 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
             target.blit(halo, (x - pad, top - pad), special_flags=pygame.BLEND_RGB_ADD)
             target.blit(body, (x, top))
 
+    def top_row(self, frame: Frame, v: ElevatedTrainParams) -> int:
+        trains = self.rails - math.ceil(self.car * 1.5) - 8
+        return min(trains, self.strip.top) if self.strip is not None else max(0, trains)
+
     def lights(self, frame: Frame, v: ElevatedTrainParams) -> Lights | None:
         """The lit windows of each train crossing now."""
         crossings = self.crossings(frame)

@@ -68,6 +68,10 @@ class Foreground(Layer[ForegroundParams]):
         # the edges that face a light to the left of it, and to the right (unit light)
         self.rims = {side: SoftImage(drawing.rim_planes(side)) for side in (-1, 1)}
         self.middle = (self.box.centerx / self.size[0], self.box.centery / self.size[1])
+        # every blur a focus pull will take it through, worked out now (at its distance then)
+        steps = self.blur_steps(self.initial("depth"))
+        for image in (self.body, *self.rims.values()):
+            image.prepare(steps)
 
     def paint_key(self, frame: Frame, v: ForegroundParams) -> tuple:
         return (self._offset(frame, v), self._rim(frame, v), self.blur_radius(frame, v))
@@ -101,12 +105,15 @@ class Foreground(Layer[ForegroundParams]):
         dx, dy = self._offset(frame, v)
         image = self.body.at(radius)
         pad = self.body.margin(radius)
-        at = (self.box.x - pad + dx, self.box.y - pad + dy)
-        target.blit(image, at, special_flags=pygame.BLEND_PREMULTIPLIED)
+        x0, y0 = self.box.x - pad + dx, self.box.y - pad + dy
+        tiles = self.body.tiles(radius)
+        flag = pygame.BLEND_PREMULTIPLIED
+        target.blits([(image, (x0 + r.x, y0 + r.y), r, flag) for r in tiles], doreturn=False)
         side, level, colour = self._rim(frame, v)
         if level:
             rim = _lit(self.rims[side], radius, colour, level)
-            target.blit(rim, at, special_flags=pygame.BLEND_RGB_ADD)
+            add = pygame.BLEND_RGB_ADD
+            target.blits([(rim, (x0 + r.x, y0 + r.y), r, add) for r in tiles], doreturn=False)
 
 
 @functools.lru_cache(maxsize=16)

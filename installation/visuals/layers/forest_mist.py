@@ -83,11 +83,11 @@ class ForestMist(Layer[ForestMistParams]):
         near, far = p.depth, max(p.far, p.depth)
         share = np.linspace(0.0, 1.0, p.planes) if p.planes > 1 else np.ones(1)
         self.depths = 1.0 / (1.0 / far + (1.0 / near - 1.0 / far) * share)  # far to near
-        self.rows = []
+        self.planes = []
         for k, d in enumerate(self.depths):
             strip = self._bake(k, float(d))
             radius = optics.radius(float(d)) if optics is not None else 0.0
-            self.rows.append(
+            self.planes.append(
                 soft_strip(strip, radius) if radius >= 0.75 else strip.seal(self.canvas)
             )
         self.ground_y = round(p.horizon * h)
@@ -103,9 +103,7 @@ class ForestMist(Layer[ForestMistParams]):
         w, h = self.size
         scale = self.f / d  # pixels a metre at this row
         fade = self._fade(d)
-        # most of the fade is transparency: what shows through a far tree is the fog behind it,
-        # the sky's colour as it changes over the loop; a little is baked toward the mist
-        colour = mix(p.trees, p.mist, fade * 0.3)
+        colour = mix(p.trees, p.mist, fade * 0.3)  # the rest of the fade is transparency
         rng = self.rng("trees", k)
         parallax = p.depth / d
         per_loop = self.motion_on(self.clock, "drift").per_loop()
@@ -130,7 +128,6 @@ class ForestMist(Layer[ForestMistParams]):
                 paint(strip, alpha, colour, shapes)
             x += rng.uniform(2.0, 6.5) * (1.5 - p.density) * scale
         fog_low(strip, p.mist, 0.0, 0.55)
-        alpha[...] = np.rint(alpha * (1.0 - fade * 0.85)).astype(np.uint8)
         top = max(0, int(np.flatnonzero(alpha.any(axis=0))[0])) if alpha.any() else h
         return Strip(strip, top, parallax, alpha)
 
@@ -165,7 +162,7 @@ class ForestMist(Layer[ForestMistParams]):
         return sprite, left, feet, d
 
     def paint_key(self, frame: Frame, v: ForestMistParams) -> tuple:
-        return (tuple(row.offset(self, frame) for row in self.rows), self._rim(frame))
+        return (tuple(plane.offset(self, frame) for plane in self.planes), self._rim(frame))
 
     def _rim(self, frame: Frame) -> tuple[int, tuple, int] | None:
         light = frame.light
@@ -179,11 +176,11 @@ class ForestMist(Layer[ForestMistParams]):
         target.blit(self.ground, (0, self.ground_y))
         her_d = self.her[3] if self.her is not None else -1.0
         drawn = self.her is None
-        for row, d in zip(self.rows, self.depths, strict=True):
+        for plane, d in zip(self.planes, self.depths, strict=True):
             if not drawn and d < her_d:
                 self._draw_her(target, frame)
                 drawn = True
-            row.blit(target, row.offset(self, frame))
+            plane.blit(target, plane.offset(self, frame))
         if not drawn:
             self._draw_her(target, frame)
 

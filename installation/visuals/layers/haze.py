@@ -48,6 +48,7 @@ class Haze(Layer[HazeParams]):
     scale = 0.125
     min_quality = 0.5
     dither = False  # the fog is textured; grain covers the rest
+    softness = 48.0  # fog banks and shafts: nothing in it a lens blur would change
 
     def setup(self) -> None:
         self.noise = ValueNoise2D(self.seed, cells=(12, 6), octaves=2)

@@ -58,7 +58,8 @@ class ParticlesParams(LayerParams):
 
 @LAYERS.register("particles")
 class Particles(Layer[ParticlesParams]):
-    """``dust`` glinting in the sun, ``snow`` drifting down, ``rain`` streaks angled by the wind."""
+    """``dust`` glinting in the sun, ``snow`` drifting down, ``rain`` streaks angled by the wind;
+    each seen through the lens at its own distance (near ones become soft discs)."""
 
     Params = ParticlesParams
     direct = True

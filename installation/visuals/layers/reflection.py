@@ -98,6 +98,9 @@ class Reflection(Layer[ReflectionParams]):
         self.highest = self.span_of("horizon")[0]  # the highest the line ever stands
         self._band_memo: _Band | None = None
 
+    def top_row(self, frame: Frame, v: ReflectionParams) -> int:
+        return max(0, round(v.horizon * self.size[1]) - 2)
+
     def paint_key(self, frame: Frame, v: ReflectionParams) -> None:
         return None  # it shows what is below it, which changes
 

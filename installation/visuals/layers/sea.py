@@ -157,6 +157,9 @@ class Sea(Layer[SeaParams]):
         on &= hash01_array(self.seed + 1, np.arange(GLINTS)) < min(1.0, v.path / 0.4)
         return xs, ys, below, on
 
+    def top_row(self, frame: Frame, v: SeaParams) -> int:
+        return max(0, round(v.horizon * self.size[1]) - 2)
+
     def lights(self, frame: Frame, v: SeaParams) -> Lights | None:
         """The glints: the sun's light on the water, each as far off as its row of sea (the
         bottom of the frame is ``depth`` metres away, the horizon far beyond)."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
@@ -20,15 +19,15 @@ from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface
-from installation.visuals.silhouette import fill, new_alpha, paint
+from installation.visuals.silhouette import new_alpha
 from installation.visuals.strips import (
     Strip,
     fog_low,
     mix,
     new_strip,
     strip_width,
-    transparent,
 )
+from installation.visuals.towers import RIM_STEPS, landmarks, rims, tower, walkway
 
 #: how far one sees when the scene names no atmosphere: far planes still fade
 VISIBILITY = 4000.0
@@ -131,10 +130,11 @@ class _Plane:
 
 @LAYERS.register("skyline")
 class Skyline(Layer[SkylineParams]):
-    """Several depth planes of towers (blocks, stepped, spires, domes), named landmarks from
-    ``assets/landmarks/`` (Pudong's and Los Angeles's), lit windows that come on floor by floor as
-    ``windows`` rises, an optional raised walkway, far planes fading to ``haze`` by day and ``dusk``
-    by night (``night`` glides between them)."""
+    """Depth planes of towers (blocks, stepped, spires, domes) from ``depth`` to ``far`` metres,
+    named landmarks from ``assets/landmarks/`` (Pudong's and Los Angeles's), lit windows that come
+    on in irregular clusters as ``windows`` rises (and become the lens's discs behind its focus),
+    rims on the edges facing the light, an optional raised walkway, planes fading through the air
+    to ``haze`` by day and ``dusk`` by night (``night`` glides between them)."""
 
     Params = SkylineParams
     direct = True
@@ -152,7 +152,7 @@ class Skyline(Layer[SkylineParams]):
         self.visibility = air.visibility if air is not None else VISIBILITY
         self.planes = []
         for k in range(p.planes):
-            to_dusk = nights and self._fade(k) > 0.05
+            to_dusk = nights and k < p.planes - 1 and self._fade(k) > 0.05
             plane = self._bake(k, p, lights, p.haze, keep_plain=to_dusk)
             if to_dusk:
                 assert p.dusk is not None  # ``nights`` says there is a dusk
@@ -192,16 +192,16 @@ class Skyline(Layer[SkylineParams]):
             tw = rng.uniform(40, 120) * self.unit * (0.6 + 0.6 * nearness)
             th = h * tallest * rng.uniform(0.35, 1.0) ** 1.3
             gap = rng.uniform(-0.25, 1.4 - nearness) * tw  # far planes are sparser
-            windows.append(_tower(strip, alpha, rng, x, tw, th, h, body, width, self.unit))
+            windows.append(tower(strip, alpha, rng, x, tw, th, h, body, width, self.unit))
             x += tw + gap
         if p.landmarks and k == min(p.landmark_plane, count - 1):
-            _landmarks(strip, alpha, rng, p.landmarks, h, p.landmark_height, body, width)
+            landmarks(strip, alpha, rng, p.landmarks, h, p.landmark_height, body, width)
         if p.walkway and k == count - 1:
-            _walkway(strip, alpha, rng, h, body, width, self.unit, lights)
+            walkway(strip, alpha, rng, h, body, width, self.unit, lights)
         fog_low(strip, haze, fade * 0.4, 0.22 + 0.15 * fade)
-        rims = None
+        edges = None
         if not dusk and self.span_of("rim")[1] > 0 and fade < 0.7:  # far planes: lost in haze
-            rims = _rims(
+            edges = rims(
                 strip, alpha, p.rim_colour, 1.0 - 0.5 * fade, max(1, round(1.5 * self.unit))
             )
         found = self._windows(strip, rng, windows, lights, fade, haze)
@@ -221,10 +221,10 @@ class Skyline(Layer[SkylineParams]):
         )
         plane = _Plane(baked, toggles, sprites, rng.random(len(toggles)), baked_runs, plain=plain)
         plane.depth, plane.fade = self._plane_depth(k), fade
-        if rims is not None:
+        if edges is not None:
             right, left = (
                 [Strip(r, top, parallax, rim_alpha).seal(self.canvas) for r in steps]
-                for steps, rim_alpha in rims
+                for steps, rim_alpha in edges
             )
             plane.rims = (right, left)
         if not dusk:
@@ -252,6 +252,9 @@ class Skyline(Layer[SkylineParams]):
     def _fade(self, k: int) -> float:
         """How far plane ``k`` fades toward the haze: the air between it and the camera."""
         return min(0.92, 1.0 - math.exp(-self._plane_depth(k) / self.visibility))
+
+    def top_row(self, frame: Frame, v: SkylineParams) -> int:
+        return min(plane.strip.top for plane in self.planes)
 
     def lights(self, frame: Frame, v: SkylineParams) -> Lights | None:
         """The lit windows of each plane, gathered into points of light where they stand now."""
@@ -281,12 +284,12 @@ class Skyline(Layer[SkylineParams]):
         all that are ever lit."""
         low, high = self.lit_range
         out = _Windows()
-        for tower in towers:
+        for grid in towers:
             # some towers are eager, some late; within one, windows come on in clusters
             eager = float(rng.random())
-            rank, colour = rank_windows(rng, tower, eager, len(lights))
-            switching = rng.random(len(tower)) < 0.03
-            for rect, r, c, toggle in zip(tower, rank, colour, switching, strict=True):
+            rank, colour = rank_windows(rng, grid, eager, len(lights))
+            switching = rng.random(len(grid)) < 0.03
+            for rect, r, c, toggle in zip(grid, rank, colour, switching, strict=True):
                 if toggle:
                     out.toggles.append(rect)  # drawn per frame, on or off
                 elif r < low:
@@ -348,7 +351,7 @@ class Skyline(Layer[SkylineParams]):
         """How far toward the night planes, in steps of 1/DUSK_STEPS."""
         return round(v.night * DUSK_STEPS) if self.params.dusk is not None else 0
 
-    def _blit_rims(self, target, rims, rim: int, offset: int, toward: int | None) -> None:
+    def _blitrims(self, target, rims, rim: int, offset: int, toward: int | None) -> None:
         """The rim at step ``rim``: edges facing right left of the light's place ``toward`` (px),
         edges facing left right of it; both everywhere when the light has no place."""
         faces_right, faces_left = rims
@@ -383,7 +386,7 @@ class Skyline(Layer[SkylineParams]):
             offset, shown, xs, runs = state
             _body(plane, night, self.canvas).blit(target, offset)
             if rim and plane.rims:
-                self._blit_rims(target, plane.rims, rim, offset, toward)
+                self._blitrims(target, plane.rims, rim, offset, toward)
             for _, run in plane.runs[:runs]:
                 run.blit(target, offset)
             ys = plane.toggles[:, 1]
@@ -428,46 +431,6 @@ CELL = 26
 DUSK_STEPS = 32
 #: how far ahead the next step of dusk is mixed (a step then costs one plane a frame)
 DUSK_AHEAD = 0.25
-#: steps of the sun's rim light on the towers
-RIM_STEPS = 4
-
-
-def _rims(
-    strip: pygame.Surface, alpha: np.ndarray, colour: tuple, strength: float, d: int
-) -> list[tuple[list[pygame.Surface], np.ndarray]]:
-    """Sparse strips holding only the plane's sunlit edges, each step of RIM_STEPS a little
-    brighter: the roofs and the edges facing right (lit by a light to their right), then the
-    roofs and the edges facing left. Found from the strip's key: a pixel of a tower with open
-    sky ``d`` pixels above it or beside it. Only the edge pixels are computed (a full-strip
-    float pass per step cost 0.7 s a plane at 1080p). With them, the edges' alpha: a rim on an
-    anti-aliased edge is as soft as the edge. Each side comes with its own alpha."""
-    pixels = pygame.surfarray.pixels3d(strip)
-    key = transparent(pixels)
-    open_up = np.zeros_like(key)
-    open_up[:, d:] = key[:, :-d]
-    open_right = np.zeros_like(key)
-    open_right[:-d, :] = key[d:, :]
-    open_left = np.zeros_like(key)
-    open_left[d:, :] = key[:-d, :]
-    solid = ~key
-    light = np.array(colour, np.float32)[None, :]
-    sides = []
-    for facing in (open_right, open_left):
-        edge = solid & (open_up | facing)
-        xs, ys = np.nonzero(edge)
-        body = pixels[xs, ys].astype(np.float32)
-        weight = np.where(open_up[xs, ys], 1.0, 0.8).astype(np.float32)[:, None]  # roofs most
-        steps = []
-        for step in range(1, RIM_STEPS + 1):
-            k = strength * step / RIM_STEPS * weight
-            surface = new_strip(*strip.get_size())
-            target = pygame.surfarray.pixels3d(surface)
-            target[xs, ys] = np.rint(body + (light - body) * k).astype(np.uint8)
-            del target
-            steps.append(surface)
-        sides.append((steps, np.where(edge, alpha, 0).astype(np.uint8)))
-    del pixels
-    return sides
 
 
 def _first_row(alpha: np.ndarray) -> int:
@@ -501,97 +464,3 @@ def _mix_dusk(plane: _Plane, night: int, canvas: pygame.Surface | None) -> Strip
     plane.dusk_plain.set_alpha(round(255 * night / DUSK_STEPS))
     mixed.blit(plane.dusk_plain, rows.topleft, rows)
     return Strip(mixed, day.top, day.parallax, day.alpha).seal(canvas)
-
-
-def _landmarks(strip, alpha, rng, marks, h, tallest, colour, width) -> None:
-    """Draw named outlines across the strip, all at one scale: the tallest ``tallest`` of the
-    frame's height. Holes cut the landmark's own shapes, so the sky shows through them."""
-    metres = h * tallest / max(m.height for m in marks)
-    spacing = width / len(marks)
-    for i, mark in enumerate(marks):
-        cx = spacing * (i + 0.5) + rng.uniform(-0.25, 0.25) * spacing
-        for shift in (0, -width, width):  # wraps at the strip's ends
-            x0 = cx + shift
-
-            def at(x: float, y: float, x0: float = x0) -> tuple[float, float]:
-                return x0 + x * metres, h - y * metres
-
-            shapes: list[tuple[str, Sequence[Any]]] = []
-            for shape in mark.shapes:
-                if shape.ellipse:
-                    ex, ey, rx, ry = shape.ellipse
-                    left, top = at(ex - rx, ey + ry)
-                    shapes.append(("ellipse", (left, top, 2 * rx * metres, 2 * ry * metres)))
-                elif shape.polygon:
-                    shapes.append(("poly", [at(x, y) for x, y in shape.polygon]))
-                else:
-                    shapes.append(("hole", [at(x, y) for x, y in shape.hole]))
-            paint(strip, alpha, colour, shapes)
-            for x, y in mark.lights:
-                lx, ly = at(x, y)
-                size = max(1, round(metres * 3))
-                strip.fill((232, 90, 70), pygame.Rect(round(lx) - size // 2, round(ly), size, size))
-
-
-def _shifted(kind: str, geom: tuple, shift: float) -> tuple:
-    """A tower's shape moved ``shift`` px along the strip (its copy across the wrap)."""
-    if kind == "poly":
-        return tuple((px + shift, py) for px, py in geom)
-    return (geom[0] + shift, *geom[1:])
-
-
-def _tower(strip, alpha, rng, x, tw, th, h, colour, sw, unit) -> list[tuple[int, int, int, int]]:
-    """Draw one tower (wrapping at the strip's end) and return its window rectangles."""
-    kind = rng.choice(
-        ["block", "stepped", "spire", "rounded", "slant", "pearl"],
-        p=[0.34, 0.2, 0.16, 0.12, 0.12, 0.06],
-    )
-    top = h - th
-    shapes: list[tuple[str, tuple]] = [("rect", (x, top, tw, th + 1))]
-    if kind == "stepped":
-        shapes.append(("rect", (x + tw * 0.15, top - th * 0.08, tw * 0.7, th * 0.08 + 1)))
-        shapes.append(("rect", (x + tw * 0.3, top - th * 0.14, tw * 0.4, th * 0.06 + 1)))
-    elif kind == "spire":
-        shapes.append(("poly", ((x, top), (x + tw / 2, top - th * 0.18), (x + tw, top))))
-        shapes.append(("rect", (x + tw / 2 - unit, top - th * 0.26, max(1, 2 * unit), th * 0.1)))
-    elif kind == "rounded":
-        shapes.append(("ellipse", (x, top - tw * 0.35, tw, tw * 0.7)))
-    elif kind == "slant":
-        shapes.append(("poly", ((x, top), (x, top - th * 0.12), (x + tw, top))))
-    elif kind == "pearl":  # a tower of spheres on a shaft: our nod to the Pudong skyline
-        shaft = max(2, tw * 0.18)
-        shapes = [("rect", (x + tw / 2 - shaft / 2, top - th * 0.2, shaft, th * 1.2))]
-        for fy, fr in ((0.55, 0.42), (0.05, 0.26)):
-            r = tw * fr
-            shapes.append(("ellipse", (x + tw / 2 - r, top + th * fy - r, 2 * r, 2 * r)))
-    for shift in (0, -sw):
-        paint(strip, alpha, colour, [(k, _shifted(k, g, shift)) for k, g in shapes])
-    if kind == "pearl":
-        return []
-    return _window_grid(rng, x, top, tw, th, h, sw, unit)
-
-
-def _window_grid(rng, x, top, tw, th, h, sw, unit) -> list[tuple[int, int, int, int]]:
-    ww = max(1, round(rng.uniform(2, 4) * unit))
-    wh = max(1, round(rng.uniform(2, 5) * unit))
-    gap_x = ww + max(1, round(rng.uniform(2, 5) * unit))
-    gap_y = wh + max(1, round(rng.uniform(3, 6) * unit))
-    out = []
-    margin = max(2, round(5 * unit))
-    for yy in range(round(top + margin), h - margin, gap_y):
-        for xx in range(round(x + margin), round(x + tw - margin - ww), gap_x):
-            out.append((xx % sw, yy, ww, wh))
-    return out
-
-
-def _walkway(strip, alpha, rng, h, colour, sw, unit, lights) -> None:
-    y = round(h * rng.uniform(0.78, 0.86))
-    thick = max(2, round(10 * unit))
-    fill(strip, alpha, colour, pygame.Rect(0, y, sw, thick))
-    for px in range(0, sw, max(8, round(140 * unit))):
-        fill(strip, alpha, colour, pygame.Rect(px, y, max(2, round(8 * unit)), h - y))
-    lamp = lights[0]
-    for px in range(round(20 * unit), sw, max(4, round(36 * unit))):
-        strip.fill(
-            lamp, pygame.Rect(px, y + thick // 3, max(1, round(3 * unit)), max(1, round(2 * unit)))
-        )

@@ -279,7 +279,7 @@ def _passenger(height: int) -> pygame.Surface:
     """Someone seated by the window, from behind: head, hair and broad shoulders under a coat,
     dark against the light, anti-aliased. ``height`` is as tall as a standing person would be
     at that distance; what shows is the top half."""
-    from installation.visuals.silhouette import new_alpha, paint
+    from installation.visuals.silhouette import Shape, new_alpha, paint
 
     h = float(height)
     w = round(h * 0.62)
@@ -288,15 +288,15 @@ def _passenger(height: int) -> pygame.Surface:
     head_w, head_h = h * 0.15, h * 0.19
     hy = h * 0.12
     coat, hair = (46, 30, 34), (30, 19, 22)
-    shapes = [
+    shapes: list[Shape] = [
         ("rect", (cx - h * 0.04, hy + head_h * 0.3, h * 0.08, h * 0.12)),
         ("poly", ((cx - h * 0.3, rows + 2), (cx - h * 0.29, hy + h * 0.33), (cx - h * 0.2, hy + h * 0.24),
                   (cx - h * 0.05, hy + h * 0.2), (cx + h * 0.05, hy + h * 0.2),
                   (cx + h * 0.2, hy + h * 0.24), (cx + h * 0.29, hy + h * 0.33),
                   (cx + h * 0.3, rows + 2))),
     ]  # fmt: skip
-    head = [("ellipse", (cx - head_w / 2, hy - head_h / 2, head_w, head_h))]
-    hair_shapes = [("ellipse", (cx - head_w * 0.55, hy - head_h * 0.58, head_w * 1.1, head_h * 0.95)),
+    head: list[Shape] = [("ellipse", (cx - head_w / 2, hy - head_h / 2, head_w, head_h))]
+    hair_shapes: list[Shape] = [("ellipse", (cx - head_w * 0.55, hy - head_h * 0.58, head_w * 1.1, head_h * 0.95)),
                    ("rect", (cx - head_w * 0.5, hy - head_h * 0.1, head_w, head_h * 0.62))]  # fmt: skip
     plane = pygame.Surface((w, rows), 0, 32)
     plane.fill((0, 0, 0))

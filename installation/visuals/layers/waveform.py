@@ -44,7 +44,8 @@ class WaveformParams(LayerParams):
 
 @LAYERS.register("waveform")
 class Waveform(Layer[WaveformParams]):
-    """One glowing line whose swing follows a voice's level and bands."""
+    """One glowing line whose swing follows a voice's level and bands: anti-aliased, tapering to
+    nothing at its ends, its light running along it."""
 
     Params = WaveformParams
     direct = True

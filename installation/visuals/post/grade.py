@@ -1,7 +1,9 @@
 """grade: warmth, lift and gain, split toning, a blue pull and ``.cube`` looks: the film's palette.
 
 Everything here is an affine map per channel, ``out = in * gain + lift``, done as two SIMD fills
-(multiply, then add or subtract) over the frame: about 0.4 ms at 1080p. Gamma curves would need a
+(multiply, then add or subtract) over the frame: about 0.4 ms at 1080p. Where the map would take a
+channel well past white, a shoulder bends it first (a copy less a knee, scaled, taken off: four
+passes more), so the grade rolls bright light off instead of clipping it. Gamma curves would need a
 per-pixel lookup (16 ms at 1080p in numpy, measured) and are left out on purpose; ``contrast``
 covers most of what gamma is used for in a grade. A ``.cube`` LUT is followed as far as such a
 map can (see ``installation/cube.py``). Gains above 1 (a brighter grade, or a LUT that lifts)
@@ -90,7 +92,7 @@ class Grade(PostEffect[GradeParams]):
         for g, lift in zip(gains, lifts, strict=True):
             top = g * 255 + lift
             start = (KNEE - lift) / max(g, 1e-3)
-            if top <= WHITE or start >= 255:
+            if top <= 255 + SLACK or start >= 255:
                 starts.append(255)
                 cuts.append(0)
                 continue
@@ -106,8 +108,9 @@ class Grade(PostEffect[GradeParams]):
         canvas.blit(above, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
 
 
-#: the grade's own shoulder: channels it would take past WHITE bend from KNEE (0..255)
-KNEE, WHITE = 205.0, 248.0
+#: the grade's own shoulder: channels it would take past WHITE bend from KNEE (0..255); a grade
+#: that would clip by no more than SLACK levels is left to the frame's shoulder (``rolloff``)
+KNEE, WHITE, SLACK = 205.0, 248.0, 8.0
 
 
 def _byte(x: float) -> int:

@@ -88,17 +88,19 @@ class Grain(PostEffect[GrainParams]):
         oy = int(_hash01(self.seed, 3 * epoch + 1) * TILE)
         w, h = self.size
         spots = [(x, y) for y in range(-oy, h, TILE) for x in range(-ox, w, TILE)]
-        up, down = _tiles(level, tile)
-        # how much grain each pixel takes: min(x, 255 - x) (the mid-tones most), plus a floor
+        signed = _tiles(level, tile)
+        # how much grain each pixel takes: m = min(x, 255 - x) (the mid-tones most), plus a
+        # floor; then one multiply by a tile of 128 + n (signed noise about half): m/2 + m*n,
+        # added, and m/2 taken off again
         mask = scratch(self.size, "grain-mask")
         np.invert(pygame.surfarray.pixels2d(canvas), out=pygame.surfarray.pixels2d(mask))
         mask.blit(canvas, (0, 0), special_flags=pygame.BLEND_RGB_MIN)
         mask.fill((FLOOR,) * 3, special_flags=pygame.BLEND_RGB_ADD)
-        bright = scratch(self.size, "grain")
-        bright.blit(mask, (0, 0))
-        bright.fblits([(up, s) for s in spots], pygame.BLEND_RGB_MULT)
-        mask.fblits([(down, s) for s in spots], pygame.BLEND_RGB_MULT)
-        canvas.blit(bright, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+        grain = scratch(self.size, "grain")
+        grain.blit(mask, (0, 0))
+        grain.fblits([(signed, s) for s in spots], pygame.BLEND_RGB_MULT)
+        canvas.blit(grain, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+        mask.fill((128, 128, 128), special_flags=pygame.BLEND_RGB_MULT)
         canvas.blit(mask, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
 
 
@@ -108,16 +110,13 @@ def _level(amount: float) -> float:
 
 
 @functools.lru_cache(maxsize=2 * TILES)
-def _tiles(level: float, which: int) -> tuple[pygame.Surface, pygame.Surface]:
-    """Tile ``which`` of signed grain, ``level`` levels deep at mid-grey, as the two unsigned
-    multipliers of the mask: what to add and what to take away."""
+def _tiles(level: float, which: int) -> pygame.Surface:
+    """Tile ``which`` of signed grain, ``level`` levels deep at mid-grey, as a multiplier of the
+    mask about one half: 128 + n (a multiply by it gives m/2 + m*n/256)."""
     rng = np.random.default_rng((0x6A1, which))
     grey = rng.standard_normal((TILE, TILE), dtype=np.float32)
     own = rng.standard_normal((3, TILE, TILE), dtype=np.float32)
     noise = grey[None] * math.sqrt(1 - CHROMA**2) + own * CHROMA  # (3, TILE, TILE), unit
-    # the mask is 127 + FLOOR at mid-grey: a multiply by m/256 of it gives ``level`` levels
+    # the mask is 127 + FLOOR at mid-grey: m * n * gain / 256 is ``level`` levels there
     gain = level / (127 + FLOOR) * 256
-    return (
-        planes_to_surface(np.clip(np.clip(noise, 0, None) * gain, 0, 255)),
-        planes_to_surface(np.clip(np.clip(-noise, 0, None) * gain, 0, 255)),
-    )
+    return planes_to_surface(np.clip(128.5 + noise * gain, 0, 255))

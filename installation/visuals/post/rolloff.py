@@ -1,7 +1,7 @@
 """rolloff: the highlights' shoulder, as film's: bright light bends toward white, never clips.
 
-Above ``knee`` each channel rises ever more slowly (two linear segments, each three SIMD passes:
-a copy less the knee, scaled, taken off), so the brightest a channel reaches is ``white``: a
+Above ``knee`` each channel rises more slowly (a bend: a copy less the knee, scaled, taken off,
+four passes over the frame), so the brightest a channel reaches is ``white``: a
 pale sky keeps its cream instead of clipping its red to 255 while green catches up (which reads
 lemon), and the grain the highlights carry is flattened as a print's shoulder flattens it.
 
@@ -47,16 +47,13 @@ class Rolloff(PostEffect[RolloffParams]):
 
 
 def shoulder(knee: float, white: float) -> list[tuple[int, float]]:
-    """The shoulder as linear segments: (where each bend begins, how much of the rise above it
-    is taken away there), so that 255 comes to ``white``. Two bends, the second halfway to the
-    top and firmer: a curve, not a corner."""
+    """The shoulder as bends: (where each begins, how much of the rise above it is taken away
+    there), so that 255 comes to ``white``. One bend: the sky and the grade bend their own light
+    smoothly before it; this one catches what light added after them (glows, discs) and keeps
+    every frame from clipping."""
     if white >= 255 or knee >= 255:
         return []
-    room = 255.0 - knee
-    mean = max(0.0, (white - knee) / room)  # the slope that would reach white in one bend
-    first = min(1.0, mean + (1.0 - mean) / 2)  # the slope after the first bend
-    second = max(0.0, 2 * mean - first)  # and after the second, to land on white
-    return [(round(knee), 1.0 - first), (round(knee + room / 2), first - second)]
+    return [(round(knee), max(0.0, min(1.0, (255.0 - white) / (255.0 - knee))))]
 
 
 def _bend(canvas: pygame.Surface, knee: int, cut: float, size: tuple[int, int]) -> None:
