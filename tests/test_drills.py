@@ -203,13 +203,13 @@ def test_a_half_written_scene_file_leaves_the_last_good_one_playing(tmp_path, pl
         p.step()
     good = p.current
     text = path.read_text()
-    cut = text.index("layer: bokeh") + len("layer: bok")
+    cut = text.index("layer: birds") + len("layer: bir")
     path.write_text(text[:cut])  # the writer stopped here
     end = time.monotonic() + 2.0
     while time.monotonic() < end and not p.hud.message:
         p.step()
-    assert p.current is good and "bok" in p.hud.message
-    path.write_text(text.replace("count: 70", "count: 30"))
+    assert p.current is good and "bir" in p.hud.message
+    path.write_text(text.replace("count: 18", "count: 9"))
     end = time.monotonic() + 2.0
     while time.monotonic() < end and p.current is good:
         p.step()

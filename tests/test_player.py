@@ -87,12 +87,12 @@ def test_hot_reload_of_a_good_file_within_half_a_second(tmp_path, make_player):
         player.step()
     before = player.current
     time.sleep(0.05)
-    path.write_text(path.read_text().replace("count: 70", "count: 20"))
+    path.write_text(path.read_text().replace("count: 18", "count: 8"))
     changed_at = time.monotonic()
     assert run_until(player, lambda: player.current is not before, seconds=2.0)
     assert time.monotonic() - changed_at < 0.5
-    bokeh = next(e for e in player.current.scene.layers if e.kind == "bokeh")
-    assert bokeh.params.count.value == 20
+    birds = next(e for e in player.current.scene.layers if e.kind == "birds")
+    assert birds.params.count == 8
     assert player.current.time() >= before.time() - 0.1  # the scene goes on, not from zero
 
 
@@ -102,7 +102,7 @@ def test_hot_reload_of_a_broken_file_keeps_the_last_good_one(tmp_path, make_play
     for _ in range(5):
         player.step()
     good = player.current
-    path.write_text(path.read_text().replace("layer: bokeh", "layer: bokhe"))
+    path.write_text(path.read_text().replace("layer: birds", "layer: bokhe"))
     assert run_until(player, lambda: bool(player.hud.message), seconds=2.0)
     assert player.current is good  # still playing
     assert "unknown layer 'bokhe' (did you mean 'bokeh'?)" in player.hud.message

@@ -72,7 +72,7 @@ def _drawing(size: tuple[int, int], shapes: list[Shape], pad: int = 2) -> Drawin
 def railing(rng: np.random.Generator, size: tuple[int, int], u: float, left: bool) -> Drawing:
     """A balcony's railing across the bottom: a handrail, posts, thin balusters, a base."""
     w, h = size
-    top = h * (1 - 0.27 * u)
+    top = h * (1 - 0.27 * u * 1080 / h)  # ``u`` is a 1080-line pixel times the layer's size
     shapes: list[Shape] = [
         ("rect", (-10, top, w + 20, 30 * u)),  # the handrail
         ("rect", (-10, top + 32 * u, w + 20, 8 * u)),  # its lower lip
@@ -173,7 +173,7 @@ def grass(rng: np.random.Generator, size: tuple[int, int], u: float, left: bool)
         lean = rng.uniform(-0.5, 0.5)
         for _ in range(int(rng.integers(6, 14))):
             x0 = tuft + rng.normal(0, 22) * u
-            tall = h * rng.uniform(0.1, 0.38) * u
+            tall = rng.uniform(0.1, 0.38) * u * 1080  # a share of the height, times the size
             bend = lean + rng.normal(0, 0.25)
             base = rng.uniform(5, 11) * u
             pts = []

@@ -37,6 +37,7 @@ from installation.visuals.trees import bare_tree, spruce
 #: how far one sees in a wood's fog when the scene names no atmosphere
 VISIBILITY = 28.0
 HER_HEIGHT = 1.66  # metres
+NEAREST_SPRUCE = 14.0  # metres: nearer than this a row has bare trees only
 
 
 class ForestMistParams(LayerParams):
@@ -121,7 +122,8 @@ class ForestMist(Layer[ForestMistParams]):
                 x = clear[1] + trunk + rng.uniform(0.3, 1.5) * scale
                 continue
             for shift in (0, -width):
-                grow = bare_tree if rng.random() < p.bare else spruce
+                # a spruce close by is a wall of boughs: near rows are bare trees only
+                grow = bare_tree if rng.random() < p.bare or d < NEAREST_SPRUCE else spruce
                 shapes = grow(rng, x + shift, base + 2, height, trunk, least)
                 if clear is not None:  # no bough of a nearer tree across her
                     shapes = [shapes[0], *(s for s in shapes[1:] if not _across(s, clear))]

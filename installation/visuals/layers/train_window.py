@@ -144,10 +144,10 @@ class TrainWindow(Layer[TrainWindowParams]):
         for x, size, lag in self.passengers:
             slow, quick = _rocking(frame, lag)
             sway = v.sway * self.unit * (5 * slow + 2 * quick)
-            sprite = _passenger(round(h * 0.55 * size))
+            sprite = _passenger(round(h * 0.9 * size))
             at = (
                 round(x * w - sprite.get_width() / 2 + sway),
-                h - round(sprite.get_height() * 0.55),
+                h - round(sprite.get_height() * 0.78),
             )
             if light is not None and light.strength > 0.05:  # the low sun on heads and shoulders
                 side = 1 if light.x > x else -1
@@ -289,15 +289,16 @@ def _passenger(height: int) -> pygame.Surface:
     hy = h * 0.12
     coat, hair = (46, 30, 34), (30, 19, 22)
     shapes: list[Shape] = [
-        ("rect", (cx - h * 0.04, hy + head_h * 0.3, h * 0.08, h * 0.12)),
-        ("poly", ((cx - h * 0.3, rows + 2), (cx - h * 0.29, hy + h * 0.33), (cx - h * 0.2, hy + h * 0.24),
-                  (cx - h * 0.05, hy + h * 0.2), (cx + h * 0.05, hy + h * 0.2),
-                  (cx + h * 0.2, hy + h * 0.24), (cx + h * 0.29, hy + h * 0.33),
-                  (cx + h * 0.3, rows + 2))),
+        ("rect", (cx - h * 0.035, hy + head_h * 0.3, h * 0.07, h * 0.1)),
+        ("poly", ((cx - h * 0.31, rows + 2), (cx - h * 0.3, hy + h * 0.24), (cx - h * 0.24, hy + h * 0.175),
+                  (cx - h * 0.12, hy + h * 0.14), (cx - h * 0.045, hy + h * 0.125),
+                  (cx + h * 0.045, hy + h * 0.125), (cx + h * 0.12, hy + h * 0.14),
+                  (cx + h * 0.24, hy + h * 0.175), (cx + h * 0.3, hy + h * 0.24),
+                  (cx + h * 0.31, rows + 2))),
     ]  # fmt: skip
     head: list[Shape] = [("ellipse", (cx - head_w / 2, hy - head_h / 2, head_w, head_h))]
     hair_shapes: list[Shape] = [("ellipse", (cx - head_w * 0.55, hy - head_h * 0.58, head_w * 1.1, head_h * 0.95)),
-                   ("rect", (cx - head_w * 0.5, hy - head_h * 0.1, head_w, head_h * 0.62))]  # fmt: skip
+                   ("ellipse", (cx - head_w * 0.52, hy - head_h * 0.25, head_w * 1.04, head_h * 0.7))]  # fmt: skip
     plane = pygame.Surface((w, rows), 0, 32)
     plane.fill((0, 0, 0))
     alpha = new_alpha(plane)
