@@ -67,6 +67,8 @@ class Sky(Layer[SkyParams]):
     min_quality = 0.5
     opaque = True
     gives_sky = True  # its colours and its sun light the layers under it and place the light
+    softness = 20.0  # a gradient and a sun whose edge is a tenth of its size: a blur within
+    # twenty pixels (the city's at dusk) changes nothing one could see
 
     def setup(self) -> None:
         self._grid: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None

@@ -15,7 +15,7 @@ from installation.scene.palettes import parse_colour
 from installation.scene.params import ColourField, OneColourField
 from installation.scene.values import Num, hash01_array
 from installation.visuals.city_windows import WindowLights, rank_windows, runs, window_sprite
-from installation.visuals.discs import Lights
+from installation.visuals.discs import LEAST_RADIUS, Lights
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface
@@ -260,7 +260,7 @@ class Skyline(Layer[SkylineParams]):
         """The lit windows of each plane, gathered into points of light where they stand now."""
         parts = []
         for plane, state in zip(self.planes, self._state(frame, v), strict=True):
-            if plane.lights is not None:
+            if plane.lights is not None and frame.defocus(plane.depth) >= LEAST_RADIUS * self.unit:
                 offset = state[0]
                 level = 1.0 - 0.75 * plane.fade
                 radius = frame.defocus(plane.depth) / self.unit

@@ -16,7 +16,7 @@ from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import scratch
 
 POINTS = 240
-CHUNK = 4  # points of the line drawn in one colour
+CHUNK = 6  # points of the line drawn in one colour
 
 
 class WaveformParams(LayerParams):
@@ -103,12 +103,12 @@ class Waveform(Layer[WaveformParams]):
         glow.fill((0, 0, 0))
         thick = max(2, round(v.thickness * self.unit * 1.5))
         small = points / 8
-        for i in range(0, POINTS - 1, 4):
-            u = (i + 2) / (POINTS - 1)
+        for i in range(0, POINTS - 1, 8):
+            u = (i + 4) / (POINTS - 1)
             taper = math.sin(math.pi * u) ** 0.5  # the glow thins to the line's ends as well
             k = (0.3 + 0.5 * float(light[i])) * min(1.0, 0.35 + taper)
             colour = tuple(round(c * k) for c in v.glow)
-            j = min(POINTS - 1, i + 4)
+            j = min(POINTS - 1, i + 8)
             pygame.draw.line(glow, colour, small[i], small[j], max(1, round(thick * taper)))
         radius = max(1, round(3 * self.unit))
         glow = pygame.transform.box_blur(glow, radius)
