@@ -32,7 +32,7 @@ from installation.visuals.post.base import POST, PostEffect
 from installation.visuals.raster import planes_to_surface, scratch
 
 TILE = 512  # a tile of noise small enough to stay in cache, laid at a new offset each frame
-TILES = 3  # different tiles, so that two frames never share one at a mere offset
+TILES = 2  # different tiles, so that two frames seldom share one at a mere offset
 #: grain whose deviation is this many 8-bit levels masks the one-level steps of an undithered
 #: gradient
 MASKS_BANDING = 2.0
@@ -87,8 +87,7 @@ class Grain(PostEffect[GrainParams]):
         ox = int(_hash01(self.seed, 3 * epoch) * TILE)
         oy = int(_hash01(self.seed, 3 * epoch + 1) * TILE)
         w, h = self.size
-        spots = [(x, y) for y in range(-oy, h, TILE) for x in range(-ox, w, TILE)]
-        signed = _tiles(level, tile)
+        field = _field(level, tile, self.size)  # the tile laid over the frame, with room to move
         # how much grain each pixel takes: m = min(x, 255 - x) (the mid-tones most), plus a
         # floor; then one multiply by a tile of 128 + n (signed noise about half): m/2 + m*n,
         # added, and m/2 taken off again
@@ -98,7 +97,7 @@ class Grain(PostEffect[GrainParams]):
         mask.fill((FLOOR,) * 3, special_flags=pygame.BLEND_RGB_ADD)
         grain = scratch(self.size, "grain")
         grain.blit(mask, (0, 0))
-        grain.fblits([(signed, s) for s in spots], pygame.BLEND_RGB_MULT)
+        grain.blit(field, (0, 0), pygame.Rect(ox, oy, w, h), pygame.BLEND_RGB_MULT)
         canvas.blit(grain, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
         mask.fill((128, 128, 128), special_flags=pygame.BLEND_RGB_MULT)
         canvas.blit(mask, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
@@ -109,14 +108,24 @@ def _level(amount: float) -> float:
     return round(amount * 255 * 4) / 4
 
 
-@functools.lru_cache(maxsize=2 * TILES)
-def _tiles(level: float, which: int) -> pygame.Surface:
+@functools.lru_cache(maxsize=TILES)
+def _field(level: float, which: int, size: tuple[int, int]) -> pygame.Surface:
+    """Tile ``which`` of signed grain laid over a frame of ``size`` and a tile more each way,
+    as one surface: a frame's grain is then one blit of it from an offset (a grid of tiles cost
+    twice as much, measured)."""
+    w, h = size
+    tile = _tile(level, which)
+    reps = (1 + (h + TILE) // TILE, 1 + (w + TILE) // TILE)
+    return planes_to_surface(np.tile(tile, (1, *reps))[:, : h + TILE, : w + TILE])
+
+
+def _tile(level: float, which: int) -> np.ndarray:
     """Tile ``which`` of signed grain, ``level`` levels deep at mid-grey, as a multiplier of the
-    mask about one half: 128 + n (a multiply by it gives m/2 + m*n/256)."""
+    mask about one half: 128 + n (a multiply by it gives m/2 + m*n/256), (3, TILE, TILE)."""
     rng = np.random.default_rng((0x6A1, which))
     grey = rng.standard_normal((TILE, TILE), dtype=np.float32)
     own = rng.standard_normal((3, TILE, TILE), dtype=np.float32)
     noise = grey[None] * math.sqrt(1 - CHROMA**2) + own * CHROMA  # (3, TILE, TILE), unit
     # the mask is 127 + FLOOR at mid-grey: m * n * gain / 256 is ``level`` levels there
     gain = level / (127 + FLOOR) * 256
-    return planes_to_surface(np.clip(128.5 + noise * gain, 0, 255))
+    return np.clip(128.5 + noise * gain, 0, 255)
