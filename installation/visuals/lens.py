@@ -153,26 +153,32 @@ class SoftImage:
         self.planes = np.concatenate([planes[:3] * alpha, planes[3:4]]).astype(np.float32)
         self.size = (planes.shape[2], planes.shape[1])
         self._small: dict[float, tuple[pygame.Surface, int]] = {}
-        self._shown: tuple[float, pygame.Surface, list[pygame.Rect]] | None = None
+        #: the radius asked for, the step drawn for it, the image and its tiles
+        self._shown: tuple[float, float, pygame.Surface, list[pygame.Rect]] | None = None
 
     def at(self, radius: float) -> pygame.Surface:
         """The image blurred by ``radius`` px (steps of about 6%), full size, premultiplied."""
-        r = radius_step(radius)
-        if self._shown is not None and self._shown[0] == r:
-            return self._shown[1]
+        asked = r = radius_step(radius)
+        if self._shown is not None and self._shown[0] == asked:
+            return self._shown[2]
         if r not in self._small:
-            self._small[r] = self._blurred(r)
+            near = min(self._small, key=lambda k: abs(math.log(max(k, 0.1) / max(r, 0.1))),
+                       default=None)  # fmt: skip
+            if near is not None and near > 0 and r > 0 and max(near / r, r / near) < STEP**1.5:
+                r = near  # a step prepared beside it: a blur 6% off is not to be seen
+            else:
+                self._small[r] = self._blurred(r)
         small, pad = self._small[r]
         w, h = self.size
         image = pygame.transform.smoothscale(small, (w + 2 * pad, h + 2 * pad))
-        self._shown = (r, image, _tiles(image))
+        self._shown = (asked, r, image, _tiles(image))
         return image
 
     def prepare(self, radii) -> None:
         """Work out the small blurred image of each radius (in steps) ahead of time: a focus
         pull then costs an upscale a step, not a convolution."""
-        for radius in radii:
-            r = radius_step(radius)
+        steps = sorted(radius_step(radius) for radius in radii)
+        for r in steps[::2] + steps[-1:]:  # every other step: ``at`` takes the one beside
             if r not in self._small:
                 self._small[r] = self._blurred(r)
 
@@ -181,12 +187,12 @@ class SoftImage:
         image that is mostly clear (a window's frame) costs what its frame costs."""
         self.at(radius)
         assert self._shown is not None
-        return self._shown[2]
+        return self._shown[3]
 
     def margin(self, radius: float) -> int:
         """How far the blurred image reaches beyond the sharp one on each side, px."""
         self.at(radius)
-        return self._small[self._shown[0]][1] if self._shown else 0
+        return self._small[self._shown[1]][1] if self._shown else 0
 
     def _blurred(self, r: float) -> tuple[pygame.Surface, int]:
         from PIL import Image
