@@ -279,7 +279,7 @@ def reference_markdown(thumbnails: str | None = "layers") -> str:
         "## Layers",
         "",
         "Every layer also takes the keys of the base: "
-        + ", ".join(f"`{k}`" for k in ("id", "blend", "opacity", "blur"))
+        + ", ".join(f"`{k}`" for k in ("id", "blend", "opacity", "blur", "depth"))
         + ".",
         "",
     ]

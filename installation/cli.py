@@ -239,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--render", action="store_true",
         help="render+encode with sound against encoding alone (1080p also with --jobs 2)",
     )  # fmt: skip
+    p.add_argument(
+        "--passes", action="store_true",
+        help="what each pass of the lens, the light and the film costs alone (default 1920x1080)",
+    )  # fmt: skip
     p.set_defaults(run=cmd_bench)
     return parser
 

@@ -183,7 +183,7 @@ def test_play_at_and_loop_for_tuning(tmp_path):
             assert player.current.time() < 30.5 + 2 / 60  # the repeat was ready at the end
         assert restarts >= 2
         values = live_values(player.current)
-        assert any(v.startswith("bokeh.brightness = ") for v in values)
+        assert any(v.startswith("skyline.windows = ") for v in values)
         assert any(v.startswith("sky.sun.height = ") for v in values)
     finally:
         player.close()

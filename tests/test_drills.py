@@ -217,11 +217,11 @@ def test_a_half_written_scene_file_leaves_the_last_good_one_playing(tmp_path, pl
     p = player(path)
     good = p.current.scene
     text = path.read_text()
-    cut = text.index("layer: bokeh") + len("layer: bok")
+    cut = text.index("layer: birds") + len("layer: bir")
     path.write_text(text[:cut])  # the writer stopped here
     assert step_until(p, lambda: bool(p.notices.message), clock, seconds=2)
-    assert p.current.scene is good and "bok" in p.notices.message
-    path.write_text(text.replace("count: 70", "count: 30"))
+    assert p.current.scene is good and "bir" in p.notices.message
+    path.write_text(text.replace("count: 18", "count: 9"))
     assert step_until(p, lambda: p.current.scene is not good, clock, seconds=2)
     assert p.notices.message == ""
 

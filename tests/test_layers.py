@@ -45,6 +45,7 @@ SOLO = {
     + "  - layer: elevated-train\n    speed: 1500\n"
     + "timeline:\n  - at: 0.5\n    cue: train-pass\n  - at: 9\n    cue: train-pass\n",
     "rooftop": SKY + "  - layer: rooftop\n",
+    "foreground": SKY + "  - layer: foreground\n    kind: shoulder\n",
     "reflection": SKY + "  - layer: skyline\n  - layer: reflection\n    horizon: 0.72\n",
     "pulse": SKY
     + "  - layer: pulse\n    cue: tick\n    strength: 0.2\n    decay: 20\ntimeline:\n  - at: 0.5\n    cue: tick\n",
@@ -64,6 +65,7 @@ OWN_SHARE = {
     "crowd": 0.1,
     "elevated-train": 0.03,
     "footage": 0.3,
+    "foreground": 0.05,
     "forest-mist": 0.3,
     "haze": 0.25,
     "image": 0.5,

@@ -26,13 +26,13 @@ def edited(tmp_path, old: str, new: str):
 
 
 def test_an_edit_to_the_picture_keeps_the_calibration(tmp_path, cache, monkeypatch):
-    scene = edited(tmp_path, "count: 70", "count: 70")
+    scene = edited(tmp_path, "count: 18", "count: 18")
     key = loudness._key(scene, loudness.calibration_seconds(scene))
     loudness._write_disk(key, 14.5)  # as a finished calibration leaves it
     monkeypatch.setattr(loudness, "_CACHE", {})
     for picture_edit in [
-        ("count: 70", "count: 20"),
-        ("size: [12, 56]", "size: [10, 40]"),
+        ("count: 18", "count: 8"),
+        ("planes: 3", "planes: 2"),
     ]:
         again = edited(tmp_path, *picture_edit)
         assert loudness.cached_gain(again) == 14.5, picture_edit
@@ -45,7 +45,7 @@ def test_an_edit_to_the_picture_keeps_the_calibration(tmp_path, cache, monkeypat
 def test_the_player_reads_the_one_cache(tmp_path, cache):
     from installation.play.audio import LiveAudio
 
-    scene = edited(tmp_path, "count: 70", "count: 40")
+    scene = edited(tmp_path, "count: 18", "count: 12")
     loudness._write_disk(loudness._key(scene, loudness.calibration_seconds(scene)), 9.25)
     audio = LiveAudio(False, None, 0.0, lambda: 0.0)
     assert audio.gain_for(scene) == 9.25

@@ -83,12 +83,12 @@ def test_hot_reload_of_a_good_file_within_half_a_second(tmp_path, make_player, c
     path = scene_copy(tmp_path)
     player = on_stage(make_player(path), clock)
     before, old, was = player.current, player.current.scene, player.current.time()
-    path.write_text(path.read_text().replace("count: 70", "count: 20"))
+    path.write_text(path.read_text().replace("count: 18", "count: 8"))
     saved_at = clock()
     assert step_until(player, lambda: player.current.scene is not old, clock, seconds=2)
     assert clock() - saved_at < 0.5
-    bokeh = next(e for e in player.current.scene.layers if e.kind == "bokeh")
-    assert bokeh.params.count.value == 20
+    birds = next(e for e in player.current.scene.layers if e.kind == "birds")
+    assert birds.params.count == 8
     assert player.current is before  # the same slot: the scene goes on where it was
     assert player.current.time() == pytest.approx(was + clock() - saved_at)
 
@@ -97,7 +97,7 @@ def test_hot_reload_of_a_broken_file_keeps_the_last_good_one(tmp_path, make_play
     path = scene_copy(tmp_path)
     player = on_stage(make_player(path), clock)
     good = player.current.scene
-    path.write_text(path.read_text().replace("layer: bokeh", "layer: bokhe"))
+    path.write_text(path.read_text().replace("layer: birds", "layer: bokhe"))
     assert step_until(player, lambda: bool(player.notices.message), clock, seconds=2)
     assert player.current.scene is good  # still playing
     assert "unknown layer 'bokhe' (did you mean 'bokeh'?)" in player.notices.message

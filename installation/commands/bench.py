@@ -31,6 +31,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         args.frames = 480 if args.farm else 120
     if args.frames < 1:
         raise UsageError("--frames must be at least 1")
+    if args.passes:
+        from installation.visuals.passes import format_passes, time_passes
+
+        for size in sizes if args.size else [(1920, 1080)]:
+            rows = time_passes(size)
+            print(json.dumps(rows, indent=2) if args.json else format_passes(rows))
+        return EXIT_OK
     if args.farm:
         from installation.bench import bench_farm, format_farm_table
 

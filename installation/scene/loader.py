@@ -62,6 +62,8 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
     )
     if master is not None:
         owners["sound.master"] = master
+    camera = _camera(header)
+    owners.update(camera)
     seed = header.seed if header else 0
     loop = header.loop if header else None
     cues = _timeline(doc, data.get("timeline"), owners, failed, seed, problems, loop)
@@ -86,6 +88,9 @@ def _parse_scene(source: bytes | str, path: str) -> Scene:
         tuple(sorted(warnings)),
         source if isinstance(source, str) else source.decode("utf-8", "replace"),
         _sound_identity(header, data),
+        camera.get("lens"),
+        camera.get("light"),
+        camera.get("atmosphere"),
     )
 
 
@@ -107,6 +112,19 @@ def _sound_identity(header: SceneHeader, data: dict[str, Any]) -> str:
              "beats_per_bar": header.beats_per_bar, "duration": header.duration}  # fmt: skip
     return json.dumps({"sound": data.get("sound"), "clock": clock, "timeline": events},
                       sort_keys=True, default=str)  # fmt: skip
+
+
+def _camera(header: SceneHeader | None) -> dict[str, Entry]:
+    """The lens, light and atmosphere a scene writes, as entries the timeline can address
+    (``lens.focus``); validated with the header, so their mistakes are reported with it."""
+    if header is None:
+        return {}
+    sections = {"lens": header.lens, "light": header.light, "atmosphere": header.atmosphere}
+    return {
+        name: Entry(name, name, params, where=(name,))
+        for name, params in sections.items()
+        if params
+    }
 
 
 def _check_id(header: SceneHeader, doc: Document) -> list[Problem]:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from installation.clock import Clock, ColourTrack, Track
+from installation.scene.camera import AtmosphereParams, LensParams, LightParams
 from installation.scene.errors import Problem
 from installation.scene.palettes import Colour
 from installation.scene.params import OneColourField, Params
@@ -37,6 +38,15 @@ class SceneHeader(Params):
     post: dict[str, Any] = Field(default_factory=dict, description="post effects")
     sound: dict[str, Any] | None = Field(None, description="key, mode, voices, master")
     timeline: list[Any] = Field(default_factory=list, description="changes and cues over time")
+    lens: LensParams | None = Field(
+        None, description="focus and aperture: what lies off the focus is blurred by its depth"
+    )
+    light: LightParams | None = Field(
+        None, description="the key light: rims on the side facing it, shadows away from it"
+    )
+    atmosphere: AtmosphereParams | None = Field(
+        None, description="how far one sees: things fade toward the air's colour with depth"
+    )
 
 
 class TimelineEvent(Params):
@@ -80,3 +90,7 @@ class Scene:
     #: what its sound is made of, as canonical JSON, nothing visual: the loudness calibration's
     #: key (``installation.sound.loudness.scene_key``)
     sound_identity: str = ""
+    #: the camera's sections (``scene.camera``), each with its timeline tracks; None: not written
+    lens: Entry | None = None
+    light: Entry | None = None
+    atmosphere: Entry | None = None

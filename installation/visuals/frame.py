@@ -27,6 +27,28 @@ class Frame:
     #: the values of the scene's sky at this moment (its colours, its sun), or None: what the
     #: sky is doing lights what lies under it (the sea mirrors it, haze takes its colour)
     sky: Any = None
+    #: the camera at this moment (``visuals.camera``), each None where the scene does not write
+    #: it: the lens (``lens.Optics``), the key light (``KeyLight``) and the air (``Air``)
+    optics: Any = None
+    light: Any = None
+    air: Any = None
+
+    def defocus(self, depth: float) -> float:
+        """The lens's blur radius, px, at ``depth`` metres (0 without a lens)."""
+        return self.optics.radius(depth) if self.optics is not None else 0.0
+
+    def fog(self, depth: float) -> float:
+        """The share of the air's colour in a thing ``depth`` metres off (0 without air)."""
+        return self.air.amount(depth) if self.air is not None else 0.0
+
+    @property
+    def camera_key(self) -> tuple:
+        """What the camera adds to a picture: equal on two frames, it drew them alike."""
+        return (
+            self.optics.key if self.optics is not None else None,
+            self.light.key if self.light is not None else None,
+            self.air if self.air is not None else None,
+        )
 
     @property
     def t(self) -> float:

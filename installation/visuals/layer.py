@@ -1,5 +1,10 @@
 """The Layer base class and its registry. One module in ``installation/visuals/layers/`` each.
 
+Every layer has a ``depth``, its distance from the camera in metres: with a scene's ``lens:``
+a layer off the focal plane is blurred by it (``blur_radius``), and the lights it declares
+(``lights``) become discs when they lie behind the focus; with ``atmosphere:`` layers that
+draw their own colours fade toward the air by it.
+
 A layer may read the frame so far: while it draws, ``Layer.below`` is the canvas with every
 layer beneath it already painted (a reflection mirrors it). It is the canvas itself, whether the
 layer paints on it or, blended or blurred, on a scratch surface, so reading ``below`` works in
@@ -8,6 +13,7 @@ every case where reading ``draw_onto``'s ``target`` does not (a scratch surface 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import numpy as np
@@ -19,13 +25,20 @@ from installation.registry import LAYERS, summary_of
 from installation.scene.params import Params, evaluate
 from installation.scene.values import Num, stable_seed
 from installation.visuals.blend import blend
+from installation.visuals.camera import Camera
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
+from installation.visuals.lens import quantise, radius_step
 from installation.visuals.motion import Moving
 from installation.visuals.raster import planes_to_surface, scratch, soften, upscale_dithered
 
 REFERENCE_HEIGHT = 1080
 
-__all__ = ["LAYERS", "Layer", "LayerParams", "soft_upscale"]
+__all__ = ["LAYERS", "Depth", "Layer", "LayerParams", "soft_upscale"]
+
+#: a distance from the camera, in metres (a layer's ``depth``; each layer kind sets its own
+#: default, what it usually is: a sky far off, dust in the room)
+Depth = Annotated[float, Num(0.1, 100000)]
 
 
 class LayerParams(Params):
@@ -38,8 +51,13 @@ class LayerParams(Params):
     opacity: Annotated[float, Num(0, 1)] = Field(1.0, description="0 invisible to 1 fully there")
     blur: Annotated[float, Num(0, 64)] = Field(
         0.0,
-        description="depth-of-field softening, px at 1080 lines; glide it on the timeline for a "
-        "focus pull",
+        description="softening of its own, px at 1080 lines, added to the lens's (a scene's "
+        "'lens:' blurs each layer by its depth)",
+    )
+    depth: Depth = Field(
+        10.0,
+        description="its distance from the camera, metres: the lens blurs by it, the air "
+        "fades by it",
     )
 
 
@@ -84,6 +102,12 @@ class Layer(Moving, Generic[P]):
     #: ``draw`` returns an image with no transparency that fills the frame (a sky): painted
     #: plainly it hides everything below, so the compositor need not clear the canvas first
     opaque: ClassVar[bool] = False
+    #: the width, px at 1080 lines, of the finest detail it draws: a lens blur within it is not
+    #: drawn at all (fog has none finer than tens of pixels)
+    softness: ClassVar[float] = 0.0
+    #: its values are the frame's sky (``Frame.sky``): the light every layer under it sees, the
+    #: sea mirrors, the key light follows (the first such layer in a scene)
+    gives_sky: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -95,13 +119,17 @@ class Layer(Moving, Generic[P]):
         clock: Clock | None = None,
         canvas: pygame.Surface | None = None,
         address: str | None = None,
+        *,
+        camera: Camera | None = None,
     ):
         """``tracks``: the timeline's track of each numeric parameter; ``clock``: the scene's
         (its loop decides how far strips move per loop, which ``setup`` may size them by);
         ``canvas``: the surface it will paint on (strips are encoded for it once); ``address``:
         what the scene calls it (its ``id``, else its kind and its place among layers of that
-        kind: ``bokeh``, ``bokeh-2``), from which its randomness is seeded."""
+        kind: ``bokeh``, ``bokeh-2``), from which its randomness is seeded; ``camera``: the
+        scene's lens, light and air (what ``setup`` bakes its fades by)."""
         self.canvas = canvas
+        self.camera = camera or Camera()
         self.params: P = params
         self.size = size
         # seeded by name, not by place in the stack: adding, removing or reordering other
@@ -131,10 +159,37 @@ class Layer(Moving, Generic[P]):
     def cache_key(self, frame: Frame, v: P) -> Any:
         return None
 
+    def lights(self, frame: Frame, v: P) -> Lights | None:
+        """The bright points this layer shows (lamps, lit windows, glints), where the lens
+        turns them into discs when they lie behind its focus; None: it shows none."""
+        return None
+
     def paint_key(self, frame: Frame, v: P) -> Any:
         """A value that, equal on two frames, means ``draw_onto`` paints the same pixels there;
         None when it cannot tell. Image layers need not override it: ``cache_key`` serves."""
         return self.cache_key(frame, v)
+
+    def initial(self, param: str) -> float:
+        """A numeric parameter's value when the scene starts (what ``setup`` bakes by)."""
+        moment = self.clock.moment(0.0)
+        track = self.tracks.get(param)
+        if track is not None:
+            return float(track.at(moment))
+        x = getattr(self.params, param)
+        return float(x.at(moment)) if hasattr(x, "at") else float(x)
+
+    def blur_steps(self, depth: float, samples: int = 240) -> set[float]:
+        """The lens's blur radii (``lens.radius_step``'s steps) for a thing ``depth`` metres
+        away over the loop (or the first ten minutes): what a layer can prepare ahead."""
+        if self.camera.lens is None:
+            return set()
+        span = self.clock.loop or 600.0
+        steps = set()
+        for i in range(samples + 1):
+            optics = self.camera.optics(self.clock.moment_in_loop(span * i / samples), self.size)
+            if optics is not None:
+                steps.add(radius_step(optics.radius(depth)))
+        return steps
 
     def span_of(self, param: str, samples: int = 240) -> tuple[float, float]:
         """The lowest and highest ``param`` reaches over the loop (or the first ten minutes):
@@ -167,6 +222,7 @@ class Layer(Moving, Generic[P]):
 
     def values(self, frame: Frame) -> P:
         v = evaluate(self.params, frame.moment, self.tracks)
+        # the blur of one's own is quantised as the lens's is (``lens.quantise``)
         # in quarter pixels: a focus pull steps through a few dozen sprite sets, not one a frame
         return v.model_copy(update={"blur": round(v.blur * 4) / 4})
 
@@ -182,7 +238,12 @@ class Layer(Moving, Generic[P]):
         own = self.paint_key(frame, v)
         if own is None:
             return None
-        return (own, v.blend, v.opacity, v.blur, self.quality, frame.grained)
+        blur = self.blur_radius(frame, v)
+        return (own, v.blend, v.opacity, blur, self.quality, frame.grained, frame.camera_key)
+
+    def blur_radius(self, frame: Frame, v: P) -> float:
+        """How blurred the layer is, px: the lens's blur at its depth and its own ``blur``."""
+        return quantise(frame.defocus(v.depth) + v.blur * self.unit)
 
     def paint(
         self,
@@ -198,37 +259,68 @@ class Layer(Moving, Generic[P]):
         if underlay is not None and not self.covers(v):
             canvas.fill(underlay)
         self.below = canvas
-        blur = 0.0 if self.blurs_itself else v.blur * self.unit
-        if self.direct:
-            if blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
-                self.draw_onto(canvas, frame, v)
-                return
-            if v.blend == "normal" == self.native and v.opacity >= 1.0:
-                # out of focus: what lies behind is at least as far, so it softens with it. The
-                # layer paints on the canvas itself (strips are encoded for it: drawn on an
-                # alpha scratch, SDL re-encoded every strip, 150 ms a frame at 1080p)
-                self.draw_onto(canvas, frame, v)
-                canvas.blit(soften(canvas, blur), (0, 0))
-                return
+        blur = 0.0 if self.blurs_itself else self.blur_radius(frame, v)
+        if not self.direct:
+            blend(canvas, self._image(frame, v, blur), v.blend, v.opacity)
+        elif blur <= 0.5 and v.blend == self.native and v.opacity >= 1.0:
+            self.draw_onto(canvas, frame, v)
+        elif self.softens_canvas(frame, v):
+            # out of focus: what lies behind is at least as far, so it softens with it. The
+            # layer paints on the canvas itself (strips are encoded for it: drawn on an alpha
+            # scratch, SDL re-encoded every strip, 150 ms a frame at 1080p). Only the rows it
+            # covers, and as far above them as the blur reaches, are softened
+            self.draw_onto(canvas, frame, v)
+            top = max(0, self.top_row(frame, v) - math.ceil(3 * blur))
+            part = canvas.subsurface(pygame.Rect(0, top, self.size[0], self.size[1] - top))
+            part.blit(soften(part, blur), (0, 0))
+        else:
             alpha = self.native == "normal"
             layer = scratch(self.size, "direct", alpha)
             layer.fill((0, 0, 0, 0))
             self.draw_onto(layer, frame, v)
-        else:
-            layer = self._image(frame, v)
-        blend(canvas, soften(layer, blur), v.blend, v.opacity)
+            if alpha and blur > 0.5 and v.blend == "normal" and v.opacity >= 1.0:
+                # softened premultiplied, so what is clear around a shape does not darken its
+                # edges (a straight-alpha average mixes in the black of empty pixels)
+                soft = soften(layer.premul_alpha(), blur)
+                canvas.blit(soft, (0, 0), special_flags=pygame.BLEND_PREMULTIPLIED)
+            else:
+                blend(canvas, soften(layer, blur), v.blend, v.opacity)
+
+    def top_row(self, frame: Frame, v: P) -> int:
+        """The highest row this layer paints on (0: it may paint anywhere): a layer softened
+        on the canvas softens only from a little above it down."""
+        return 0
+
+    def softens_canvas(self, frame: Frame, v: P) -> bool:
+        """Whether painting softens the whole canvas after drawing (a layer out of focus behind
+        the focal plane, drawn straight onto the canvas: what lies behind it is at least as far,
+        so it softens with it). Without a lens, ``blur`` softens what lies behind as well."""
+        if not self.direct or self.blurs_itself or self.blur_radius(frame, v) <= 0.5:
+            return False
+        behind = frame.optics is None or frame.optics.behind(v.depth)
+        return behind and v.blend == "normal" == self.native and v.opacity >= 1.0
+
+    def discs(self, frame: Frame, v: P) -> Lights | None:
+        """The lights the lens turns into discs for this layer now (None without a lens)."""
+        if frame.optics is None or frame.optics.bokeh <= 0:
+            return None
+        return self.lights(frame, v)
 
     def covers(self, v: P) -> bool:
         """Whether painting with values ``v`` hides everything below."""
         return self.opaque and v.blend == "normal" and v.opacity >= 1.0
 
-    def _image(self, frame: Frame, v: P) -> pygame.Surface:
+    def _image(self, frame: Frame, v: P, blur: float = 0.0) -> pygame.Surface:
         # dithering is left to the grain when there is enough of it, and below full quality it is
         # the first thing to go; either way it is part of what the cached image depends on
         dither = self.dither and self.quality >= 1.0 and not frame.grained
+        # an image drawn small is already as soft as its pixels, and a layer with no detail
+        # (fog) as soft as ``softness`` says: a blur within that costs nothing
+        own = max(0.5 / max(self.scale * self.quality, 1e-3), self.softness * self.unit)
+        blur = blur if blur > own else 0.0
         key = self.cache_key(frame, v)
         if key is not None:
-            key = (key, dither)
+            key = (key, dither, blur)
         if key is not None and self._cached is not None and self._cached[0] == key:
             return self._cached[1]
         image = self.draw(frame, v)
@@ -236,6 +328,8 @@ class Layer(Moving, Generic[P]):
             image = soft_upscale(image, self.size, dither)
         elif image.get_size() != self.size:
             image = pygame.transform.smoothscale(image, self.size)
+        if blur > 0.5:
+            image = soften(image, blur)  # a new surface: the cache keeps it
         self._cached = (key, image) if key is not None else None
         return image
 

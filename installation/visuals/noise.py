@@ -72,6 +72,8 @@ def _weights(coords: np.ndarray, size: int, wrap: bool) -> np.ndarray:
     rows = np.arange(len(coords))
     i0 = i % size if wrap else np.clip(i, 0, size - 1)
     i1 = (i + 1) % size if wrap else np.clip(i + 1, 0, size - 1)
-    np.add.at(out, (rows, i0), 1 - f)
-    np.add.at(out, (rows, i1), f)
+    # two plain assignments, the second adding where both fall on one point (a clipped edge):
+    # ``np.add.at`` did the same twenty times slower (the haze's whole frame, measured)
+    out[rows, i0] = 1 - f
+    out[rows, i1] += f
     return out

@@ -24,6 +24,7 @@ __all__ = [
     "fog_low",
     "mix",
     "new_strip",
+    "soft_strip",
     "strip_width",
     "transparent",
     "with_alpha",
@@ -61,6 +62,9 @@ class Strip:
     #: per-pixel coverage (x by y, 0 sky to 255 solid) where its edges are anti-aliased
     #: (``silhouette.paint``); None: the key colour alone says what is sky
     alpha: np.ndarray | None = None
+    #: how it is blitted: 0 as baked and sealed; ``BLEND_PREMULTIPLIED`` for a strip seen
+    #: through the lens (``soft_strip``), whose soft edges are premultiplied alpha
+    blend: int = 0
 
     def offset(self, layer, frame, param: str = "drift") -> int:
         """Where the strip stands: how far the layer's rate ``param`` has carried this plane,
@@ -74,9 +78,12 @@ class Strip:
         sw, h = self.surface.get_size()
         band = h - self.top
         first = min(w, sw - offset)
-        target.blit(self.surface, (0, self.top), pygame.Rect(offset, self.top, first, band))
+        flags = self.blend
+        target.blit(self.surface, (0, self.top), pygame.Rect(offset, self.top, first, band), flags)
         if first < w:
-            target.blit(self.surface, (first, self.top), pygame.Rect(0, self.top, w - first, band))
+            target.blit(
+                self.surface, (first, self.top), pygame.Rect(0, self.top, w - first, band), flags
+            )
 
     def seal(self, target: pygame.Surface | None = None) -> Strip:
         """Finish baking: make the key colour transparent, with run-length acceleration. With
@@ -94,6 +101,31 @@ class Strip:
         if target is not None:
             target.blit(self.surface, (0, 0), pygame.Rect(0, 0, 1, 1))
         return self
+
+
+def soft_strip(strip: Strip, radius: float, opacity: float = 1.0) -> Strip:
+    """``strip`` (baked with its alpha, not yet sealed) seen through the lens: disc-blurred by
+    ``radius`` px around its wrap, premultiplied, reaching the blur's width higher than it did,
+    and ``opacity`` as opaque. Soft strips are not run-length encoded: every pixel of their edges
+    is blended."""
+    from installation.visuals.lens import SoftImage
+
+    assert strip.alpha is not None
+    sw, h = strip.surface.get_size()
+    top = strip.top
+    rgb = pygame.surfarray.array3d(strip.surface)[:, top:].astype(np.float32)
+    alpha = strip.alpha[:, top:].astype(np.float32)
+    rgb[alpha == 0] = 0
+    planes = np.concatenate([rgb, alpha[:, :, None] * opacity], axis=2).transpose(2, 1, 0)
+    wrap = min(sw, int(np.ceil(radius)) + 4)
+    wide = np.concatenate([planes[:, :, -wrap:], planes, planes[:, :, :wrap]], axis=2)
+    image = SoftImage(wide).at(radius)
+    pad = (image.get_width() - wide.shape[2]) // 2
+    rise = min(top, pad)
+    out = pygame.Surface((sw, h), pygame.SRCALPHA, 32)  # all zeros: adding onto it copies
+    area = pygame.Rect(pad + wrap, pad - rise, sw, h - top + rise)
+    out.blit(image, (0, top - rise), area, special_flags=pygame.BLEND_RGBA_ADD)
+    return Strip(out, top - rise, strip.parallax, None, pygame.BLEND_PREMULTIPLIED)
 
 
 def with_alpha(surface: pygame.Surface, alpha: np.ndarray, top: int = 0) -> pygame.Surface:

@@ -12,13 +12,15 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
+from installation.visuals.lens import blurred_sprite, radius_step
 
 POSES = 8  # steps of a wingbeat
 
 
 class BirdsParams(LayerParams):
     baked = ("colour",)
+    depth: Depth = Field(150, description="metres from the camera: the flock")
     count: int = Field(14, ge=1, le=200, description="birds in the flock")
     every: float = Field(
         60.0, ge=5, le=3600, description="seconds between crossings (fitted to the loop)"
@@ -39,6 +41,7 @@ class Birds(Layer[BirdsParams]):
 
     Params = BirdsParams
     direct = True
+    blurs_itself = True  # each bird's sprite is seen through the lens, once per pose and step
 
     def setup(self) -> None:
         p = self.params
@@ -69,6 +72,7 @@ class Birds(Layer[BirdsParams]):
         x = -p.spread + span * u if rightward else 1 + p.spread - span * u
         drift = 0.03 * math.sin(math.tau * (u + k * 0.37))  # the flock rises and dips
         beats = frame.cycles_each(self.rate) + self.phase
+        radius = radius_step(self.blur_radius(frame, v))
         blits = []
         for i in range(len(self.dx)):
             bx = (x + self.dx[i] + 0.01 * math.sin(beats[i] * 0.21)) * w
@@ -78,8 +82,12 @@ class Birds(Layer[BirdsParams]):
             pose = POSES // 4 if gliding else int((beats[i] % 1.0) * POSES)
             span_px = max(4, round(p.size * h * self.sizes[i]))
             sprite = _bird(span_px, pose, p.colour, rightward)
-            blits.append((sprite, (round(bx - span_px / 2), round(by))))
-        target.fblits(blits)
+            if radius:
+                sprite, pad = blurred_sprite(sprite, radius)
+                blits.append((sprite, (round(bx - span_px / 2) - pad, round(by) - pad)))
+            else:
+                blits.append((sprite, (round(bx - span_px / 2), round(by))))
+        target.fblits(blits, pygame.BLEND_PREMULTIPLIED if radius else 0)
 
 
 @functools.lru_cache(maxsize=512)

@@ -78,8 +78,9 @@ _WARM_LIGHTS = ("amber", "mustard", "peach", "coral", "cream", "salmon")
 
 @LAYERS.register("bokeh")
 class Bokeh(Layer[BokehParams]):
-    """Out-of-focus lights: soft discs with a rim, optional hexagonal aperture, drift, twinkle,
-    audio-reactive brightness."""
+    """Random out-of-focus lights, for a scene that asks for them (the lens makes discs of the
+    frame's own lights by itself): soft discs with a rim, optional hexagonal aperture, drift,
+    twinkle, audio-reactive brightness."""
 
     Params = BokehParams
     direct = True

@@ -12,8 +12,11 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
+from installation.visuals.lens import disc_blur
+from installation.visuals.lighting import cast_shadow, rim_sprite, shadow_direction
 from installation.visuals.raster import new_surface, planes_to_surface
 from installation.visuals.silhouette import line, paint
 
@@ -22,6 +25,7 @@ LEVELS = 24  # brightness steps of the firelight: sprites are made once per step
 
 class CabinParams(LayerParams):
     baked = ("colour", "light", "snow")
+    depth: Depth = Field(60, description="metres from the camera: the cabin")
     x: float = Field(0.42, ge=0, le=1, description="where it stands, 0 left to 1 right")
     ground: float = Field(0.74, ge=0.3, le=1, description="the line of snow it stands on")
     size: float = Field(0.2, ge=0.05, le=0.6, description="height to the roof ridge, frame heights")
@@ -31,15 +35,20 @@ class CabinParams(LayerParams):
     glow: Annotated[float, Num(0, 1.5)] = Field(0.9, description="how bright the windows are")
     flicker: Annotated[float, Num(0, 1)] = Field(0.25, description="the fire's unsteadiness")
     spill: Annotated[float, Num(0, 1)] = Field(
-        0.6, description="light thrown from the windows onto the snow"
+        0.6,
+        description="light thrown from the windows onto the snow: each window's shape, its "
+        "cross-bars dark in it, stretched toward us",
+    )
+    shadow: Annotated[float, Num(0, 1)] = Field(
+        0.5, description="its shadow on the snow, away from the scene's light (the moon)"
     )
     smoke: Annotated[float, Num(0, 1)] = Field(0.4, description="smoke from the chimney, drifting")
 
 
 @LAYERS.register("cabin")
 class Cabin(Layer[CabinParams]):
-    """A cabin in snow at night: firelit windows that breathe, their light pooled on the snow, smoke
-    from the chimney."""
+    """A cabin in snow at night: firelit windows that breathe and throw their shapes, cross-bars and
+    all, onto the snow; its shadow away from the moon and the moon's rim; smoke from the chimney."""
 
     Params = CabinParams
     direct = True
@@ -63,14 +72,19 @@ class Cabin(Layer[CabinParams]):
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: CabinParams) -> None:
         p = self.params
         level = self._level(frame, v)
+        self._shadow(target, frame, v)
         if v.spill > 0 and level:
-            pool = _pool(self.size, self.height, round(v.spill * 8) / 8, p.light, level)
-            target.blit(pool, (round(p.x * self.size[0] - pool.get_width() / 2),
-                               round(p.ground * self.size[1] - pool.get_height() * 0.35)),
+            throws = _throws(self.house.get_size(), tuple(self.windows), self.height,
+                             round(v.spill * 8) / 8, p.light, level)  # fmt: skip
+            target.blit(throws, (self.left, self.top + self.house.get_height() - 2),
                         special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
         if v.smoke > 0:
             self._smoke(target, frame, v)
         target.blit(self.house, (self.left, self.top))
+        rim = self._rim(frame)
+        if rim is not None:
+            target.blit(rim_sprite(self.house, *rim), (self.left, self.top),
+                        special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
         lit = _window(self.windows[0][2:], p.light, level)
         glow = _halo(round(self.height * 0.5), p.light, level)
         for x, y, ww, wh in self.windows:
@@ -78,6 +92,47 @@ class Cabin(Layer[CabinParams]):
             target.blit(glow, (self.left + x + ww // 2 - glow.get_width() // 2,
                                self.top + y + wh // 2 - glow.get_height() // 2),
                         special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
+
+    def top_row(self, frame: Frame, v: CabinParams) -> int:
+        return max(0, self.top - round(self.height * 1.2))  # the smoke rises over the roof
+
+    def _rim(self, frame: Frame) -> tuple[int, tuple, int] | None:
+        """The moon's (the scene's light's) rim on the roof and the wall that face it."""
+        light = frame.light
+        if light is None:
+            return None
+        level = round(8 * min(1.0, light.strength * 0.8))
+        middle = (self.left + self.house.get_width() / 2) / self.size[0]
+        side = 1 if light.x > middle else -1
+        return (side, tuple(int(c) // 8 * 8 for c in light.colour), level) if level else None
+
+    def _shadow(self, target: pygame.Surface, frame: Frame, v: CabinParams) -> None:
+        """The house's shadow on the snow, cast away from the light: its own outline laid down,
+        long when the light is low."""
+        if v.shadow <= 0:
+            return
+        middle = (self.left + self.house.get_width() / 2) / self.size[0]
+        cast = shadow_direction(frame.light, frame.sky, middle)
+        if cast is None:
+            return
+        angle, length, strength = cast
+        level = round(8 * v.shadow * strength)
+        if level <= 0:
+            return
+        shade, (fx, fy) = cast_shadow(self.house, round(angle / 0.1),
+                                      max(1, min(16, round(length * 8))), level)  # fmt: skip
+        feet = (self.left + self.house.get_width() / 2, self.top + self.house.get_height())
+        target.blit(shade, (round(feet[0] - fx), round(feet[1] - fy)))
+
+    def lights(self, frame: Frame, v: CabinParams) -> Lights | None:
+        """Its windows, lit by the fire."""
+        level = self._level(frame, v) / LEVELS
+        if level <= 0:
+            return None
+        xs = np.array([self.left + x + ww / 2 for x, _, ww, _ in self.windows], np.float64)
+        ys = np.array([self.top + y + wh / 2 for _, y, _, wh in self.windows], np.float64)
+        colour = np.broadcast_to(np.array(self.params.light, np.float64), (len(xs), 3))
+        return Lights(xs, ys, v.depth, colour, np.full(len(xs), level))
 
     def _smoke(self, target: pygame.Surface, frame: Frame, v: CabinParams) -> None:
         """Soft puffs rising from the chimney and drifting off, thinning as they go."""
@@ -154,13 +209,34 @@ def _halo(radius: int, light: tuple, level: int) -> pygame.Surface:
 
 
 @functools.lru_cache(maxsize=64)
-def _pool(size: tuple, height: float, spill: float, light: tuple, level: int) -> pygame.Surface:
-    """The windows' light on the snow: a wide, low ellipse, warm, fading out."""
-    w, h = max(4, round(height * 4)), max(4, round(height * 1.2))
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    d2 = ((xs / w - 0.5) * 2) ** 2 + (((ys / h) - 0.3) * 2.2) ** 2
-    a = np.exp(-d2 * 3.0) * spill * 0.8 * level / LEVELS
-    return planes_to_surface(np.stack([a * c for c in light]))
+def _throws(
+    size: tuple[int, int], windows: tuple, height: float, spill: float, light: tuple, level: int
+) -> pygame.Surface:
+    """The windows' light on the snow in front of the house: each window's shape thrown down
+    and toward us (a trapezoid widening as it comes nearer, the cross-bars' shadows dark lines
+    in it), soft at its edges, fading as it goes. Drawn under the house's own width, from its
+    foot down, to be added."""
+    w, _ = size
+    h = max(8, round(height * 0.9))
+    out = np.zeros((h, w), np.float32)
+    ys = (np.arange(h, dtype=np.float32) + 0.5)[:, None]
+    xs = (np.arange(w, dtype=np.float32) + 0.5)[None, :]
+    v = ys / h  # 0 at the wall's foot, 1 nearest us
+    for x, _y, ww, _wh in windows:
+        cx = x + ww / 2
+        half = ww * (0.55 + 0.9 * v)  # it widens toward us
+        middle = cx + (cx - w / 2) * 0.6 * v  # and spreads away from the house's middle
+        u = (xs - middle) / half  # -1..1 across the throw
+        inside = np.clip((1.0 - np.abs(u)) * ww * 0.4, 0, 1)
+        start = np.clip((v - 0.04) * 30, 0, 1)
+        bar_x = np.exp(-((u / 0.07) ** 2))
+        bar_y = np.exp(-(((v - 0.42) / 0.045) ** 2))
+        out += inside * start * (1.0 - 0.75 * np.maximum(bar_x, bar_y)) * (1.0 - v) ** 1.6
+    out = disc_blur(out, max(1.0, height * 0.012))
+    pad = (out.shape[1] - w) // 2
+    out = out[pad : pad + h, pad : pad + w]
+    a = out * spill * 0.55 * level / LEVELS
+    return planes_to_surface(np.stack([np.clip(a * c, 0, 255) for c in light]))
 
 
 @functools.lru_cache(maxsize=256)

@@ -26,6 +26,7 @@ from installation.scene.models import KEBAB
 from installation.scene.params import ColourField
 from installation.scene.rates import STRIP_DRIFT
 from installation.scene.values import Num
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
 from installation.visuals.layer import LAYERS, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
@@ -60,7 +61,11 @@ class ElevatedTrainParams(LayerParams):
         True, description="the deck and piers the track runs on, standing on the city below"
     )
     depth: float = Field(
-        0.3, ge=0, le=1, description="how far off it is: train and viaduct fade toward the haze"
+        400.0,
+        ge=20,
+        le=100000,
+        description="metres to the viaduct: train and viaduct fade toward 'haze' through the "
+        "scene's atmosphere",
     )
     haze: ColourField = Field("peach", description="the colour they fade toward")
     drift: Annotated[float, Num(-400, 400), STRIP_DRIFT] = Field(
@@ -94,7 +99,9 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
         h = self.size[1]
         self.car = max(4.0, p.size * h)  # a car's height, px
         self.rails = round(p.track * h)
-        self.body = mix(p.colour, p.haze, 0.75 * p.depth)
+        air = self.camera.air_at_start()
+        self.fade = 1.0 - math.exp(-p.depth / (air.visibility if air is not None else 4000.0))
+        self.body = mix(p.colour, p.haze, min(0.9, 1.6 * self.fade))
         self.shape, self.windows, self.lamps = _train(self.car, p.cars, self.body)
         self.length = self.shape.get_width()
         self.shades = self.rng("windows").uniform(0.7, 1.0, len(self.windows))
@@ -186,11 +193,37 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
             target.blit(halo, (x - pad, top - pad), special_flags=pygame.BLEND_RGB_ADD)
             target.blit(body, (x, top))
 
+    def top_row(self, frame: Frame, v: ElevatedTrainParams) -> int:
+        trains = self.rails - math.ceil(self.car * 1.5) - 8
+        return min(trains, self.strip.top) if self.strip is not None else max(0, trains)
+
+    def lights(self, frame: Frame, v: ElevatedTrainParams) -> Lights | None:
+        """The lit windows of each train crossing now."""
+        crossings = self.crossings(frame)
+        level = self._level(v) / STEPS
+        if not crossings or level <= 0:
+            return None
+        length = self.length
+        top = self.rails - self.shape.get_height()
+        left = self.params.direction == "left"
+        xs, ys = [], []
+        for crossing in crossings:
+            head = self.head_x(frame, crossing)
+            for x, y, ww, wh in self.windows:
+                cx = length - (x + ww / 2) if left else x + ww / 2
+                xs.append(head + cx)
+                ys.append(top + y + wh / 2)
+        n = len(xs)
+        light = mix(self.params.lights, self.params.haze, min(0.6, 0.8 * self.fade))
+        colour = np.broadcast_to(np.array(light, np.float64), (n, 3))
+        shades = np.tile(self.shades, len(crossings))
+        return Lights(np.array(xs), np.array(ys), v.depth, colour, level * shades * 0.7)
+
     def _sprite(self, level: int) -> tuple[pygame.Surface, pygame.Surface]:
         """The train with its windows lit at ``level``, facing its way, and their glow."""
         if level not in self._sprites:
             p = self.params
-            light = mix(p.lights, p.haze, 0.4 * p.depth)
+            light = mix(p.lights, p.haze, min(0.6, 0.8 * self.fade))
             body = self.shape.copy()
             k = level / STEPS * 1.5
             for (x, y, ww, wh), shade in zip(self.windows, self.shades, strict=True):
@@ -213,7 +246,7 @@ class ElevatedTrain(Layer[ElevatedTrainParams]):
         surface = new_strip(width, h)
         alpha = new_alpha(surface)
         shapes = _viaduct_shapes(self.rng("viaduct"), width, h, self.rails, self.car)
-        colour = mix(self.params.colour, self.params.haze, 0.8 * self.params.depth)
+        colour = mix(self.params.colour, self.params.haze, min(0.9, 1.7 * self.fade))
         paint(surface, alpha, colour, shapes)
         top = max(0, round(self.rails - 2.2 * self.car))
         return Strip(surface, top, 1.0, alpha).seal(self.canvas)

@@ -12,11 +12,12 @@ from installation.scene.params import ColourField, Pair
 from installation.scene.rates import HAZE_DRIFT
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.noise import ValueNoise2D
 
 
 class HazeParams(LayerParams):
+    depth: Depth = Field(1500, description="metres from the camera: where the fog bank stands")
     blend: Literal["normal", "add", "screen", "multiply"] = Field(
         "screen", description="fog lightens"
     )
@@ -48,6 +49,7 @@ class Haze(Layer[HazeParams]):
     scale = 0.125
     min_quality = 0.5
     dither = False  # the fog is textured; grain covers the rest
+    softness = 48.0  # fog banks and shafts: nothing in it a lens blur would change
 
     def setup(self) -> None:
         self.noise = ValueNoise2D(self.seed, cells=(12, 6), octaves=2)

@@ -11,10 +11,11 @@ from pydantic import Field
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 
 
 class InteriorParams(LayerParams):
+    depth: Depth = Field(2.0, description="metres from the camera: the room's window and desk")
     window: list[float] = Field(
         [0.08, 0.06, 0.92, 0.7], min_length=4, max_length=4,
         description="the glass: left, top, right, bottom, 0..1; the layers below show through it",

@@ -11,10 +11,11 @@ from pydantic import Field
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 
 
 class OsLogoParams(LayerParams):
+    depth: Depth = Field(3, description="metres from the camera: where the emblem floats")
     blend: Literal["normal", "add", "screen", "multiply"] = Field("screen", description="it glows")
     awaken: Annotated[float, Num(0, 1)] = Field(1.0, description="0 asleep (dark) to 1 fully awake")
     breath: float = Field(7.0, ge=1, le=60, description="seconds per breath")

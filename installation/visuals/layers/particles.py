@@ -13,7 +13,8 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField, Pair
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
+from installation.visuals.lens import disc_blur, disc_margin, radius_step
 from installation.visuals.raster import blur_margin, blur_profile, dof_sigma, planes_to_surface
 from installation.visuals.sprite_paths import SpritePaths
 
@@ -28,8 +29,17 @@ KINDS = {
 }
 
 
+#: the farthest particles are this many times as far as the nearest (``depth``)
+REACH = 10.0
+
+
 class ParticlesParams(LayerParams):
     baked = ("colour",)
+    depth: Depth = Field(
+        1.5,
+        description="metres to the nearest of them; the rest spread out to ten times as far, "
+        "each blurred by the lens at its own distance",
+    )
     blend: Literal["add", "screen"] = Field("add", description="particles catch the light")
     kind: Literal["dust", "snow", "rain"] = Field("dust", description="what is in the air")
     count: Annotated[float, Num(0, MAX_PARTICLES)] = Field(200, description="number of particles")
@@ -48,7 +58,8 @@ class ParticlesParams(LayerParams):
 
 @LAYERS.register("particles")
 class Particles(Layer[ParticlesParams]):
-    """``dust`` glinting in the sun, ``snow`` drifting down, ``rain`` streaks angled by the wind."""
+    """``dust`` glinting in the sun, ``snow`` drifting down, ``rain`` streaks angled by the wind;
+    each seen through the lens at its own distance (near ones become soft discs)."""
 
     Params = ParticlesParams
     direct = True
@@ -72,6 +83,9 @@ class Particles(Layer[ParticlesParams]):
         self.freq = 0.05 + 0.2 * rng.random(n)
         self.sizes = np.geomspace(max(lo, 0.6), max(hi, 0.6), 6)
         self.bucket = np.minimum((self.depth * 6).astype(int), 5)
+        # each size bucket stands at one distance: nearest (bucket 5) at ``depth``, farthest at
+        # REACH times it, evenly in dioptres (as the lens measures)
+        self.near_share = (np.arange(6) + 0.5) / 6
         self.paths = SpritePaths(self.rng("skips"), n)
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: ParticlesParams) -> None:
@@ -110,10 +124,12 @@ class Particles(Layer[ParticlesParams]):
         )
         length = round(p.length * self.unit)
         sigma = dof_sigma(v.blur * self.unit)
-        pad = blur_margin(sigma)
+        discs = self._discs(frame, v.depth)
+        pads = [blur_margin(sigma) + disc_margin(r) for r in discs]
         blits = []
         for i in np.nonzero(steps)[0]:
-            size = float(self.sizes[self.bucket[i]])
+            b = int(self.bucket[i])
+            size = float(self.sizes[b])
             sprite = _sprite(
                 p.kind,
                 round(size * 4) / 4,
@@ -122,18 +138,36 @@ class Particles(Layer[ParticlesParams]):
                 length,
                 round(angle, 2),
                 sigma,
+                discs[b],
             )
-            blits.append((sprite, (int(x[i]) - pad, int(y[i]) - pad)))
+            blits.append((sprite, (int(x[i]) - pads[b], int(y[i]) - pads[b])))
         target.fblits(blits, pygame.BLEND_RGB_ADD)
+
+    def _discs(self, frame: Frame, near: float) -> list[float]:
+        """The lens's blur of each size bucket, px (in steps): nearer buckets stand nearer."""
+        if frame.optics is None:
+            return [0.0] * len(self.sizes)
+        far = near * REACH
+        metres = 1.0 / (1.0 / far + (1.0 / near - 1.0 / far) * self.near_share)
+        return [radius_step(frame.optics.radius(float(d))) for d in metres]
 
 
 @functools.lru_cache(maxsize=2048)
 def _sprite(
-    kind: str, size: float, colour: tuple, step: int, length: int, angle: float, blur: float = 0.0
+    kind: str,
+    size: float,
+    colour: tuple,
+    step: int,
+    length: int,
+    angle: float,
+    blur: float = 0.0,
+    disc: float = 0.0,
 ) -> pygame.Surface:
     """A soft dot (dust, snow) or a thin streak that fades toward its tail (rain).
 
-    ``blur`` (Gaussian sigma, px) softens it for depth of field; the sprite grows to fit.
+    ``disc`` (px) is the lens's blur at its distance: the dot becomes the lens's disc, a little
+    brighter than its spread light alone would make it (a lit mote is bright); ``blur``
+    (Gaussian sigma, px) is the layer's own softening. The sprite grows to fit both.
     """
     gain = step / LEVELS
     if kind == "rain":
@@ -149,5 +183,9 @@ def _sprite(
         c = (np.arange(d, dtype=np.float32) - (d - 1) / 2) / max(size / 2, 0.5)
         xx, yy = np.meshgrid(c, c)
         profile = np.exp(-(xx * xx + yy * yy) * (1.2 if kind == "snow" else 1.8))
+    if disc > 0:
+        spread = disc_blur(profile, disc)
+        # the light of a mote spread over a disc: kept visible, as a lens's bokeh is
+        profile = spread * min(8.0, max(1.0, (disc / max(size, 1.0)) ** 0.9))
     profile = blur_profile(profile, blur)
-    return planes_to_surface(np.stack([profile * gain * ch for ch in colour]))
+    return planes_to_surface(np.stack([np.clip(profile * gain * ch, 0, 255) for ch in colour]))

@@ -12,10 +12,13 @@ from installation.scene.models import KEBAB
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 
 
 class PulseParams(LayerParams):
+    depth: Depth = Field(
+        10, description="metres from the camera: the light (it fills the frame: nothing to blur)"
+    )
     blend: Literal["add", "screen"] = Field(
         "screen", description="screen never clips; add is harsher"
     )
@@ -37,6 +40,7 @@ class Pulse(Layer[PulseParams]):
 
     direct = True
     native = "add"
+    blurs_itself = True  # it fills the frame evenly: there is nothing to blur
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: PulseParams) -> None:
         age = frame.since_cue(self.params.cue)

@@ -21,14 +21,18 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.values import Num, hash01_array
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
+from installation.visuals.lens import disc_blur, radius_step
 from installation.visuals.raster import new_surface
 
 #: share of a drop's life spent growing as it gathers, and running down the glass at the end
 GROWING, RUNNING = 0.06, 0.1
+#: blur radius, px, from which drops are drawn as soft spots rather than as lenses
+SOFT = 2.0
 
 
 class RaindropsParams(LayerParams):
+    depth: Depth = Field(0.6, description="metres from the camera: the glass the drops cling to")
     window: list[float] = Field(
         [0.0, 0.0, 1.0, 1.0], min_length=4, max_length=4,
         description="the glass the drops cling to: left, top, right, bottom, 0..1",
@@ -56,6 +60,9 @@ class Raindrops(Layer[RaindropsParams]):
 
     Params = RaindropsParams
     direct = True
+    #: sharp, each drop shows what is behind it; out of focus it is a soft spot of the light it
+    #: gathers, made once per size and blur (a frame-wide soft pass would cost 25 blits)
+    blurs_itself = True
 
     def setup(self) -> None:
         p = self.params
@@ -74,11 +81,16 @@ class Raindrops(Layer[RaindropsParams]):
         drops = self._drops(frame, v)
         if not len(drops):
             return
+        radius = radius_step(self.blur_radius(frame, v))
+        if radius >= SOFT:
+            self._soft(target, drops, radius, v)
+            return
         p = self.params
         w, h = self.size
         small = (max(1, round(w / p.lens)), max(1, round(h / p.lens)))
         # what every drop sees: the layers below shrunk by the lens and turned over
-        seen = pygame.transform.flip(pygame.transform.smoothscale(target, small), True, True)
+        behind = self.below if self.below is not None else target  # the canvas, when drawn apart
+        seen = pygame.transform.flip(pygame.transform.smoothscale(behind, small), True, True)
         _brighten(seen, 1.0 + 0.5 * v.light)  # a drop gathers light: brighter than the glass
         sw, sh = small
         shade = round(v.light * 8)
@@ -96,6 +108,19 @@ class Raindrops(Layer[RaindropsParams]):
         target.fblits(blits)
         if glints:
             target.fblits(glints, pygame.BLEND_RGB_ADD)
+
+    def _soft(self, target: pygame.Surface, drops, radius: float, v: RaindropsParams) -> None:
+        """The drops out of focus: each a soft spot of the light behind the glass, a little
+        brighter than the glass around it (a drop gathers light), added."""
+        behind = self.below if self.below is not None else target
+        tint = pygame.transform.average_color(pygame.transform.smoothscale(behind, (32, 18)))
+        colour = tuple(min(255, int(c * (0.22 + 0.3 * v.light))) for c in tint[:3])
+        blits = []
+        for x, y, r in drops:
+            sprite = _soft_drop(2 * r, radius, colour)
+            half = sprite.get_width() // 2
+            blits.append((sprite, (round(x) - half, round(y) - half)))
+        target.fblits(blits, pygame.BLEND_RGB_ADD)
 
     def _drops(self, frame: Frame, v: RaindropsParams) -> list[tuple[float, float, int]]:
         """Each drop on the glass now: its centre and radius (whole pixels). A drop's life
@@ -122,6 +147,22 @@ class Raindrops(Layer[RaindropsParams]):
             for x, y, r in zip(xs, ys, radius, strict=True)
             if y - r < bottom
         ]
+
+
+@functools.lru_cache(maxsize=512)
+def _soft_drop(d: int, radius: float, colour: tuple) -> pygame.Surface:
+    """A drop ``d`` px across seen through the lens blurred by ``radius``: a soft spot of
+    light, its peak a fifth of ``colour`` (the light spreads as the blur grows)."""
+    u = (np.arange(d, dtype=np.float32) + 0.5) / d * 2 - 1
+    x, y = np.meshgrid(u, u, indexing="ij")
+    spot = np.clip((1.0 - np.sqrt(x * x + y * y)) * d / 2, 0.0, 1.0)
+    soft = disc_blur(spot, radius)
+    soft = soft / max(float(soft.max()), 1e-6) * min(1.0, 0.2 + d / (8 * radius))
+    surface = new_surface(soft.shape)
+    rgb = pygame.surfarray.pixels3d(surface)
+    rgb[...] = np.clip(soft[:, :, None] * np.array(colour, np.float32), 0, 255).astype(np.uint8)
+    del rgb
+    return surface
 
 
 @functools.lru_cache(maxsize=256)

@@ -25,7 +25,7 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams, soft_upscale
 
 #: sideways reach of the ripples at ``ripple`` 1, px at 1080 lines
 RIPPLE_PX = 26.0
@@ -38,6 +38,7 @@ EDGE = 0.1
 
 
 class ReflectionParams(LayerParams):
+    depth: Depth = Field(200, description="metres from the camera: the water or wet ground")
     horizon: Annotated[float, Num(0.1, 1)] = Field(
         0.8, description="where the mirror begins, 0 top 1 bottom: the water's edge"
     )
@@ -96,6 +97,9 @@ class Reflection(Layer[ReflectionParams]):
     def setup(self) -> None:
         self.highest = self.span_of("horizon")[0]  # the highest the line ever stands
         self._band_memo: _Band | None = None
+
+    def top_row(self, frame: Frame, v: ReflectionParams) -> int:
+        return max(0, round(v.horizon * self.size[1]) - 2)
 
     def paint_key(self, frame: Frame, v: ReflectionParams) -> None:
         return None  # it shows what is below it, which changes

@@ -25,8 +25,9 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 from installation.visuals.raster import new_surface, planes_to_surface
 from installation.visuals.silhouette import Shape, line, new_alpha, paint
 from installation.visuals.strips import mix, with_alpha
@@ -39,6 +40,7 @@ BEACON_PERIOD = 2.6  # seconds between the beacon's flashes (fitted to the loop)
 
 class RooftopParams(LayerParams):
     baked = ("colour", "rim_colour")
+    depth: Depth = Field(6.0, description="metres from the camera: the roof's edge we stand at")
     height: float = Field(
         0.14, ge=0.03, le=0.6, description="how high the parapet reaches, in frame heights"
     )
@@ -124,6 +126,21 @@ class Rooftop(Layer[RooftopParams]):
             round(STEPS * v.rim * _skylight(frame)),
             round(STEPS * v.lamp) if self.bulb else 0,
             round(STEPS * v.beacon * beacon) if self.beacon_at else 0,
+        )
+
+    def lights(self, frame: Frame, v: RooftopParams) -> Lights | None:
+        """The bulb over the stair door and the beacon atop the mast, as they glow now."""
+        _, lamp, beacon = self._levels(frame, v)
+        spots = [(self.bulb, (255, 196, 120), lamp), (self.beacon_at, (255, 90, 60), beacon)]
+        shown = [(at, colour, level / STEPS) for at, colour, level in spots if at and level]
+        if not shown:
+            return None
+        return Lights(
+            np.array([at[0] for at, _, _ in shown], np.float64),
+            np.array([at[1] for at, _, _ in shown], np.float64),
+            v.depth,
+            np.array([colour for _, colour, _ in shown], np.float64),
+            np.array([level for _, _, level in shown]),
         )
 
     def draw_onto(self, target: pygame.Surface, frame: Frame, v: RooftopParams) -> None:

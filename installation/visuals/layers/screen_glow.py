@@ -12,16 +12,22 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.params import ColourField, OneColourField
 from installation.scene.values import Num
-from installation.visuals.figures import person
+from installation.visuals.figures import build, dancing, figure
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams, soft_upscale
+from installation.visuals.lens import blurred_sprite, radius_step
+from installation.visuals.lighting import cast_shadow, rim_sprite
 from installation.visuals.noise import ValueNoise2D
+from installation.visuals.strips import mix
 
 GRADIENT = 1024  # entries of the colour lookup
 
 
 class ScreenGlowParams(LayerParams):
     baked = ("figure_colour",)
+    depth: Depth = Field(
+        40, description="metres from the camera: the screen; its dancers stand nearer"
+    )
     screen: list[float] = Field(
         [0.18, 0.12, 0.82, 0.52],
         min_length=4,
@@ -54,6 +60,7 @@ class ScreenGlow(Layer[ScreenGlowParams]):
     scale = 0.125
     min_quality = 0.5  # at 1/16 the screen's edges soften a little: it is far away
     direct = True
+    blurs_itself = True  # the screen is soft by itself; each dancer is blurred at their distance
 
     def setup(self) -> None:
         self.noise = ValueNoise2D(self.seed, cells=(6, 4), octaves=2)
@@ -76,11 +83,19 @@ class ScreenGlow(Layer[ScreenGlowParams]):
                 rng.uniform(0.75, 1.25),
                 rng.random(),
                 float(rng.choice([1.0, 0.5, 0.5, 0.25])),  # beats per move
-                float(rng.uniform(0.3, 1.0)),  # how much they move
+                float(rng.uniform(0.55, 1.0)),  # how much they move
             )
             for _ in range(p.figures)
         ]
         self.dancers.sort(key=lambda d: d[1])  # far ones first
+        # who each is: a build, clothes in the screen's light, a style of their own
+        people = self.rng("people")
+        dark = p.figure_colour
+        self.people = [
+            (build(people), (dark, mix(dark, (150, 96, 86), 0.35), mix(dark, (10, 6, 8), 0.4)),
+             int(people.integers(0, 4)))
+            for _ in self.dancers
+        ]  # fmt: skip
         self.rim_colour = tuple(float(c) for c in self._gradient.mean(axis=1))
 
     def _maps(self, w: int, h: int) -> tuple:
@@ -129,62 +144,66 @@ class ScreenGlow(Layer[ScreenGlowParams]):
         self._dancers(target, frame, v)
 
     def _dancers(self, target: pygame.Surface, frame: Frame, v: ScreenGlowParams) -> None:
-        """Dancers to the scene's beat, each in their own measure; the screen's light catches
-        their upper edges (a rim) and the glossy floor shows them faintly; far ones smaller."""
+        """Dancers to the scene's beat, each in their own style and measure: arms up, hips out,
+        a knee lifting. The screen behind them rims their heads, shoulders and sides, throws
+        their shadows toward us across the floor and shows them faintly in its gloss; far ones
+        smaller, and each blurred by the lens at their distance."""
         w, h = self.size
         p = self.params
         # the beat as the music counts it, fitted to the loop so the dance joins at the seam
         beat = frame.cycles(frame.clock.tempo / 60.0)
         rim = round(v.rim * min(1.0, v.brightness * 1.5) * 8)  # eight steps: few sprites
         gloss = round(v.rim * 8)
-        for x, depth, tall, phase, measure, energy in self.dancers:
-            height = (0.14 + 0.2 * depth) * tall * h
+        light = tuple(min(255, round(c)) for c in self.rim_colour)
+        middle = (p.screen[0] + p.screen[2]) / 2
+        optics = frame.optics
+        for (x, depth, tall, phase, measure, energy), (b, colours, style) in zip(
+            self.dancers, self.people, strict=True
+        ):
+            height = round((0.14 + 0.2 * depth) * tall * h)
             step = beat * measure + phase  # moves since the start, in this dancer's measure
-            arms = energy * (0.5 + 0.5 * math.sin(math.tau * step))
             bounce = energy * abs(math.sin(math.pi * step)) * height * 0.025
-            sway = math.sin(math.tau * (step / 2 + phase)) * height * 0.05
-            pose = round(arms * 4) / 4
-            sprite = _dancer(round(height), pose, p.figure_colour)
+            pose = dancing(style, round((step % 1.0) * POSES) / POSES, energy)
+            sprite = figure(height, b, pose, colours, True)
             feet = (p.floor + (1 - p.floor) * (0.1 + 0.65 * depth)) * h
-            left = round(x * w + sway - sprite.get_width() / 2)
+            left = round(x * w - sprite.get_width() / 2)
             top = round(feet - sprite.get_height() - bounce)
             if gloss:
-                # back-lit: the screen's light wraps their head, shoulders and sides
-                lit = _dancer_lit(round(height), pose, self.rim_colour, rim)
-                d = max(1, round(height * 0.012))
-                for dx, dy in ((0, -d), (-d, 0), (d, 0)):
-                    target.blit(lit, (left + dx, top + dy), special_flags=pygame.BLEND_RGB_ADD)
-                mirrored = _reflection(round(height), pose, p.figure_colour, gloss)
+                self._shadow(target, sprite, left, feet, x - middle, gloss)
+                mirrored = _reflection(sprite, gloss)
                 target.blit(mirrored, (left, round(feet + bounce)))
-            target.blit(sprite, (left, top))
+            metres = 6.0 + 14.0 * (1.0 - depth)
+            radius = radius_step(optics.radius(metres)) if optics is not None else 0.0
+            if radius:
+                soft, pad = blurred_sprite(sprite, radius)
+                target.blit(soft, (left - pad, top - pad), special_flags=pygame.BLEND_PREMULTIPLIED)
+            else:
+                target.blit(sprite, (left, top))
+            if rim and radius < 2:
+                # back-lit: the screen's light wraps their heads, shoulders and the sides
+                # that face its middle
+                side = 1 if x < middle else -1
+                target.blit(rim_sprite(sprite, side, light, rim), (left, top),
+                            special_flags=pygame.BLEND_RGB_ADD)  # fmt: skip
+
+    def _shadow(self, target, sprite, left: int, feet: float, off: float, level: int) -> None:
+        """The screen is behind them: their shadows fall toward us, fanning out from under it."""
+        shade, (fx, fy) = cast_shadow(sprite, round(math.atan2(off, 0.5) / 0.1), 9, level)
+        target.blit(shade, (round(left + sprite.get_width() / 2 - fx), round(feet - fy)))
 
 
-@functools.lru_cache(maxsize=256)
-def _dancer(height: int, arms: float, colour: tuple) -> pygame.Surface:
-    return person(height, colour, coat=0.62, arms=arms, hair=0.2)
+#: steps of a dancer's measure their sprites are drawn in
+POSES = 12
 
 
 @functools.lru_cache(maxsize=512)
-def _dancer_lit(height: int, arms: float, light: tuple, level: int) -> pygame.Surface:
-    """The dancer's shape in the screen's light, to add a pixel or two above the silhouette:
-    what shows past its edges is the rim the screen lights."""
-    k = level / 8 * 0.7
-    shape = person(height, tuple(min(255, round(c * k)) for c in light), coat=0.62, arms=arms,
-                   hair=0.0, soft=False)  # fmt: skip
-    out = pygame.Surface(shape.get_size(), 0, 32)
-    out.fill((0, 0, 0))
-    out.blit(shape, (0, 0))
-    return out
-
-
-@functools.lru_cache(maxsize=512)
-def _reflection(height: int, arms: float, colour: tuple, level: int) -> pygame.Surface:
+def _reflection(sprite: pygame.Surface, level: int) -> pygame.Surface:
     """The dancer upside down on the glossy floor, faint and fading downward."""
-    sprite = pygame.transform.flip(_dancer(height, arms, colour), False, True).copy()
-    fade = pygame.Surface(sprite.get_size(), pygame.SRCALPHA, 32)
-    rows = sprite.get_height()
+    mirrored = pygame.transform.flip(sprite, False, True).copy()
+    fade = pygame.Surface(mirrored.get_size(), pygame.SRCALPHA, 32)
+    rows = mirrored.get_height()
     for y in range(rows):
-        alpha = round(255 * 0.5 * level / 8 * (1 - y / rows) ** 1.5)
-        fade.fill((255, 255, 255, alpha), pygame.Rect(0, y, sprite.get_width(), 1))
-    sprite.blit(fade, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
-    return sprite
+        alpha = round(255 * 0.4 * level / 8 * (1 - y / rows) ** 1.5)
+        fade.fill((255, 255, 255, alpha), pygame.Rect(0, y, mirrored.get_width(), 1))
+    mirrored.blit(fade, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
+    return mirrored

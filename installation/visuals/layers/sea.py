@@ -12,14 +12,18 @@ from pydantic import Field
 from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num, hash01_array
+from installation.visuals.discs import Lights
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams, soft_upscale
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams, soft_upscale
 from installation.visuals.raster import planes_to_surface
 
 GLINTS = 260
 
 
 class SeaParams(LayerParams):
+    depth: Depth = Field(
+        150, description="metres from the camera: the nearest water; the horizon is far beyond"
+    )
     horizon: Annotated[float, Num(0.2, 0.95)] = Field(
         0.6, description="height of the horizon, 0 top 1 bottom"
     )
@@ -139,7 +143,9 @@ class Sea(Layer[SeaParams]):
         if v.glints > 0:
             self._glints(target, frame, v)
 
-    def _glints(self, target: pygame.Surface, frame: Frame, v: SeaParams) -> None:
+    def _sparkle(self, frame: Frame, v: SeaParams) -> tuple[np.ndarray, ...]:
+        """Every glint's place (px), how far below the horizon it is (0..1) and whether it
+        shows now: on the path of light only, none once the sun has gone."""
         w, h = self.size
         horizon = v.horizon * h
         water = (h - horizon) * (1.0 - v.beach)  # glints on the water, never on the sand
@@ -148,8 +154,26 @@ class Sea(Layer[SeaParams]):
         xs = v.sun_x * w + self.gx * (0.02 + 0.18 * below) * w * 0.6
         epoch = frame.epochs(6.0, self.gy * 97)
         on = hash01_array(self.seed, np.arange(GLINTS) * 131 + epoch) < v.glints * 0.5
-        # glints sparkle on the path of light only: none once the sun has gone
         on &= hash01_array(self.seed + 1, np.arange(GLINTS)) < min(1.0, v.path / 0.4)
+        return xs, ys, below, on
+
+    def top_row(self, frame: Frame, v: SeaParams) -> int:
+        return max(0, round(v.horizon * self.size[1]) - 2)
+
+    def lights(self, frame: Frame, v: SeaParams) -> Lights | None:
+        """The glints: the sun's light on the water, each as far off as its row of sea (the
+        bottom of the frame is ``depth`` metres away, the horizon far beyond)."""
+        if v.glints <= 0:
+            return None
+        xs, ys, below, on = self._sparkle(frame, v)
+        idx = np.nonzero(on)[0]
+        depth = v.depth / np.maximum(below[idx], 0.01)
+        colour = np.broadcast_to(np.array(v.light, np.float64), (len(idx), 3))
+        level = np.full(len(idx), 0.55) * (0.6 + 0.4 * self.gsize[idx] / 2)
+        return Lights(xs[idx], ys[idx], depth, colour, level)
+
+    def _glints(self, target: pygame.Surface, frame: Frame, v: SeaParams) -> None:
+        xs, ys, _, on = self._sparkle(frame, v)
         light = tuple(round(c) for c in v.light)  # whole levels: a few sprites, cached
         blits = [
             (_glint(int(self.gsize[i]) + 1, light), (int(xs[i]), int(ys[i])))

@@ -10,7 +10,7 @@ from pydantic import Field
 from installation.scene.params import ColourField, Params
 from installation.scene.values import Num
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
 
 # Positions are quantised to 1/STEPS of the frame height (a pixel at 1080 lines) and the sky is
 # redrawn only when they step: during a sunset ramp that is 2-3 redraws a second, not 10 (a redraw
@@ -37,6 +37,9 @@ class SunParams(Params):
 
 
 class SkyParams(LayerParams):
+    depth: Depth = Field(
+        100000, description="metres from the camera: the sky is as far as anything gets"
+    )
     top: ColourField = Field("dusty-rose", description="colour at the top of the frame")
     middle: ColourField | None = Field(None, description="optional colour halfway down")
     bottom: ColourField = Field("peach", description="colour at the horizon and below")
@@ -63,6 +66,9 @@ class Sky(Layer[SkyParams]):
     scale = 0.25  # no fine detail: drawn small, scaled up with dithering
     min_quality = 0.5
     opaque = True
+    gives_sky = True  # its colours and its sun light the layers under it and place the light
+    softness = 20.0  # a gradient and a sun whose edge is a tenth of its size: a blur within
+    # twenty pixels (the city's at dusk) changes nothing one could see
 
     def setup(self) -> None:
         self._grid: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None
@@ -107,11 +113,22 @@ class Sky(Layer[SkyParams]):
         sky = np.broadcast_to(_gradient(u, v.top, v.middle, v.bottom), (3, *self._shape()))
         if v.sun is not None:
             sky = _with_sun(sky, xs, ys, v.sun, v.horizon, self.size[0] / self.size[1])
-        return sky
+        return _shoulder(sky)
 
     def _shape(self) -> tuple[int, int]:
         w, h = self.internal_size
         return h, w
+
+
+#: the sky's own highlight shoulder (0..255): above KNEE light bends smoothly toward WHITE, in
+#: float before the 8-bit upscale, so a pale sky or a sun's glow keeps its hue and never bands
+KNEE, WHITE = 222.0, 247.0
+
+
+def _shoulder(sky: np.ndarray) -> np.ndarray:
+    room = WHITE - KNEE
+    over = np.maximum(sky - KNEE, 0.0)
+    return np.minimum(sky, KNEE) + room * np.tanh(over / room)
 
 
 def _step(x: float, steps: int) -> float:

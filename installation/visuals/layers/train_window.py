@@ -13,13 +13,19 @@ from installation.lazy import pygame
 from installation.scene.params import ColourField
 from installation.scene.values import Num, fit_rate
 from installation.visuals.frame import Frame
-from installation.visuals.layer import LAYERS, Layer, LayerParams
+from installation.visuals.layer import LAYERS, Depth, Layer, LayerParams
+from installation.visuals.lens import blurred_sprite, radius_step
+from installation.visuals.lighting import rim_sprite
 from installation.visuals.raster import new_surface, planes_to_surface
 from installation.visuals.strips import KEY, mix
+
+#: how far the passengers sit from the camera, metres (nearer than the window)
+PASSENGERS = 0.85
 
 
 class TrainWindowParams(LayerParams):
     baked = ("wood", "pylon_colour")
+    depth: Depth = Field(1.2, description="metres from the camera: the carriage's wall and window")
     wood: ColourField = Field("#C9A27A", description="the blond wood of the carriage")
     speed: Annotated[float, Num(0, 3000)] = Field(
         900.0, description="how fast pylons pass, px/s at 1080 lines"
@@ -133,12 +139,31 @@ class TrainWindow(Layer[TrainWindowParams]):
         """Heads and shoulders of people seated nearer than the window, swaying with the
         carriage a moment after it (a body follows the floor it sits on)."""
         w, h = self.size
+        radius = radius_step(frame.defocus(PASSENGERS))
+        light = frame.light
         for x, size, lag in self.passengers:
             slow, quick = _rocking(frame, lag)
             sway = v.sway * self.unit * (5 * slow + 2 * quick)
-            sprite = _passenger(round(h * 0.55 * size))
-            target.blit(sprite, (round(x * w - sprite.get_width() / 2 + sway),
-                                 h - round(sprite.get_height() * 0.55)))  # fmt: skip
+            sprite = _passenger(round(h * 0.9 * size))
+            at = (
+                round(x * w - sprite.get_width() / 2 + sway),
+                h - round(sprite.get_height() * 0.78),
+            )
+            if light is not None and light.strength > 0.05:  # the low sun on heads and shoulders
+                side = 1 if light.x > x else -1
+                level = round(8 * min(1.0, 0.9 * light.strength))
+                rim = rim_sprite(sprite, side, tuple(int(c) // 8 * 8 for c in light.colour), level)
+            else:
+                rim = None
+            if radius:
+                soft, pad = blurred_sprite(sprite, radius)
+                target.blit(
+                    soft, (at[0] - pad, at[1] - pad), special_flags=pygame.BLEND_PREMULTIPLIED
+                )
+            else:
+                target.blit(sprite, at)
+            if rim is not None and radius < 3:
+                target.blit(rim, at, special_flags=pygame.BLEND_RGB_ADD)
 
     def _pylon_sprite(self) -> pygame.Surface:
         return _pylon(round(self.size[1]), round(40 * self.unit), self.params.pylon_colour)
@@ -251,10 +276,40 @@ def _patch(size: tuple, colour: tuple, level: int) -> pygame.Surface:
 
 @functools.lru_cache(maxsize=8)
 def _passenger(height: int) -> pygame.Surface:
-    """Someone seated by the window, from behind: head and shoulders, dark against the light."""
-    from installation.visuals.figures import person
+    """Someone seated by the window, from behind: head, hair and broad shoulders under a coat,
+    dark against the light, anti-aliased. ``height`` is as tall as a standing person would be
+    at that distance; what shows is the top half."""
+    from installation.visuals.silhouette import Shape, new_alpha, paint
 
-    return person(height, (46, 30, 34), coat=0.9, arms=0.0, hair=0.5)
+    h = float(height)
+    w = round(h * 0.62)
+    rows = round(h * 0.62)
+    cx = w / 2
+    head_w, head_h = h * 0.15, h * 0.19
+    hy = h * 0.12
+    coat, hair = (46, 30, 34), (30, 19, 22)
+    shapes: list[Shape] = [
+        ("rect", (cx - h * 0.035, hy + head_h * 0.3, h * 0.07, h * 0.1)),
+        ("poly", ((cx - h * 0.31, rows + 2), (cx - h * 0.3, hy + h * 0.24), (cx - h * 0.24, hy + h * 0.175),
+                  (cx - h * 0.12, hy + h * 0.14), (cx - h * 0.045, hy + h * 0.125),
+                  (cx + h * 0.045, hy + h * 0.125), (cx + h * 0.12, hy + h * 0.14),
+                  (cx + h * 0.24, hy + h * 0.175), (cx + h * 0.3, hy + h * 0.24),
+                  (cx + h * 0.31, rows + 2))),
+    ]  # fmt: skip
+    head: list[Shape] = [("ellipse", (cx - head_w / 2, hy - head_h / 2, head_w, head_h))]
+    hair_shapes: list[Shape] = [("ellipse", (cx - head_w * 0.55, hy - head_h * 0.58, head_w * 1.1, head_h * 0.95)),
+                   ("ellipse", (cx - head_w * 0.52, hy - head_h * 0.25, head_w * 1.04, head_h * 0.7))]  # fmt: skip
+    plane = pygame.Surface((w, rows), 0, 32)
+    plane.fill((0, 0, 0))
+    alpha = new_alpha(plane)
+    paint(plane, alpha, coat, shapes + head)
+    paint(plane, alpha, hair, hair_shapes)
+    out = pygame.Surface((w, rows), pygame.SRCALPHA, 32)
+    out.blit(plane, (0, 0))
+    plane_alpha = pygame.surfarray.pixels_alpha(out)
+    plane_alpha[...] = alpha
+    del plane_alpha
+    return out
 
 
 @functools.lru_cache(maxsize=4)

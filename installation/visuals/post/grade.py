@@ -1,7 +1,9 @@
 """grade: warmth, lift and gain, split toning, a blue pull and ``.cube`` looks: the film's palette.
 
 Everything here is an affine map per channel, ``out = in * gain + lift``, done as two SIMD fills
-(multiply, then add or subtract) over the frame: about 0.4 ms at 1080p. Gamma curves would need a
+(multiply, then add or subtract) over the frame: about 0.4 ms at 1080p. Where the map would take a
+channel well past white, a shoulder bends it first (a copy less a knee, scaled, taken off: four
+passes more), so the grade rolls bright light off instead of clipping it. Gamma curves would need a
 per-pixel lookup (16 ms at 1080p in numpy, measured) and are left out on purpose; ``contrast``
 covers most of what gamma is used for in a grade. A ``.cube`` LUT is followed as far as such a
 map can (see ``installation/cube.py``). Gains above 1 (a brighter grade, or a LUT that lifts)
@@ -62,6 +64,7 @@ class Grade(PostEffect[GradeParams]):
     def apply(self, canvas: pygame.Surface, frame: Frame) -> None:
         v = self.values(frame)
         gains, lifts = _affine(v)
+        self._shoulder(canvas, gains, lifts)
         extra = tuple(max(0.0, g - 1.0) for g in gains)
         copy = None
         if any(extra):  # a gain above 1, which a multiply fill cannot do: x*g = x*1 + x*(g-1)
@@ -79,6 +82,35 @@ class Grade(PostEffect[GradeParams]):
             canvas.fill(add, special_flags=pygame.BLEND_RGB_ADD)
         if any(sub):
             canvas.fill(sub, special_flags=pygame.BLEND_RGB_SUB)
+
+    def _shoulder(self, canvas: pygame.Surface, gains: tuple, lifts: tuple) -> None:
+        """Where the grade would lift a channel past WHITE, bend it first: above the input that
+        the grade takes to KNEE, the channel rises more slowly, so that full scale comes out at
+        WHITE. The grade never clips (a clipped red under a rising green reads lemon); it rolls
+        off, keeping the order of the channels (cream stays cream)."""
+        starts, cuts = [], []
+        for g, lift in zip(gains, lifts, strict=True):
+            top = g * 255 + lift
+            start = (KNEE - lift) / max(g, 1e-3)
+            if top <= 255 + SLACK or start >= 255:
+                starts.append(255)
+                cuts.append(0)
+                continue
+            cut = (top - WHITE) / (g * (255 - max(start, 0.0)))
+            starts.append(_byte(max(start, 0.0)))
+            cuts.append(_byte(min(1.0, cut) * 256))
+        if not any(cuts):
+            return
+        above = scratch(self.size, "grade")
+        above.blit(canvas, (0, 0))
+        above.fill(tuple(starts), special_flags=pygame.BLEND_RGB_SUB)
+        above.fill(tuple(cuts), special_flags=pygame.BLEND_RGB_MULT)
+        canvas.blit(above, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
+
+
+#: the grade's own shoulder: channels it would take past WHITE bend from KNEE (0..255); a grade
+#: that would clip by no more than SLACK levels is left to the frame's shoulder (``rolloff``)
+KNEE, WHITE, SLACK = 205.0, 248.0, 8.0
 
 
 def _byte(x: float) -> int:
