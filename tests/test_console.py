@@ -109,9 +109,11 @@ def outcome(client: httpx.Client, number: int) -> str | None:
 def test_the_page_its_state_thumbnail_log_and_schedule(tmp_path, make_player, clock, caplog):
     caplog.set_level("INFO", logger="installation")  # as the CLI's logging has it
     player = playing(make_player(trio(tmp_path, minutes=1)), clock)
-    board, copy = player.console.board, player.console.board.frame_number
-    assert step_until(player, lambda: board.frame_number != copy, clock)  # one of the scene
+    board = player.console.board
     with http(player) as client:
+        assert client.get("/thumbnail.jpg").status_code == 503  # nobody looked: no copy yet
+        client.get("/api/state")  # a page looks: the picture is copied from now on
+        assert step_until(player, lambda: board.frame_number is not None, clock)
         page = client.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert 'id="next"' in page.text and 'id="log"' in page.text
@@ -145,6 +147,27 @@ def test_the_page_its_state_thumbnail_log_and_schedule(tmp_path, make_player, cl
         assert plan["rows"][0]["now"] and not any(row["now"] for row in plan["rows"][1:])
         assert plan["rows"][0]["at"] == "12:00" and plan["rows"][2]["at"] == "12:01"
         assert len(plan["rows"]) == 200 and plan["more"]  # one-minute scenes: 1440 a day
+
+
+def test_the_picture_is_copied_only_while_a_page_looks(tmp_path, make_player, clock,
+                                                       monkeypatch):  # fmt: skip
+    import installation.play.console.board as board_module
+
+    monkeypatch.setattr(board_module, "WATCHED", 5.0)  # seconds after a look (30 in use)
+    player = playing(make_player(trio(tmp_path)), clock)
+    board = player.console.board
+    step(player, clock, 300)  # five seconds of the player's clock
+    assert board.frame_number is None
+    with http(player) as client:
+        client.get("/api/state")
+        assert step_until(player, lambda: board.frame_number == 1, clock, seconds=1)
+        step(player, clock, 240)  # another at 3 s, and no more: nobody looked again
+        assert board.frame_number == 2
+        step(player, clock, 300)
+        stopped = board.frame_number
+        assert stopped == 2
+        assert client.get("/thumbnail.jpg").status_code == 200  # the last copy, and a look
+        assert step_until(player, lambda: board.frame_number == stopped + 1, clock, seconds=4)
 
 
 def test_the_day_with_opening_hours(tmp_path, make_player, clock):
@@ -317,19 +340,21 @@ def test_a_slow_console_never_holds_a_frame(tmp_path, make_player, clock, monkey
     for reader in readers:
         reader.start()
     assert waiting.wait(60) and computing.wait(60)
-    frames, copy = player.frames, board.frame_number
+    frames, copy = player.frames, board.frame_number or 0
     # were the loop to wait for a handler, it would wait until this lets the handlers go
     watchdog = threading.Timer(300, release.set)
     watchdog.start()
     with http(player) as client:  # the console's event loop still answers meanwhile
         asked = client.post("/api/dim", json={"value": 0.25}, headers=auth(player))
-    step(player, clock, 240)  # 4 s of the player's clock: a heartbeat, a copy of the picture
-    assert not release.is_set(), "the frame loop waited for the console"
+    try:
+        step(player, clock, 240)  # 4 s of the player's clock: a heartbeat, a copy of the picture
+        assert not release.is_set(), "the frame loop waited for the console"
+    finally:
+        release.set()
+        watchdog.cancel()
     assert player.frames == frames + 240
-    assert board.frame_number > copy and board.status["frames"] > frames
+    assert (board.frame_number or 0) > copy and board.status["frames"] > frames
     assert asked.status_code == 202 and player.screen_view.dim == 0.25
-    release.set()
-    watchdog.cancel()
     for reader in readers:
         reader.join(timeout=60)
     assert answers == {"/thumbnail.jpg": 200, "/api/schedule": 200}

@@ -10,7 +10,8 @@ The player is a few parts, each with its own state, that the frame loop calls in
 * the **reloader** (``reload``): files saved while they play;
 * the **sound** (``audio``): a process of its own, kept to the player's books;
 * **pacing** (``pacing``), **notices and the heartbeat** (``reporting``), the **HUD**
-  (``hud``), the **remote** (``remote``, OSC) and the **verbs** they all use (``control``).
+  (``hud``), the **remote** (``remote``, OSC), the curator's web **console** (``console``, when
+  asked for) and the **verbs** they all use (``control``).
 
 One rule holds the loop together: nothing an artist saves, and nothing a visitor, the network or
 the sound server does, ends it. What fails is reported at its ``file:line:col`` and the last

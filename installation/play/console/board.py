@@ -33,6 +33,7 @@ THUMBNAIL_WIDTH = 480  # px: sharp on a phone, about 20 kB as a JPEG
 LOG_LINES = 200
 QUEUE = 40  # commands waiting for the loop, at most (more: "busy", 503)
 RESULTS = 20  # outcomes of the latest commands kept for the page
+WATCHED = 30.0  # seconds after a page's last look during which the picture is still copied
 SECRET = "console_secret"  # a log record carrying this attribute stays out of the page's tail
 
 
@@ -106,6 +107,7 @@ class Board:
         self._frame: Frame | None = None
         self._plan: PlanSeed | None = None
         self._results: tuple[Result, ...] = ()
+        self._looked: float | None = None  # when a page last asked (the player's clock)
         self._jpeg: tuple[int, bytes] | None = None
         self._jpeg_lock = threading.Lock()  # the console's own: two requests encode once
 
@@ -122,6 +124,13 @@ class Board:
     def done(self, result: Result) -> None:
         self._results = (*self._results[-(RESULTS - 1) :], result)
 
+    @property
+    def watched(self) -> bool:
+        """Is a page looking? Nobody looking, no picture is copied: a console nobody reads
+        costs the frame loop nothing but the status it publishes at the heartbeat."""
+        looked = self._looked
+        return looked is not None and self.timer() - looked < WATCHED
+
     def pending(self) -> list[tuple[int, str, tuple[Any, ...]]]:
         """The commands queued since the last call, oldest first."""
         out = []
@@ -132,6 +141,10 @@ class Board:
                 return out
 
     # -- the console's side -------------------------------------------------------------------
+    def looked(self) -> None:
+        """A page asked for the state or the thumbnail."""
+        self._looked = self.timer()
+
     def ask(self, name: str, args: tuple[Any, ...]) -> int | None:
         """Queue a command for the loop; its id, or None when the queue is full."""
         number = next(self._ids)

@@ -2,8 +2,9 @@
 
 All of it runs on the frame loop's thread, between frames, and costs little there: the status
 is the heartbeat's own (built every two seconds anyway), the plan a copy of a few parts, and
-the picture a nearest-neighbour copy at twice the thumbnail's width every few seconds (a
-fraction of a millisecond); the console's thread scales that down properly and encodes it.
+the picture, while a page is looking, a nearest-neighbour copy at twice the thumbnail's width
+every few seconds (a fraction of a millisecond); the console's thread scales that down properly
+and encodes it.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ class Feed:
         self._copies = 0
 
     def picture(self, picture: pygame.Surface) -> None:
-        """This frame's picture: copied small for the thumbnail when one is due."""
+        """This frame's picture: copied small for the thumbnail when one is due and a page is
+        looking."""
         now = self.timer()
-        if now - self._last_copy < THUMBNAIL_EVERY:
+        if now - self._last_copy < THUMBNAIL_EVERY or not self.board.watched:
             return
         self._last_copy = now
         small = _shrink(picture, 2 * THUMBNAIL_WIDTH)

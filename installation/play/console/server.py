@@ -97,6 +97,7 @@ def make_app(board: Board, token: str) -> Starlette:
         return HTMLResponse(page, headers=NO_STORE)
 
     async def state(request: Request) -> Response:
+        board.looked()
         seed = board.plan
         age = board.age
         return JSONResponse({
@@ -123,6 +124,7 @@ def make_app(board: Board, token: str) -> Starlette:
         return JSONResponse(plan, headers=NO_STORE)
 
     async def thumbnail(request: Request) -> Response:
+        board.looked()
         jpeg = await run_in_threadpool(board.thumbnail)  # scaling and encoding: not in the loop
         if jpeg is None:
             return Response("no picture yet", status_code=503, headers=NO_STORE)
@@ -236,10 +238,6 @@ class Server:
                                        name="console", daemon=True)  # fmt: skip
         self._socket = sock
         self.thread.start()
-
-    @property
-    def started(self) -> bool:
-        return bool(self.server.started)
 
     def close(self, wait: float = 2.0) -> None:
         """Stop serving, waiting at most ``wait`` seconds (the thread is a daemon)."""
