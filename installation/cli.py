@@ -180,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-osc", action="store_true", help="no remote control")
     p.add_argument(
+        "--console", metavar="[HOST]:PORT",
+        help="a web page for the curator: what plays, a thumbnail, figures, the log, the day's "
+        "schedule, and buttons (token printed at start); on 127.0.0.1 unless HOST is given, "
+        "e.g. :8080 or 0.0.0.0:8080",
+    )  # fmt: skip
+    p.add_argument(
         "--fresh", action="store_true",
         help="start the show from the top, not where it would be now after a restart",
     )  # fmt: skip

@@ -31,6 +31,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         if not port.isdigit() or not host:
             raise UsageError(f"--osc must be HOST:PORT, like 127.0.0.1:9000, not '{args.osc}'")
         osc = (host, int(port))
+    console = _console_address(args.console) if args.console else None
     if args.fps is not None and not 10 <= args.fps <= 240:
         raise UsageError(f"--fps must be between 10 and 240, not {args.fps:g}")
     soak = args.soak is not None
@@ -55,6 +56,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         link=args.link,
         frame_log=Path(args.frame_log) if args.frame_log else None,
         screen=args.screen,
+        console=console,
     )
     if args.link and options.speed != 1.0:
         raise UsageError("--link shares the show's real time: it cannot run with --speed or --soak")
@@ -104,6 +106,16 @@ def cmd_play(args: argparse.Namespace) -> int:
     print(report)
     log.info("soak report:\n%s", report)
     return EXIT_OK
+
+
+def _console_address(text: str) -> tuple[str, int]:
+    """``--console``: ``:8080`` or ``8080`` (this machine only), ``0.0.0.0:8080`` (every network
+    it is on), ``192.168.1.20:8080``, ``[::1]:8080``."""
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--console takes [HOST]:PORT, like :8080 or 0.0.0.0:8080, not '{text}'")
+    return host, int(port)
 
 
 def _span(text: str) -> tuple[float, float]:

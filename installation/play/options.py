@@ -45,3 +45,4 @@ class PlayOptions:
     link: bool = False  # share the show's clock with other players (Ableton Link)
     frame_log: Path | None = None  # each frame's monotonic time and show time, for sync checks
     screen: str | None = None  # a video wall's screen, named in the show's ``wall:``
+    console: tuple[str, int] | None = None  # the curator's web console: host, port (off: None)

@@ -10,7 +10,8 @@ The player is a few parts, each with its own state, that the frame loop calls in
 * the **reloader** (``reload``): files saved while they play;
 * the **sound** (``audio``): a process of its own, kept to the player's books;
 * **pacing** (``pacing``), **notices and the heartbeat** (``reporting``), the **HUD**
-  (``hud``), the **remote** (``remote``, OSC) and the **verbs** they all use (``control``).
+  (``hud``), the **remote** (``remote``, OSC), the curator's web **console** (``console``, when
+  asked for) and the **verbs** they all use (``control``).
 
 One rule holds the loop together: nothing an artist saves, and nothing a visitor, the network or
 the sound server does, ends it. What fails is reported at its ``file:line:col`` and the last
@@ -24,7 +25,7 @@ import logging
 import signal
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -50,6 +51,9 @@ from installation.scene.sizes import parse_size
 from installation.scene.wall import View as WallView
 from installation.scene.wall import parse_viewport
 from installation.visuals.quality import describe_levels
+
+if TYPE_CHECKING:
+    from installation.play.console import Console
 
 __all__ = ["DEFAULT_SHOW", "NoDisplay", "PlayOptions", "Player", "UnknownScreen", "memory_mb"]
 
@@ -112,6 +116,7 @@ class Player:
         self.control = Control(self.programme, self.stage, self.audio, self.clock, self.window,
                                self.screen_view, self.status, self._stop)  # fmt: skip
         self.remote = _open_remote(options, timer)
+        self.console = _open_console(options, timer)  # console: the curator's page, or None
         self._frame_log = open(options.frame_log, "w") if options.frame_log else None  # noqa: SIM115
         self._started = timer()
         self._timer = timer
@@ -135,9 +140,13 @@ class Player:
         for name, args in self._guarded("the window", self.window.events) or []:
             self._obey(name, args)
         self._remote_commands()
+        self._guarded("the console", self._console_commands)
         self._guarded("the schedule", self._schedule)
         self._guarded("reloading", self._reload)
         picture = self._guarded("drawing", self.picture) or self.stage.calm_picture()
+        if self.console is not None:  # console: a small copy now and then, for the thumbnail
+            feed = self.console.feed
+            self._guarded("the console", lambda: feed.picture(picture))
         area = self.view.rect if self.view is not None else None
         self._guarded("showing", lambda: self.window.show(picture, area, self._over))
         self.pacing.frame(self.stage.work_ms)
@@ -230,6 +239,19 @@ class Player:
 
                 self.remote.reply(sender, "/status", json.dumps(answer))
 
+    # -- console: the curator's page (``play --console``) --------------------------------------
+    def _console_commands(self) -> None:
+        """The console's commands, queued by its thread, done here by the verbs keys use."""
+        if self.console is not None and self.console.feed.take(self.control.do):
+            self._console_status()  # the page sees a command's effect at its next look
+
+    def _console_status(self) -> dict[str, Any]:
+        """The status, for the heartbeat and (when on) the console; built on this thread."""
+        status = self.status()
+        if self.console is not None:
+            self.console.feed.status(status, self.programme)
+        return status
+
     def _stop(self, why: str) -> None:
         self.stopping = why
 
@@ -292,7 +314,7 @@ class Player:
         }
 
     def _report(self) -> None:
-        wrote = self.reporter.tick(self.status)
+        wrote = self.reporter.tick(self._console_status)  # console: each heartbeat, published
         if wrote and self.options.resume:
             self.programme.keep_bookmark()
         options = self.options
@@ -322,6 +344,8 @@ class Player:
         self.reporter.last({**self.status(), "stopped": self.stopping or "error"})
         if self.remote is not None:
             self.remote.close()
+        if self.console is not None:
+            self.console.close()
         self.stage.close()
         self.audio.close()
         self.builder.wait(5.0)  # a scene half built is not left drawing in the dark
@@ -366,3 +390,17 @@ def _open_remote(options: PlayOptions, timer: Any) -> Remote | None:
     except OSError as err:
         log.error("remote: cannot listen on %s:%d (%s); no remote control", *options.osc, err)
         return None
+
+
+def _open_console(options: PlayOptions, timer: Any) -> Console | None:
+    """The curator's web console, when asked for (its libraries load only then)."""
+    if options.console is None:
+        return None
+    from installation.play.console import Console
+
+    try:
+        return Console(*options.console, options.state_dir, timer)
+    except OSError as err:
+        log.error("console: cannot listen on %s:%d (%s); no console", *options.console, err)
+        return None
+
