@@ -116,7 +116,7 @@ class Player:
         self.control = Control(self.programme, self.stage, self.audio, self.clock, self.window,
                                self.screen_view, self.status, self._stop)  # fmt: skip
         self.remote = _open_remote(options, timer)
-        self.console = _open_console(options, timer)  # console: the curator's page, or None
+        self.console = _open_console(options, timer)  # the curator's page, or None
         self._frame_log = open(options.frame_log, "w") if options.frame_log else None  # noqa: SIM115
         self._started = timer()
         self._timer = timer
@@ -144,7 +144,7 @@ class Player:
         self._guarded("the schedule", self._schedule)
         self._guarded("reloading", self._reload)
         picture = self._guarded("drawing", self.picture) or self.stage.calm_picture()
-        if self.console is not None:  # console: a small copy now and then, for the thumbnail
+        if self.console is not None:  # a small copy now and then, for the thumbnail
             feed = self.console.feed
             self._guarded("the console", lambda: feed.picture(picture))
         area = self.view.rect if self.view is not None else None
@@ -314,7 +314,7 @@ class Player:
         }
 
     def _report(self) -> None:
-        wrote = self.reporter.tick(self._console_status)  # console: each heartbeat, published
+        wrote = self.reporter.tick(self._console_status)  # each heartbeat, published
         if wrote and self.options.resume:
             self.programme.keep_bookmark()
         options = self.options
