@@ -34,6 +34,7 @@ visuals:
     strength: 0.8
     decay: 0.05
 sound:
+  theme: false                 # the cues' strikes alone: no theme on the bells between them
   voices:
     - voice: bells
       density: 0
