@@ -25,10 +25,10 @@ from installation.scene.params import evaluate
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import _hash01, stable_seed
 from installation.sound.form import Form
-from installation.sound.harmony import Chord, Progression
+from installation.sound.harmony import Chord, Progression, midi_to_hz
 from installation.sound.noise import NoiseBank
 
-__all__ = ["VOICES", "Pool", "Voice", "VoiceContext", "db_to_amp"]
+__all__ = ["VOICES", "ChordVoice", "Pool", "Voice", "VoiceContext", "db_to_amp"]
 
 
 def db_to_amp(db: float) -> float:
@@ -217,6 +217,36 @@ class Voice(Generic[V]):
         first = math.ceil((t0 - offset) / step - 1e-9)
         last = math.ceil((t1 - offset) / step - 1e-9)
         return range(first, last)
+
+
+class ChordVoice(Voice[V]):
+    """A voice that holds a chord, one oscillator a note (``freqs``, glided to ``notes``), and
+    can sing the theme in its top line over it (``carries_theme``): the pad, the strings. The
+    subclass sets ``notes`` and ``freqs`` in ``build`` and calls ``_tune`` when ``notes``
+    change."""
+
+    carries_theme: ClassVar[bool] = True
+    notes: list[int]
+    freqs: list[Any]
+    #: the theme's note in the top line, while it is given one
+    sung: int | None = None
+    chord_index: int | None = None
+
+    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
+        """The theme in the top line: its highest note sings the melody over the chord."""
+        self.sung = midi
+        self._tune()
+
+    def release(self) -> None:
+        self.sung = None
+        self.chord_index = None  # voiced afresh at the next block
+
+    def _tune(self) -> None:
+        notes = sorted(self.notes)
+        if self.sung is not None:
+            notes[-1] = self.sung
+        for freq, note in zip(self.freqs, notes, strict=True):
+            freq.value = midi_to_hz(note)
 
 
 class Pool:

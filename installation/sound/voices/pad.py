@@ -16,7 +16,7 @@ from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.harmony import midi_to_hz, voice_lead
-from installation.sound.voice import Voice
+from installation.sound.voice import ChordVoice
 from installation.sound.voices._common import ChordList, Register
 
 SPREAD = (0.5, 0.2, 0.8, 0.32, 0.68, 0.5)  # where each note sits, lowest first (0 left, 1 right)
@@ -49,17 +49,15 @@ class PadParams(VoiceParams):
 
 
 @VOICES.register("pad")
-class Pad(Voice[PadParams]):
+class Pad(ChordVoice[PadParams]):
     """Detuned saws, voice-led through the progression (the scene's harmony), a slowly breathing
     low-pass with the saws' air above it, wide."""
 
     Params = PadParams
-    carries_theme = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.chord_index: int | None = None  # the chord sounding, none before the first
-        self.sung: int | None = None  # the theme's note in the top line, while it is given one
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [
             pyo.SigTo(midi_to_hz(n), time=p.glide, init=midi_to_hz(n)) for n in self.notes
@@ -99,19 +97,3 @@ class Pad(Voice[PadParams]):
         self.chord_index = index
         self.notes = self.voice_chord(t0, index, self.params.notes)
         self._tune()
-
-    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
-        """The theme in the top line: its highest note sings the melody over the chord."""
-        self.sung = midi
-        self._tune()
-
-    def release(self) -> None:
-        self.sung = None
-        self.chord_index = None  # voiced afresh at the next block
-
-    def _tune(self) -> None:
-        notes = sorted(self.notes)
-        if self.sung is not None:
-            notes[-1] = self.sung
-        for freq, note in zip(self.freqs, notes, strict=True):
-            freq.value = midi_to_hz(note)

@@ -18,7 +18,7 @@ from installation.lazy import pyo
 from installation.scene.sound import VOICES, VoiceParams
 from installation.scene.values import Num
 from installation.sound.harmony import midi_to_hz, voice_lead
-from installation.sound.voice import Voice
+from installation.sound.voice import ChordVoice
 from installation.sound.voices._common import Register
 
 #: the body's resonances: (Hz, Q, dB), a violin family's air and wood modes and its bridge hill
@@ -43,17 +43,15 @@ class StringsParams(VoiceParams):
 
 
 @VOICES.register("strings")
-class Strings(Voice[StringsParams]):
+class Strings(ChordVoice[StringsParams]):
     """A bowed ensemble: a desk of detuned players on each chord tone, each with a vibrato that
     comes in once the bow settles, rosin noise, a wooden body; swelling across each chord."""
 
     Params = StringsParams
-    carries_theme = True
 
     def build(self) -> pyo.PyoObject:
         p = self.params
         self.chord_index: int | None = None  # the chord sounding, none before the first
-        self.sung: int | None = None  # the theme's note on the first desk, while it has one
         self.notes = voice_lead(None, self.ctx.chord_at(0.0), p.notes, *p.pitch_range)
         self.freqs = [pyo.SigTo(midi_to_hz(n), time=1.2, init=midi_to_hz(n)) for n in self.notes]
         self.amp = pyo.SigTo(0.0, time=0.25, init=0.0)
@@ -111,19 +109,3 @@ class Strings(Voice[StringsParams]):
         self.amp.value = (1.0 - self.v.swell) + self.v.swell * breath
         # vibrato comes in as the bow settles into the note, and leaves as it lifts
         self.depth.value = 0.0045 * self.v.vibrato * min(1.0, 4.0 * u) * (0.4 + 0.6 * breath)
-
-    def play_note(self, midi: int, velocity: float, seconds: float) -> None:
-        """The theme on the first desk, over the others' chord."""
-        self.sung = midi
-        self._tune()
-
-    def release(self) -> None:
-        self.sung = None
-        self.chord_index = None  # voiced afresh at the next block
-
-    def _tune(self) -> None:
-        notes = sorted(self.notes)
-        if self.sung is not None:
-            notes[-1] = self.sung
-        for freq, note in zip(self.freqs, notes, strict=True):
-            freq.value = midi_to_hz(note)
