@@ -22,6 +22,28 @@ def test_at_least_eight_scenes():
     assert len(SCENES) >= 8
 
 
+def test_reading_a_scene_again_and_again_keeps_nothing_of_it():
+    """A player reloads scenes for months and its sound process reads every scene it plays:
+    a reading keeps nothing once it is dropped (YAML's constructor once kept every scalar it
+    had built: 74 nodes and 148 marks a reading of magic-hour, for the life of the process)."""
+    import gc
+
+    import yaml
+
+    path = next(p for p in SCENES if p.stem == "magic-hour")
+    source = path.read_text()
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, yaml.Node | yaml.Mark) for o in gc.get_objects())
+
+    parse_scene(source, str(path))
+    before = alive()
+    for _ in range(5):
+        parse_scene(source, str(path))
+    assert alive() == before
+
+
 @pytest.fixture(scope="module", params=SCENES, ids=lambda p: p.stem)
 def compositor(request):
     return Compositor(load_scene(request.param), SIZE)

@@ -182,7 +182,10 @@ class _Builder:
             return node.value
         if node.tag == _TAG + "str":
             return node.value
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        # the tag's own constructor, not ``construct_object``: that one remembers every node
+        # it built (the constructor's ``constructed_objects``), and this constructor lives as
+        # long as the process: a player that reloads a scene a day grew by every scalar
+        return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
 
     def _mapping(self, node: MappingNode, loc: Path, depth: int) -> dict[str, Any]:
         if node.tag != _TAG + "map":
