@@ -50,3 +50,23 @@ def test_the_player_reads_the_one_cache(tmp_path, cache):
     audio = LiveAudio(False, None, 0.0, lambda: 0.0)
     assert audio.gain_for(scene) == 9.25
     assert audio.calibrator.waiting == {}  # known: nothing to calibrate
+
+
+def test_calibration_hears_a_gain_as_the_scene_plays_at_it():
+    """Calibration renders a scene once, quietly, and plays that render through the master's
+    last stage (ride, limiter, clip) at the gain it tries. That is the scene at that gain:
+    the same loudness as rendering it there, at a gain where the ride works (the loudest
+    passages 3 LU over the target)."""
+    from installation.sound.engine import SAMPLE_RATE, OfflineSound
+
+    scene = load_scene(SCENES / "magic-hour.yaml")
+    seconds, gain = 40.0, 26.0
+    with OfflineSound(scene, gain_db=loudness.QUIET_DB) as sound:
+        unity = sound.render(seconds) * 10.0 ** (-loudness.QUIET_DB / 20.0)
+    with OfflineSound(scene, gain_db=gain) as sound:
+        played = sound.render(seconds)
+    replayed = loudness._finish(unity, gain, scene.sound.master)
+    heard = loudness.integrated_loudness(played, SAMPLE_RATE)
+    unridden = loudness.integrated_loudness(unity, SAMPLE_RATE) + gain
+    assert unridden - heard > 0.5  # the ride took its share: the case the replay is for
+    assert loudness.integrated_loudness(replayed, SAMPLE_RATE) == pytest.approx(heard, abs=0.01)

@@ -27,6 +27,7 @@ from installation.sound.graph import SoundGraph
 
 __all__ = [
     "SAMPLE_RATE",
+    "ManualServer",
     "OfflineMix",
     "OfflineSound",
     "samples_per_frame",
@@ -42,6 +43,37 @@ BLOCK = 512  # samples the score and the server advance at a time (as the live s
 def samples_per_frame(index: int, fps: float, sr: int = SAMPLE_RATE) -> int:
     """Samples that belong to video frame ``index``: exact over any number of frames."""
     return round((index + 1) * sr / fps) - round(index * sr / fps)
+
+
+class ManualServer:
+    """A pyo server advanced by hand, BLOCK samples at a time, its output block read in place.
+    pyo has one server per process: close it before the next is made."""
+
+    def __init__(self, sr: int = SAMPLE_RATE, seed: int | None = None):
+        self.sr = sr
+        self.server = pyo.Server(
+            sr=sr, nchnls=CHANNELS, buffersize=BLOCK, duplex=0, audio="manual", winhost="none"
+        )
+        self.server.setVerbosity(1)
+        self.server.boot()
+        if seed is not None:
+            self.server.setGlobalSeed(seed)
+        self.server.start()
+        address = int(self.server.getOutputAddr(), 16)
+        self._buffer: ctypes.Array[ctypes.c_float] | None = (
+            ctypes.c_float * (BLOCK * CHANNELS)
+        ).from_address(address)
+
+    def process(self) -> np.ndarray:
+        """Make the next block: a (BLOCK, 2) view of the output, good until the next block."""
+        assert self._buffer is not None, "the server is closed"
+        self.server.process()
+        return np.ctypeslib.as_array(self._buffer).reshape(BLOCK, CHANNELS)
+
+    def close(self) -> None:
+        self._buffer = None
+        self.server.stop()
+        self.server.shutdown()
 
 
 class _WholeScene:
@@ -68,18 +100,8 @@ class OfflineMix:
         self.parts, self.fps, self.sr = parts, fps, sr
         self.gain = gain or (lambda scene: 0.0)
         self.block = BLOCK
-        self.server = pyo.Server(
-            sr=sr, nchnls=CHANNELS, buffersize=self.block, duplex=0, audio="manual", winhost="none"
-        )
-        self.server.setVerbosity(1)
-        self.server.boot()
-        self.server.setGlobalSeed(stable_seed(parts[0].scene.seed, "sound") % 2**31 or 1)
-        self.server.start()
-        address = int(self.server.getOutputAddr(), 16)
-        #: the server's output block, read in place (None once closed)
-        self._buffer: ctypes.Array[ctypes.c_float] | None = (
-            ctypes.c_float * (self.block * CHANNELS)
-        ).from_address(address)
+        seed = stable_seed(parts[0].scene.seed, "sound") % 2**31 or 1
+        self.server: ManualServer | None = ManualServer(sr, seed)
         self.graphs: dict[int, tuple[SoundGraph, Any, Any]] = {}
         self.samples_done = 0  # handed out
         self.blocks_done = 0  # made (up to a block more than handed out)
@@ -100,24 +122,23 @@ class OfflineMix:
     def advance(self, count: int) -> np.ndarray:
         """The next ``count`` samples as a (count, 2) float32 array."""
         out = np.empty((count, CHANNELS), dtype=np.float32)
-        assert self._buffer is not None, "the mix is closed"
-        view = np.ctypeslib.as_array(self._buffer).reshape(self.block, CHANNELS)
         done = min(count, len(self._waiting))
         out[:done] = self._waiting[:done]
         self._waiting = self._waiting[done:]
         while done < count:
-            self._process_block()
+            view = self._process_block()
             take = min(self.block, count - done)
             out[done : done + take] = view[:take]
             if take < self.block:
                 self._waiting = view[take:].copy()  # the start of the next frame
             done += take
-        del view
         self.samples_done += count
         return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
 
-    def _process_block(self) -> None:
-        """Tick every sounding part's score over the next block, then make its samples."""
+    def _process_block(self) -> np.ndarray:
+        """Tick every sounding part's score over the next block, then make its samples (a view
+        of the server's output, good until the next block)."""
+        assert self.server is not None, "the mix is closed"
         t0 = self.blocks_done * self.block / self.sr
         t1 = t0 + self.block / self.sr
         live = set()
@@ -133,8 +154,8 @@ class OfflineMix:
             graph, _, out = self.graphs.pop(index)  # the part has ended: free its graph
             out.stop()
             graph.release()
-        self.server.process()
         self.blocks_done += 1
+        return self.server.process()
 
     def mix_frame(self, index: int) -> tuple[np.ndarray, dict[int, dict[str, dict[str, float]]]]:
         """Video frame ``index``'s samples, and each sounding part's features."""
@@ -153,9 +174,9 @@ class OfflineMix:
         for _, _, out in self.graphs.values():
             out.stop()  # the graphs stay readable (tests read their score); the server goes
         self.graphs.clear()
-        self._buffer = None
-        self.server.stop()
-        self.server.shutdown()
+        if self.server is not None:
+            self.server.close()
+            self.server = None
 
     def __enter__(self) -> Self:
         return self

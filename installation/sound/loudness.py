@@ -1,9 +1,10 @@
 """Loudness: measure (ITU-R BS.1770-4 via pyloudnorm) and calibrate.
 
 Each scene sits at its own LUFS target because its master gain is calibrated: the scene is
-rendered offline at unity gain over its music's whole form (about ten minutes; a scene without
-form: its loop, or its first five minutes), measured, and the difference to the target becomes
-the gain. A minute was not enough: a scene's music builds over its form, and magic-hour
+rendered offline over its music's whole form (about ten minutes; a scene without form: its
+loop, or its first five minutes), measured, and the difference to the target becomes the gain,
+corrected for the master's ride by playing the same render through the master's last stage at
+that gain (one render of the scene, not two: the same gains to 0.0001 dB in half the time). A minute was not enough: a scene's music builds over its form, and magic-hour
 calibrated on its first minute came out 1.7 LU loud over three.
 
 A loop takes seconds to render, so gains are kept: in memory, and on disk in the user's cache
@@ -27,6 +28,7 @@ import numpy as np
 import pyloudnorm
 
 from installation.scene.models import Scene
+from installation.scene.sound import MasterParams
 from installation.sound.wav import WavWriter, write_wav  # re-exported: render/ writes with them
 
 __all__ = [
@@ -154,6 +156,40 @@ def _write_disk(key: str, gain: float) -> None:
         pass
 
 
+def _clamp(gain: float) -> float:
+    return max(-40.0, min(40.0, gain))
+
+
+def _finish(samples: np.ndarray, gain_db: float, master: MasterParams) -> np.ndarray:
+    """``samples`` (the master before its gain) played at ``gain_db`` through the master's
+    last stage (ride, limiter, clip: ``Finish``), as the scene would sound at that gain."""
+    from installation.lazy import pyo
+    from installation.sound.engine import BLOCK, ManualServer
+    from installation.sound.master import Finish
+
+    server = ManualServer()
+    try:
+        table = pyo.DataTable(size=BLOCK, chnls=2)
+        inputs = [np.asarray(table.getBuffer(chnl=c)) for c in range(2)]
+        # one table a block, sample for sample: the reader steps exactly one sample a sample
+        # (a TableRead waits for play())
+        reader = pyo.TableRead(table, freq=server.sr / BLOCK, loop=1, interp=1).play()
+        finish = Finish(reader * 10.0 ** (gain_db / 20.0), master)
+        finish.output.out()
+        blocks = -(-len(samples) // BLOCK)
+        padded = np.zeros((blocks * BLOCK, 2), dtype=np.float32)
+        padded[: len(samples)] = samples
+        out = np.empty_like(padded)
+        for b in range(blocks):
+            chunk = padded[b * BLOCK : (b + 1) * BLOCK]
+            inputs[0][:], inputs[1][:] = chunk[:, 0], chunk[:, 1]
+            out[b * BLOCK : (b + 1) * BLOCK] = server.process()
+        del inputs, finish, reader, table
+        return out[: len(samples)]
+    finally:
+        server.close()
+
+
 def _key(scene: Scene, seconds: float) -> str:
     return f"{scene_key(scene)}:{seconds:g}"
 
@@ -183,8 +219,13 @@ def calibration_notice(scene: Scene) -> str | None:
             "picture keep it)")  # fmt: skip
 
 
+#: calibration renders the scene this far under unity: far from where the master's ride and
+#: limiter act, so the render is the master before them, at a known gain
+QUIET_DB = -30.0
+
+
 def calibrate(scene: Scene, seconds: float | None = None) -> float:
-    """The master gain (dB) that brings ``scene`` to its loudness target over its loop."""
+    """The master gain (dB) that brings ``scene`` to its loudness target over its form."""
     from installation.sound.engine import SAMPLE_RATE, OfflineSound
 
     seconds = calibration_seconds(scene) if seconds is None else seconds
@@ -193,19 +234,20 @@ def calibrate(scene: Scene, seconds: float | None = None) -> float:
     if known is not None:
         return known
     assert scene.sound is not None, "only a scene with sound is calibrated"
-    target = scene.sound.master.loudness
+    master = scene.sound.master
+    with OfflineSound(scene, gain_db=QUIET_DB) as sound:
+        unity = sound.render(seconds)
+    unity *= 10.0 ** (-QUIET_DB / 20.0)  # as at unity (loudness gates at -70 LUFS: not before)
+    # twice: at the gain the render asks for, then corrected for the ride (which only works on
+    # passages louder than the target) at that gain; the try plays the render through the
+    # master's last stage again (seconds, where rendering the scene again took a minute)
+    measured = integrated_loudness(unity, SAMPLE_RATE)
     gain = 0.0
-    # twice: at unity, then at the gain found, where the master's ride (which only works on
-    # passages louder than the target) takes its share; the second pass corrects for it (a
-    # first pass over only the form's quiet opening found a gain too high, the ride then took
-    # more than it would at the right one, and the scenes came out 1 LU loud)
-    for _ in range(2):
-        with OfflineSound(scene, gain_db=gain) as sound:
-            samples = sound.render(seconds)
-        measured = integrated_loudness(samples, SAMPLE_RATE)
-        if not math.isfinite(measured):
-            break
-        gain = max(-40.0, min(40.0, gain + target - measured))
+    if math.isfinite(measured):
+        gain = _clamp(master.loudness - measured)
+        finished = integrated_loudness(_finish(unity, gain, master), SAMPLE_RATE)
+        if math.isfinite(finished):
+            gain = _clamp(gain + master.loudness - finished)
     _CACHE[key] = gain
     _write_disk(key, gain)
     return gain

@@ -17,7 +17,7 @@ from installation.scene.params import evaluate
 from installation.scene.sound import MasterParams
 from installation.sound.rooms import split_impulse
 
-__all__ = ["Master", "fade_gain"]
+__all__ = ["Finish", "Master", "fade_gain"]
 
 #: partitions of the two convolvers, in samples: at least the live server's buffer (512); the
 #: early one short (it answers 11 ms late: a little pre-delay), the tail's a little longer
@@ -44,6 +44,34 @@ def _unity(partition: int) -> float:
 
 def _amp(db: float) -> float:
     return 10.0 ** (db / 20.0)
+
+
+class Finish:
+    """The master's last stage, after its gain: the ride, the limiter and the clip. Nothing
+    before it depends on the gain, so calibration renders a scene once and plays that render
+    through another ``Finish`` at each gain it tries (loudness.py): the same objects, the same
+    arithmetic as the scene's own."""
+
+    def __init__(self, gained: pyo.PyoObject, params: MasterParams):
+        self.input = gained  # pyo objects live while Python holds them
+        self.ride = self._ride(gained, params.loudness)
+        ceiling = _amp(params.ceiling)
+        self.limited = pyo.Compress(
+            gained * self.ride, thresh=params.ceiling - 2.0, ratio=30, risetime=0.001,
+            falltime=0.15, lookahead=5.0, knee=0.0,
+        )  # fmt: skip
+        self.output = pyo.Clip(self.limited, min=-ceiling, max=ceiling)
+
+    def _ride(self, signal: pyo.PyoObject, target: float) -> pyo.PyoObject:
+        """A slow hand on the fader: the gain that brings a passage louder than the target by
+        more than RIDE_ABOVE back toward it, RIDE_RATIO to 1, over seconds (a room is not a
+        broadcast: the loudest minute of a loop should not be 10 LU over its quiet ones).
+        Both channels get the same gain, from the level of their sum: over a second and a half
+        that level in dB reads within a decibel of short-term loudness (measured on renders)."""
+        follower = pyo.Follower2(pyo.Mix(signal, voices=1), risetime=RIDE_RISE, falltime=RIDE_FALL)
+        over = pyo.Max(pyo.AToDB(follower) - (target + RIDE_ABOVE), 0.0)
+        self._ride_nodes = (follower, over)
+        return pyo.DBToA(over * -(1.0 - 1.0 / RIDE_RATIO))
 
 
 def fade_gain(t: float, fade: float, duration: float | None) -> float:
@@ -84,27 +112,11 @@ class Master:
         bus = dry + wet * self.send * WET + pyo.Tone(echo, freq=2500)
         glued = pyo.Compress(bus, thresh=-20, ratio=2.0, risetime=0.05, falltime=0.4, knee=0.6)
         self.gain = pyo.SigTo(0.0, time=0.05, init=0.0)
-        ceiling = _amp(params.ceiling)
         # below 30 Hz nothing is music: DC, drift and rumble would only make the limiter pump
         gained = pyo.ButHP(pyo.DCBlock(glued), freq=30.0) * self.gain
-        self.ride = self._ride(gained, params.loudness)
-        limited = pyo.Compress(
-            gained * self.ride, thresh=params.ceiling - 2.0, ratio=30, risetime=0.001,
-            falltime=0.15, lookahead=5.0, knee=0.0,
-        )  # fmt: skip
-        self.output = pyo.Clip(limited, min=-ceiling, max=ceiling)
-        self._nodes = (dry, sends, wet, echo, bus, glued, gained, limited)  # keep them alive
-
-    def _ride(self, signal: pyo.PyoObject, target: float) -> pyo.PyoObject:
-        """A slow hand on the fader: the gain that brings a passage louder than the target by
-        more than RIDE_ABOVE back toward it, RIDE_RATIO to 1, over seconds (a room is not a
-        broadcast: the loudest minute of a loop should not be 10 LU over its quiet ones).
-        Both channels get the same gain, from the level of their sum: over a second and a half
-        that level in dB reads within a decibel of short-term loudness (measured on renders)."""
-        follower = pyo.Follower2(pyo.Mix(signal, voices=1), risetime=RIDE_RISE, falltime=RIDE_FALL)
-        over = pyo.Max(pyo.AToDB(follower) - (target + RIDE_ABOVE), 0.0)
-        self._ride_nodes = (follower, over)
-        return pyo.DBToA(over * -(1.0 - 1.0 / RIDE_RATIO))
+        self.finish = Finish(gained, params)
+        self.output = self.finish.output
+        self._nodes = (dry, sends, wet, echo, bus, glued, gained)  # keep them alive
 
     def _room(self, sends: list[pyo.PyoObject], space: Path) -> pyo.PyoObject:
         """The voices' sends heard in ``space``: its early reflections and its tail through
