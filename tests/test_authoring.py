@@ -123,6 +123,7 @@ def test_new_scene_validates_and_renders(tmp_path, capsys):
                 "64x36",
                 "--out",
                 str(tmp_path / "f"),
+                "--no-audio",  # its sound is beach-dawn's, heard in test_sound.py
                 "-q",
             ]
         )
