@@ -52,10 +52,11 @@ soak: $(STAMP)
 	SDL_VIDEODRIVER=dummy scripts/with-null-sink $(BIN)/installation play --soak 30 --speed 48 \
 	  --size 640x360 --no-osc --state-dir out/soak
 
-# Every bundled scene's sound over a whole loop (calibrated on the loop before): level, range,
-# spectrum and peak as a room hears them; the README's sound table is `installation sound-report`.
+# Every bundled scene's sound over a whole form (calibrated on the form before): level, range,
+# spectrum, key, width and form as a room hears them, each scene's figures printed (-rP); the
+# README's sound table is `installation sound-report`.
 sound-check: $(STAMP)
-	SDL_VIDEODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider -m 'loops or not loops' \
+	SDL_VIDEODRIVER=dummy PYO_GUI_WX=0 $(BIN)/pytest -p no:cacheprovider -rP -m 'loops or not loops' \
 	  tests/test_sound_loops.py
 
 # Two players joined by Ableton Link for ten minutes, in a private network namespace: each

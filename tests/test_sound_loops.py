@@ -42,6 +42,7 @@ def test_a_form_sits_well_in_a_room(path):
         f"{s.true_peak:.1f} dBFS, {100 * r.in_key:.1f} % in key, L/R {s.correlation:.2f} "
         f"(bass {r.bass_correlation:.2f})"
     )
+    print(f"{r.scene}: {figures}")  # shown by pytest -rP: the figures of a passing scene too
     assert abs(s.lufs - s.target) <= 1.5, figures
     assert s.short_term_range <= 12.0, figures
     assert s.loudest_over_target <= 9.0, figures
@@ -55,6 +56,7 @@ def test_a_form_sits_well_in_a_room(path):
     form = r.form
     assert form is not None, "a whole form measured"
     shape = f"minutes {form.minutes}, sections {form.sections}, chroma {form.chroma}"
+    print(f"{r.scene}: range {form.minute_range:.1f} LU, {shape}")
     assert form.minute_range >= 3.0, shape
     arrival, _, development, _ = form.sections
     assert development > arrival + 1.0, shape
