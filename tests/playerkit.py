@@ -86,3 +86,9 @@ def on_stage(player: Player, clock: FakeClock | None = None) -> Player:
     step(player, clock)
     assert not player.clock.held
     return player
+
+
+def scene_playing(heartbeat: dict, frames: int) -> bool:
+    """Whether a heartbeat says a scene (not the calm picture a slow first build shows) has been
+    drawn for at least ``frames`` frames."""
+    return heartbeat.get("scene") is not None and heartbeat.get("frames", 0) >= frames

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playerkit import FakeClock, on_stage, options, step_until
+from playerkit import FakeClock, on_stage, options, scene_playing, step_until
 from pythonosc.udp_client import SimpleUDPClient
 
 from installation.paths import SCENES
@@ -70,8 +70,7 @@ def test_a_killed_player_resumes_where_the_schedule_is_now(tmp_path):
     first.wait(timeout=10)
     time.sleep(8)
     second = start(show, state, 30)
-    # the scene, not only frames: a slow first build (a busy machine) draws the calm picture first
-    after = beat(state, second.pid, until=lambda b: b.get("scene") and b.get("frames", 0) > 5)
+    after = beat(state, second.pid, until=lambda b: scene_playing(b, 6))
     second.send_signal(signal.SIGTERM)
     output, _ = second.communicate(timeout=30)
     assert second.returncode == 0, output

@@ -21,7 +21,16 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
-from playerkit import FRAME, FakeClock, WallClock, on_stage, options, step, step_until
+from playerkit import (
+    FRAME,
+    FakeClock,
+    WallClock,
+    on_stage,
+    options,
+    scene_playing,
+    step,
+    step_until,
+)
 from pythonosc.dispatcher import Dispatcher
 from pythonosc.osc_server import BlockingOSCUDPServer
 from pythonosc.udp_client import SimpleUDPClient
@@ -302,12 +311,11 @@ def test_bad_target_exits_2_with_a_position(tmp_path):
 
 
 def _playing_for(heartbeat: Path, frames: int) -> bool:
-    """Whether the heartbeat says a scene has been playing for ``frames`` frames."""
+    """Whether the heartbeat file says a scene has been drawn for ``frames`` frames."""
     try:
-        status = json.loads(heartbeat.read_text())
+        return scene_playing(json.loads(heartbeat.read_text()), frames)
     except (OSError, ValueError):
         return False
-    return status.get("scene_time_s") is not None and status.get("frames", 0) >= frames
 
 
 @pytest.mark.skipif(
