@@ -11,6 +11,7 @@ never how fast this machine happens to be, and passes on a busy one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def on_stage(player: Player, clock: FakeClock | None = None) -> Player:
     step(player, clock)
     assert not player.clock.held
     return player
+
+
+def read_heartbeat(state: Path) -> dict:
+    """The player's heartbeat in ``state``; empty while there is none yet (or it is being
+    replaced), so a test can poll it from the player's first instant."""
+    try:
+        return json.loads((state / "heartbeat.json").read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def scene_playing(heartbeat: dict, frames: int) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import io
-import json
 import math
 import os
 import re
@@ -30,7 +29,7 @@ import httpx
 import numpy as np
 import pytest
 from PIL import Image
-from playerkit import FakeClock, WallClock, on_stage, options, step, step_until
+from playerkit import FakeClock, WallClock, on_stage, options, read_heartbeat, step, step_until
 from prometheus_client.parser import text_string_to_metric_families
 
 from installation.commands.common import UsageError
@@ -486,13 +485,7 @@ def test_the_page_in_a_real_browser(real_player, tmp_path):
 
     url, state, with_sound = real_player
 
-    def heartbeat() -> dict:
-        try:
-            return json.loads((state / "heartbeat.json").read_text())
-        except (OSError, ValueError):
-            return {}
-
-    _wait(lambda: heartbeat().get("scene") == "magic-hour", "the first scene")
+    _wait(lambda: read_heartbeat(state).get("scene") == "magic-hour", "the first scene")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -514,22 +507,24 @@ def test_the_page_in_a_real_browser(real_player, tmp_path):
             page.click("#next")
             expect(page.locator("#scene")).to_have_text("beach-dawn", timeout=REAL_SECONDS * 1000)
             expect(page.locator("#said")).to_have_text("next: done")
-            _wait(lambda: heartbeat().get("scene") == "beach-dawn", "the heartbeat's scene")
+            _wait(
+                lambda: read_heartbeat(state).get("scene") == "beach-dawn", "the heartbeat's scene"
+            )
             page.locator("#dim").fill("80")
-            _wait(lambda: heartbeat().get("dim") == 0.8, "the heartbeat's brightness")
+            _wait(lambda: read_heartbeat(state).get("dim") == 0.8, "the heartbeat's brightness")
             expect(page.locator("#log")).to_contain_text("console: /next")
             if with_sound:
-                _wait(lambda: heartbeat().get("sound_playing") is True, "the sound")
+                _wait(lambda: read_heartbeat(state).get("sound_playing") is True, "the sound")
                 expect(page.locator("#sound")).to_contain_text("playing on", timeout=30_000)
             page.wait_for_timeout(1500)  # the next look, after the thumbnail of beach-dawn
             shot = tmp_path / "console.png"
             page.screenshot(path=str(shot), full_page=True)
             page.click("#mute")
-            _wait(lambda: heartbeat().get("muted") is True, "the heartbeat's mute")
+            _wait(lambda: read_heartbeat(state).get("muted") is True, "the heartbeat's mute")
             expect(page.locator("#mute")).to_have_attribute("aria-pressed", "true")
         finally:
             browser.close()
-    assert heartbeat()["scene"] == "beach-dawn"  # the refused requests skipped nothing
+    assert read_heartbeat(state)["scene"] == "beach-dawn"  # the refused requests skipped nothing
     assert _blue_share(shot) < 0.002
     if os.environ.get("CONSOLE_SCREENSHOT"):  # the README's picture: docs/console.png
         small = Image.open(shot).convert("RGB").quantize(256, dither=Image.Dither.NONE)

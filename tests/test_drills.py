@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playerkit import FakeClock, on_stage, options, scene_playing, step_until
+from playerkit import FakeClock, on_stage, options, read_heartbeat, scene_playing, step_until
 from pythonosc.udp_client import SimpleUDPClient
 
 from installation.paths import SCENES
@@ -47,10 +47,7 @@ def beat(state: Path, pid: int, seconds: float = 60.0, until=lambda b: True) -> 
     """The heartbeat of process ``pid`` once ``until`` holds for it."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        try:
-            record = json.loads((state / "heartbeat.json").read_text())
-        except (OSError, ValueError):
-            record = {}
+        record = read_heartbeat(state)
         if record.get("pid") == pid and until(record):
             return record
         time.sleep(0.2)

@@ -27,6 +27,7 @@ from playerkit import (
     WallClock,
     on_stage,
     options,
+    read_heartbeat,
     scene_playing,
     step,
     step_until,
@@ -310,14 +311,6 @@ def test_bad_target_exits_2_with_a_position(tmp_path):
     assert f"{bad}:3:12: unknown layer 'bokhe'" in output and "Traceback" not in output
 
 
-def _playing_for(heartbeat: Path, frames: int) -> bool:
-    """Whether the heartbeat file says a scene has been drawn for ``frames`` frames."""
-    try:
-        return scene_playing(json.loads(heartbeat.read_text()), frames)
-    except (OSError, ValueError):
-        return False
-
-
 @pytest.mark.skipif(
     shutil.which("Xvfb") is None, reason="Xvfb is not installed (.ci/run installs it)"
 )
@@ -340,7 +333,7 @@ def test_end_to_end_in_a_real_window_under_xvfb(tmp_path):
         )
         beat = tmp_path / "state" / "heartbeat.json"
         end = time.monotonic() + 120
-        while time.monotonic() < end and not _playing_for(beat, 60):
+        while time.monotonic() < end and not scene_playing(read_heartbeat(beat.parent), 60):
             time.sleep(0.2)  # the scene playing, not the calm picture of a slow first build
         shot = np.asarray(ImageGrab.grab(xdisplay=display)).astype(float)
         status = json.loads(beat.read_text())
